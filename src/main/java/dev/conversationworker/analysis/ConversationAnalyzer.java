@@ -1,0 +1,107 @@
+package dev.conversationworker.analysis;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.conversationworker.formatting.FormattedConversation;
+import dev.conversationworker.history.HistoryEntry;
+import dev.conversationworker.ops.WorkerMetrics;
+
+/**
+ * The door to analysis: asks the LLM (primary, hedged by the fallback, under one deadline) or, when no LLM is
+ * configured, the offline analyzer. Never fails: when nothing valid comes back the outcome says {@code failed}.
+ */
+@ApplicationScoped
+public class ConversationAnalyzer {
+
+    private static final Logger LOG = Logger.getLogger(ConversationAnalyzer.class);
+    static final String DEFAULT_MODEL = "gpt-4o-mini";
+
+    private final LlmConfig config;
+    private final WorkerMetrics metrics;
+    private final Optional<LlmEndpoint> primary;
+    private final Optional<LlmEndpoint> fallback;
+    private final OfflineAnalyzer offline = new OfflineAnalyzer();
+
+    ConversationAnalyzer(LlmConfig config, LlmHttpClient http, WorkerMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+        LlmConfig.Endpoint p = config.primary();
+        LlmConfig.Endpoint f = config.fallback();
+        this.primary = p.baseUrl().filter(url -> !url.isBlank()).map(url -> new LlmEndpoint("primary", url,
+                p.apiKey().orElse(null), p.model().orElse(DEFAULT_MODEL), p.responseFormat(), config, http));
+        // A fallback without a URL of its own is another model on the primary's server (with the primary's key).
+        Optional<String> fallbackUrl = f.baseUrl().filter(url -> !url.isBlank())
+                .or(() -> f.model().flatMap(model -> p.baseUrl()));
+        this.fallback = primary.isEmpty() ? Optional.empty()
+                : fallbackUrl.map(url -> new LlmEndpoint("fallback", url,
+                        f.apiKey().or(() -> f.baseUrl().isPresent() ? Optional.empty() : p.apiKey()).orElse(null),
+                        f.model().or(p::model).orElse(DEFAULT_MODEL), f.responseFormat(), config, http));
+        LOG.infof("Analysis by %s", primary.map(e -> "LLM " + e.model() + fallback.map(fb -> " hedged by "
+                + fb.model() + " after " + config.hedgeDelay().toMillis() + " ms").orElse(" (no fallback)"))
+                .orElse("the offline analyzer (llm.primary.base-url is not set)"));
+    }
+
+    public Uni<AnalysisOutcome> analyse(List<HistoryEntry> history, FormattedConversation formatted) {
+        if (history.isEmpty()) {
+            return Uni.createFrom().item(new AnalysisOutcome("ok", "none", null, 0L, new AnalysisResult(List.of(),
+                    "none", "neutral", "The conversation has no messages.", false, Severity.NONE, "und"), null));
+        }
+        if (primary.isEmpty()) {
+            return Uni.createFrom().item(() -> AnalysisOutcome.answered("offline", OfflineAnalyzer.MODEL, 0,
+                    offline.analyse(history)));
+        }
+        AnalysisPrompt prompt = AnalysisPrompt.of(formatted);
+        long started = System.nanoTime();
+        Uni<LlmAnswer> answer = fallback.isEmpty() ? timed(primary.get(), prompt)
+                : HedgedCall.race(() -> timed(primary.get(), prompt), () -> timed(fallback.get(), prompt),
+                        config.hedgeDelay(), metrics::hedgeFired);
+        return answer
+                .ifNoItem().after(config.deadline())
+                .failWith(() -> new TimeoutException("no valid answer within the deadline of "
+                        + config.deadline().toMillis() + " ms"))
+                .map(a -> AnalysisOutcome.answered(a.endpoint(), a.model(), a.latencyMs(), a.result()))
+                .onFailure().recoverWithItem(failure -> AnalysisOutcome.failed(describe(failure),
+                        (System.nanoTime() - started) / 1_000_000));
+    }
+
+    private Uni<LlmAnswer> timed(LlmEndpoint endpoint, AnalysisPrompt prompt) {
+        long started = System.nanoTime();
+        return endpoint.analyse(prompt)
+                .invoke(a -> metrics.llmCall(endpoint.name(), "ok", Duration.ofNanos(System.nanoTime() - started)))
+                .onFailure().invoke(failure -> {
+                    metrics.llmCall(endpoint.name(), outcomeOf(failure), Duration.ofNanos(System.nanoTime() - started));
+                    LOG.warnf("LLM %s (%s) gave no valid answer: %s", endpoint.name(), endpoint.model(),
+                            failure.getMessage());
+                })
+                .onCancellation().invoke(() -> metrics.llmCall(endpoint.name(), "cancelled",
+                        Duration.ofNanos(System.nanoTime() - started)));
+    }
+
+    private static String outcomeOf(Throwable failure) {
+        if (failure instanceof InvalidAnswerException) {
+            return "invalid";
+        }
+        if (failure instanceof LlmCallException call) {
+            return call.retryable() ? "unavailable" : "rejected";
+        }
+        return "error";
+    }
+
+    private static String describe(Throwable failure) {
+        StringBuilder text = new StringBuilder(failure.getMessage() == null ? failure.getClass().getSimpleName()
+                : failure.getMessage());
+        for (Throwable s : failure.getSuppressed()) {
+            text.append("; ").append(s.getMessage());
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,5 @@
+package dev.conversationworker.analysis;
+
+/** A valid result from one endpoint ({@code primary} or {@code fallback}) and how long the winning call took. */
+record LlmAnswer(String endpoint, String model, long latencyMs, AnalysisResult result) {
+}

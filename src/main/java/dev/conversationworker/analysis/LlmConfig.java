@@ -1,0 +1,85 @@
+package dev.conversationworker.analysis;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The LLM endpoints (OpenAI-compatible chat completions) and how they are called. Without
+ * {@code llm.primary.base-url} the built-in offline analyzer answers instead.
+ */
+@ConfigMapping(prefix = "llm")
+public interface LlmConfig {
+
+    Endpoint primary();
+
+    /** Raced against a slow or failing primary. Enabled when it has a base URL or a model of its own. */
+    Endpoint fallback();
+
+    /** Time the primary has before the fallback is started too (at once if the primary fails first). */
+    @WithDefault("3s")
+    Duration hedgeDelay();
+
+    /** One deadline for the whole analysis: primary, retries and fallback together. */
+    @WithDefault("30s")
+    Duration deadline();
+
+    /** TCP connect timeout of the shared HTTP client. */
+    @WithDefault("2s")
+    Duration connectTimeout();
+
+    /** Timeout of one HTTP attempt, from request to the last byte of the answer. */
+    @WithDefault("20s")
+    Duration requestTimeout();
+
+    /** Connections kept per endpoint by the shared HTTP client. */
+    @WithDefault("64")
+    int maxConnections();
+
+    /** Cap of the completion, in tokens. */
+    @WithDefault("800")
+    int maxCompletionTokens();
+
+    @WithDefault("0")
+    double temperature();
+
+    Retry retry();
+
+    interface Endpoint {
+        /** e.g. {@code https://api.openai.com/v1}; {@code /chat/completions} is appended. */
+        Optional<String> baseUrl();
+
+        /** Sent as a bearer token; read from the environment, never logged. */
+        Optional<String> apiKey();
+
+        Optional<String> model();
+
+        /** {@code json_schema} (strict structured output), {@code json_object}, or {@code none} for servers that
+         * support neither (the prompt still asks for JSON and the answer is still validated). */
+        @WithDefault("json_schema")
+        ResponseFormat responseFormat();
+    }
+
+    /** Retries of one endpoint: 429, 5xx and I/O errors only; never 400/401/403/404. */
+    interface Retry {
+        /** Attempts per endpoint, the first included. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        @WithDefault("250ms")
+        Duration initialBackoff();
+
+        @WithDefault("4s")
+        Duration maxBackoff();
+
+        /** Longest {@code Retry-After} honoured; longer ones are cut to this. */
+        @WithDefault("10s")
+        Duration maxRetryAfter();
+    }
+
+    enum ResponseFormat {
+        json_schema, json_object, none
+    }
+}

@@ -1,0 +1,109 @@
+package dev.conversationworker.analysis;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One OpenAI-compatible endpoint with its retries, the only layer that retries an LLM call: 408, 429, 5xx and I/O
+ * errors are retried with exponential backoff and full jitter, honouring {@code Retry-After} up to a cap; other
+ * 4xx answers and invalid results are not (they go to the fallback at once).
+ */
+final class LlmEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(LlmEndpoint.class);
+
+    private final String name;
+    private final String url;
+    private final String apiKey;
+    private final String model;
+    private final LlmConfig config;
+    private final LlmConfig.ResponseFormat format;
+    private final LlmHttpClient http;
+
+    LlmEndpoint(String name, String baseUrl, String apiKey, String model, LlmConfig.ResponseFormat format,
+            LlmConfig config, LlmHttpClient http) {
+        this.name = name;
+        this.url = baseUrl.replaceAll("/+$", "") + "/chat/completions";
+        this.apiKey = apiKey;
+        this.model = model;
+        this.format = format;
+        this.config = config;
+        this.http = http;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String model() {
+        return model;
+    }
+
+    Uni<LlmAnswer> analyse(AnalysisPrompt prompt) {
+        String body = ChatCompletions.requestBody(model, prompt, format, config.maxCompletionTokens(),
+                config.temperature());
+        return attempt(body, 1);
+    }
+
+    private Uni<LlmAnswer> attempt(String body, int attempt) {
+        long started = System.nanoTime();
+        return http.postJson(url, apiKey, body)
+                .onFailure().transform(LlmEndpoint::asCallFailure)
+                .map(reply -> toAnswer(reply, started))
+                .onFailure(LlmCallException.class).recoverWithUni(failure -> {
+                    LlmCallException call = (LlmCallException) failure;
+                    if (!call.retryable() || attempt >= config.retry().maxAttempts()) {
+                        return Uni.createFrom().failure(failure);
+                    }
+                    Duration pause = backoff(attempt, call.retryAfter());
+                    LOG.debugf("LLM %s attempt %d failed (%s), retrying in %d ms", name, attempt, call.getMessage(),
+                            pause.toMillis());
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
+                            .chain(() -> attempt(body, attempt + 1));
+                });
+    }
+
+    private LlmAnswer toAnswer(HttpReply reply, long startedNanos) {
+        int status = reply.status();
+        if (status == 200) {
+            long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
+            try {
+                return new LlmAnswer(name, model, latencyMs, ChatCompletions.parseAnswer(reply.body()));
+            } catch (InvalidAnswerException e) {
+                throw new InvalidAnswerException(name + " gave an invalid answer: " + e.getMessage());
+            }
+        }
+        String message = name + " answered HTTP " + status;
+        if (status == 408 || status == 409 || status == 429 || status >= 500) {
+            throw LlmCallException.retryable(message,
+                    ChatCompletions.retryAfter(reply.retryAfterMs(), reply.retryAfter()));
+        }
+        throw LlmCallException.permanent(message);
+    }
+
+    /** Full jitter on an exponential ceiling; a server's Retry-After wins when it asks for more (up to the cap). */
+    Duration backoff(int attempt, Duration retryAfter) {
+        long ceiling = Math.min(config.retry().maxBackoff().toMillis(),
+                config.retry().initialBackoff().toMillis() << Math.min(attempt - 1, 20));
+        long jittered = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
+        if (retryAfter != null) {
+            long asked = Math.min(retryAfter.toMillis(), config.retry().maxRetryAfter().toMillis());
+            return Duration.ofMillis(Math.max(asked, jittered / 4));
+        }
+        return Duration.ofMillis(jittered);
+    }
+
+    private static Throwable asCallFailure(Throwable failure) {
+        if (failure instanceof IOException || failure instanceof TimeoutException
+                || failure instanceof io.vertx.core.VertxException) {
+            return LlmCallException.retryable(failure.getClass().getSimpleName() + ": " + failure.getMessage(), null);
+        }
+        return failure;
+    }
+}

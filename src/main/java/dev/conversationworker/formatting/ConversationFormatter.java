@@ -1,0 +1,83 @@
+package dev.conversationworker.formatting;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import dev.conversationworker.history.HistoryEntry;
+
+/**
+ * Renders a conversation as numbered lines ({@code 1. [USER]: …}) within a character budget. The most recent
+ * messages are kept; when older ones are left out a first line says how many. Pure CPU work: it runs on the
+ * bounded worker pool, never on an event loop.
+ */
+public final class ConversationFormatter {
+
+    private static final Pattern LINE_BREAKS = Pattern.compile("\\R+");
+
+    private final int maxChars;
+    private final int maxMessageChars;
+
+    public ConversationFormatter(int maxChars, int maxMessageChars) {
+        if (maxChars < 80) {
+            throw new IllegalArgumentException("formatting.max-chars must be at least 80, got " + maxChars);
+        }
+        this.maxChars = maxChars;
+        this.maxMessageChars = Math.max(1, maxMessageChars);
+    }
+
+    public FormattedConversation format(List<HistoryEntry> history) {
+        int total = history.size();
+        Deque<String> kept = new ArrayDeque<>();
+        int used = 0;
+        boolean cut = false;
+        for (int i = total - 1; i >= 0; i--) {
+            String line = line(i + 1, history.get(i));
+            if (line.length() > maxMessageChars) {
+                line = SafeTruncation.withEllipsis(line, maxMessageChars);
+                cut = true;
+            }
+            int omittedIfStopHere = i;
+            int reserve = omittedIfStopHere > 0 ? omittedNotice(omittedIfStopHere).length() + 1 : 0;
+            int needed = line.length() + (kept.isEmpty() ? 0 : 1);
+            if (used + needed + reserve > maxChars) {
+                if (kept.isEmpty()) {
+                    // Even the last message alone is over budget: keep as much of it as fits.
+                    int room = maxChars - (i > 0 ? omittedNotice(i).length() + 1 : 0);
+                    kept.addFirst(SafeTruncation.withEllipsis(line, room));
+                    cut = true;
+                    i--;
+                }
+                return result(kept, total, i + 1, true);
+            }
+            kept.addFirst(line);
+            used += needed;
+        }
+        return result(kept, total, 0, cut);
+    }
+
+    private static FormattedConversation result(Deque<String> kept, int total, int omitted, boolean truncated) {
+        StringBuilder text = new StringBuilder();
+        if (omitted > 0) {
+            text.append(omittedNotice(omitted));
+        }
+        for (String line : kept) {
+            if (!text.isEmpty()) {
+                text.append('\n');
+            }
+            text.append(line);
+        }
+        return new FormattedConversation(text.toString(), total, kept.size(), truncated);
+    }
+
+    private static String line(int number, HistoryEntry entry) {
+        String text = LINE_BREAKS.matcher(entry.text() == null ? "" : entry.text()).replaceAll(" ").strip();
+        return number + ". [" + entry.role().toUpperCase(Locale.ROOT) + "]: " + text;
+    }
+
+    private static String omittedNotice(int omitted) {
+        return "[" + omitted + " earlier message" + (omitted == 1 ? "" : "s") + " omitted]";
+    }
+}

@@ -1,0 +1,27 @@
+package dev.conversationworker.history;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How much of a conversation Redis keeps, and for how long. */
+@ConfigMapping(prefix = "history")
+public interface HistoryConfig {
+
+    /** Most recent messages kept per conversation; the oldest are dropped first. */
+    @WithDefault("200")
+    int maxMessages();
+
+    /** Idle time after which a conversation's history expires; every write refreshes it. */
+    @WithDefault("7d")
+    Duration ttl();
+
+    /** Event ids remembered per conversation to drop redelivered messages (at least max-messages). */
+    @WithDefault("1000")
+    int dedupeWindow();
+
+    /** Prefix of every Redis key the worker writes. */
+    @WithDefault("cw")
+    String keyPrefix();
+}

@@ -1,0 +1,13 @@
+package dev.conversationworker.ingest;
+
+import java.time.OffsetDateTime;
+import java.util.Map;
+
+/** One validated chat event, as the input contract defines it. {@code role} and {@code text} are set for messages. */
+public record ChatEvent(String eventId, EventType type, String conversationId, OffsetDateTime timestamp,
+        Role role, String text, String userId, String channel, String language, Map<String, Object> metadata) {
+
+    public boolean isMessage() {
+        return type == EventType.MESSAGE;
+    }
+}

@@ -1,0 +1,180 @@
+package dev.conversationworker.ingest;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import dev.conversationworker.formatting.SafeTruncation;
+
+/**
+ * Turns a record value into a {@link ChatEvent}, or says precisely why it cannot: every rule of the input
+ * contract is checked here and nowhere else. Pure and thread-safe.
+ */
+public final class ChatEventParser {
+
+    private static final Set<String> KNOWN_FIELDS = Set.of("eventId", "type", "conversationId", "timestamp", "role",
+            "text", "userId", "channel", "language", "metadata");
+    private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {
+    };
+
+    // Duplicate keys are ambiguous input (which value wins?) and are rejected rather than guessed.
+    private static final ObjectMapper STRICT_JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(JsonParser.Feature.ALLOW_COMMENTS)
+            .build();
+
+    private final boolean rejectUnknownFields;
+    private final int maxIdLength;
+
+    public ChatEventParser(boolean rejectUnknownFields, int maxIdLength) {
+        this.rejectUnknownFields = rejectUnknownFields;
+        this.maxIdLength = maxIdLength;
+    }
+
+    public ChatEvent parse(byte[] value) {
+        if (value == null || value.length == 0) {
+            throw new InvalidEventException("empty record value");
+        }
+        JsonNode root = readJson(decodeUtf8(value));
+        if (!root.isObject()) {
+            throw new InvalidEventException("event must be a JSON object, got " + root.getNodeType());
+        }
+        if (rejectUnknownFields) {
+            for (Iterator<String> names = root.fieldNames(); names.hasNext();) {
+                String name = names.next();
+                if (!KNOWN_FIELDS.contains(name)) {
+                    throw new InvalidEventException("unknown field '" + truncate(name) + "'");
+                }
+            }
+        }
+        String eventId = requiredId(root, "eventId");
+        String typeName = requiredText(root, "type");
+        EventType type = EventType.fromWire(typeName)
+                .orElseThrow(() -> new InvalidEventException("unknown type '" + truncate(typeName) + "'"));
+        String conversationId = requiredId(root, "conversationId");
+        OffsetDateTime timestamp = timestamp(requiredText(root, "timestamp"));
+
+        Role role = null;
+        String text = null;
+        if (type == EventType.MESSAGE) {
+            String roleName = requiredText(root, "role");
+            role = Role.fromWire(roleName).orElseThrow(() -> new InvalidEventException(
+                    "role must be one of user, assistant, agent, system, got '" + truncate(roleName) + "'"));
+            text = requiredText(root, "text");
+        } else {
+            optionalText(root, "role");
+            optionalText(root, "text");
+        }
+        return new ChatEvent(eventId, type, conversationId, timestamp, role, text,
+                optionalId(root, "userId"), optionalId(root, "channel"), optionalId(root, "language"),
+                metadata(root));
+    }
+
+    private static String decodeUtf8(byte[] value) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidEventException("record value is not valid UTF-8", e);
+        }
+    }
+
+    private static JsonNode readJson(String json) {
+        try {
+            JsonNode node = STRICT_JSON.readTree(json);
+            if (node == null || node.isMissingNode()) {
+                throw new InvalidEventException("record value holds no JSON");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException("not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String requiredText(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            throw new InvalidEventException("missing required field '" + field + "'");
+        }
+        if (!node.isTextual()) {
+            throw new InvalidEventException("field '" + field + "' must be a string, got " + node.getNodeType());
+        }
+        return node.textValue();
+    }
+
+    private static String optionalText(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new InvalidEventException("field '" + field + "' must be a string, got " + node.getNodeType());
+        }
+        return node.textValue();
+    }
+
+    private String requiredId(JsonNode root, String field) {
+        String id = requiredText(root, field);
+        if (id.isBlank()) {
+            throw new InvalidEventException("field '" + field + "' must not be blank");
+        }
+        return checkIdLength(field, id);
+    }
+
+    private String optionalId(JsonNode root, String field) {
+        String id = optionalText(root, field);
+        return id == null ? null : checkIdLength(field, id);
+    }
+
+    private String checkIdLength(String field, String id) {
+        if (id.length() > maxIdLength) {
+            throw new InvalidEventException(
+                    "field '" + field + "' is " + id.length() + " characters long, the limit is " + maxIdLength);
+        }
+        return id;
+    }
+
+    private static OffsetDateTime timestamp(String text) {
+        try {
+            return OffsetDateTime.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidEventException(
+                    "field 'timestamp' must be an ISO-8601 date-time with offset, got '" + truncate(text) + "'");
+        }
+    }
+
+    private static Map<String, Object> metadata(JsonNode root) {
+        JsonNode node = root.get("metadata");
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw new InvalidEventException("field 'metadata' must be an object, got " + node.getNodeType());
+        }
+        return STRICT_JSON.convertValue(node, OBJECT_MAP);
+    }
+
+    private static String truncate(String s) {
+        return SafeTruncation.withEllipsis(s, 64);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.conversationworker.notification;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.conversationworker.analysis.AnalysisResult;
+import dev.conversationworker.formatting.SafeTruncation;
+import dev.conversationworker.publishing.AnalysisRecord;
+
+/**
+ * Builds Google Chat messages ({@code cardsV2} plus a plain {@code text} fallback, threaded per conversation) from
+ * analyses. Every customer-provided string passes {@link TextNeutralizer}; the result keeps within Google's limits
+ * (text ≤ 4,096 characters, message ≤ 32,000 bytes). Pure.
+ */
+public final class GoogleChatMessages {
+
+    static final int MAX_TEXT_CHARS = 4096;
+    static final int MAX_MESSAGE_BYTES = 32_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final int maxSnippetChars;
+    private final int maxQuestions;
+
+    public GoogleChatMessages(int maxSnippetChars, int maxQuestions) {
+        this.maxSnippetChars = maxSnippetChars;
+        this.maxQuestions = maxQuestions;
+    }
+
+    /** A conversation that needs a human. */
+    public Notification attention(AnalysisRecord analysis) {
+        AnalysisResult result = analysis.result();
+        String severity = result.severity().wireName();
+        List<String> questions = result.userQuestions().stream().limit(maxQuestions).toList();
+        String conversation = TextNeutralizer.forText(analysis.conversationId(), 200);
+
+        StringBuilder text = new StringBuilder()
+                .append(icon(severity)).append(" *").append(severity.toUpperCase()).append("*: conversation ")
+                .append(conversation).append(" needs attention\n")
+                .append("Intent: ").append(TextNeutralizer.forText(result.intent(), 100))
+                .append(" · Sentiment: ").append(result.sentiment())
+                .append("\nSummary: ").append(TextNeutralizer.forText(result.summary(), maxSnippetChars));
+        questions.forEach(q -> text.append("\n• ").append(TextNeutralizer.forText(q, maxSnippetChars)));
+
+        ObjectNode card = card(analysis, severity.toUpperCase() + ": conversation needs attention",
+                "Conversation " + TextNeutralizer.forCard(analysis.conversationId(), 200));
+        ArrayNode widgets = card.withArray("sections").addObject().putArray("widgets");
+        decorated(widgets, "Severity", severity);
+        decorated(widgets, "Intent", TextNeutralizer.forCard(result.intent(), 100));
+        decorated(widgets, "Sentiment", result.sentiment());
+        paragraph(widgets, "<b>Summary</b><br>" + TextNeutralizer.forCard(result.summary(), maxSnippetChars));
+        if (!questions.isEmpty()) {
+            ObjectNode section = card.withArray("sections").addObject().put("header", "User questions");
+            StringBuilder list = new StringBuilder();
+            questions.forEach(q -> list.append(list.isEmpty() ? "" : "<br>").append("• ")
+                    .append(TextNeutralizer.forCard(q, maxSnippetChars)));
+            paragraph(section.putArray("widgets"), list.toString());
+        }
+        return message(analysis, "attention", severity, analysis.analysisId(), text, card);
+    }
+
+    /** An analysis that got no valid answer from any LLM: operational trouble, not the customer's. */
+    public Notification analysisFailed(AnalysisRecord analysis) {
+        String conversation = TextNeutralizer.forText(analysis.conversationId(), 200);
+        String error = TextNeutralizer.forText(analysis.error(), maxSnippetChars);
+        StringBuilder text = new StringBuilder("⚠️ *Analysis failed* for conversation ").append(conversation)
+                .append(" (trigger ").append(TextNeutralizer.forText(analysis.triggerEventId(), 200))
+                .append("): ").append(error);
+        ObjectNode card = card(analysis, "Analysis failed", "Conversation "
+                + TextNeutralizer.forCard(analysis.conversationId(), 200));
+        ArrayNode widgets = card.withArray("sections").addObject().putArray("widgets");
+        decorated(widgets, "Trigger", TextNeutralizer.forCard(analysis.triggerEventId(), 200));
+        paragraph(widgets, "<b>Error</b><br>" + TextNeutralizer.escapeHtml(error));
+        return message(analysis, "operational", "high", "analysis-failed:" + analysis.analysisId(), text, card);
+    }
+
+    private static ObjectNode card(AnalysisRecord analysis, String title, String subtitle) {
+        ObjectNode card = JSON.createObjectNode();
+        card.putObject("header").put("title", title).put("subtitle", subtitle);
+        return card;
+    }
+
+    private Notification message(AnalysisRecord analysis, String kind, String severity, String dedupeKey,
+            StringBuilder text, ObjectNode card) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("text", SafeTruncation.withEllipsis(text.toString(), MAX_TEXT_CHARS));
+        body.putArray("cardsV2").addObject().put("cardId", kind + "-" + analysis.analysisId()).set("card", card);
+        body.putObject("thread").put("threadKey", threadKey(analysis.conversationId()));
+        String json = body.toString();
+        if (json.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
+            // Only reachable with unusual limits configured: the text alone still says everything needed.
+            body.remove("cardsV2");
+            json = body.toString();
+        }
+        return new Notification(analysis.conversationId(), kind, severity, dedupeKey, json);
+    }
+
+    /** One Chat thread per conversation; a name-based UUID keeps customer text out of the key. */
+    static String threadKey(String conversationId) {
+        return "conversation-" + UUID.nameUUIDFromBytes(conversationId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void decorated(ArrayNode widgets, String label, String text) {
+        widgets.addObject().putObject("decoratedText").put("topLabel", label).put("text", text);
+    }
+
+    private static void paragraph(ArrayNode widgets, String html) {
+        widgets.addObject().putObject("textParagraph").put("text", html);
+    }
+
+    private static String icon(String severity) {
+        return "critical".equals(severity) ? "🚨" : "high".equals(severity) ? "🔴" : "🟠";
+    }
+}

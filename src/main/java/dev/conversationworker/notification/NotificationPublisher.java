@@ -1,0 +1,62 @@
+package dev.conversationworker.notification;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+import dev.conversationworker.ops.WorkerMetrics;
+import dev.conversationworker.publishing.AnalysisRecord;
+import dev.conversationworker.publishing.KafkaHeaders;
+
+/** Decides whether an analysis is worth an on-call message and publishes it; completes once Kafka has it. */
+@ApplicationScoped
+public class NotificationPublisher {
+
+    public static final String CHANNEL = "oncall-notifications";
+
+    @Inject
+    @Channel(CHANNEL)
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+    MutinyEmitter<String> emitter;
+
+    @Inject
+    NotifyConfig config;
+
+    @Inject
+    WorkerMetrics metrics;
+
+    private GoogleChatMessages messages;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        messages = new GoogleChatMessages(config.maxSnippetChars(), config.maxQuestions());
+    }
+
+    /** Publishes what the analysis calls for: nothing, an attention message, or an analysis-failed message. */
+    public Uni<Void> notifyIfNeeded(AnalysisRecord analysis) {
+        if (analysis.isFailed()) {
+            return config.onFailedAnalysis() ? publish(messages.analysisFailed(analysis)) : Uni.createFrom().voidItem();
+        }
+        if (analysis.result().needsNotification(config.minSeverity())) {
+            return publish(messages.attention(analysis));
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private Uni<Void> publish(Notification notification) {
+        return emitter.sendMessage(Message.of(notification.body())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
+                        .withKey(notification.conversationId())
+                        .withHeaders(new KafkaHeaders().add("severity", notification.severity())
+                                .add("dedupe-key", notification.dedupeKey()).add("kind", notification.kind()).build())
+                        .build()))
+                .invoke(() -> metrics.notification(notification.kind(), notification.severity()));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.conversationworker.notification;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import dev.conversationworker.analysis.Severity;
+
+/** When on-call engineers are told, and how the message looks. */
+@ConfigMapping(prefix = "notify")
+public interface NotifyConfig {
+
+    /** Lowest severity of an analysis that needs attention to be notified. */
+    @WithDefault("high")
+    Severity minSeverity();
+
+    /** Notify when an analysis failed (no valid answer from any LLM). */
+    @WithDefault("true")
+    boolean onFailedAnalysis();
+
+    /** Longest customer-provided snippet (summary, question) in a notification, in characters. */
+    @WithDefault("500")
+    int maxSnippetChars();
+
+    /** Most user questions listed in a notification. */
+    @WithDefault("5")
+    int maxQuestions();
+}

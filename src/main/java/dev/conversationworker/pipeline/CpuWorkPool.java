@@ -1,0 +1,46 @@
+package dev.conversationworker.pipeline;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The bounded pool for CPU work (parsing records, decoding and formatting histories), so an event loop only ever
+ * waits on I/O. Threads default to the number of cores; the queue is bounded by the in-flight limit, which bounds
+ * how much work can be waiting anyway.
+ */
+@ApplicationScoped
+public class CpuWorkPool {
+
+    static final String THREAD_PREFIX = "cw-cpu-";
+
+    private final ThreadPoolExecutor executor;
+
+    CpuWorkPool(WorkerConfig config) {
+        int threads = config.cpuThreads() > 0 ? config.cpuThreads() : Runtime.getRuntime().availableProcessors();
+        AtomicInteger counter = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(2 * config.maxInFlight() + 64), task -> {
+                    Thread thread = new Thread(task, THREAD_PREFIX + counter.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+    }
+
+    /** Runs {@code work} on the pool; what follows the returned {@link Uni} continues there until the next I/O. */
+    public <T> Uni<T> run(Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(executor);
+    }
+
+    @PreDestroy
+    void shutdown() {
+        executor.shutdown();
+    }
+}

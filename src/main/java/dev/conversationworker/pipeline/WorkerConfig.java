@@ -1,0 +1,40 @@
+package dev.conversationworker.pipeline;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How the worker schedules events: ordering, in-flight bound, CPU pool and retries of transient failures. */
+@ConfigMapping(prefix = "worker")
+public interface WorkerConfig {
+
+    /** {@code key}: events of one conversation in order, different conversations concurrently (also inside a
+     * partition). {@code partition}: one event at a time per partition, the obvious baseline. */
+    @WithDefault("key")
+    Ordering ordering();
+
+    /** Events in flight in the whole instance; when reached, the consumer stops fetching. */
+    @WithDefault("512")
+    int maxInFlight();
+
+    /** Threads of the bounded pool that parses and formats (CPU work never runs on an event loop). 0 = cores. */
+    @WithDefault("0")
+    int cpuThreads();
+
+    /** First delay before retrying an event whose effects failed for a transient reason (Redis or Kafka away). */
+    @WithDefault("200ms")
+    Duration retryInitialBackoff();
+
+    /** Largest delay between two retries of a transient failure; these retries never give up. */
+    @WithDefault("10s")
+    Duration retryMaxBackoff();
+
+    /** Attempts for a failure that is neither invalid input nor transient (a bug): then it is dead-lettered. */
+    @WithDefault("3")
+    int maxUnexpectedAttempts();
+
+    enum Ordering {
+        key, partition
+    }
+}

@@ -1,0 +1,44 @@
+package dev.conversationworker.publishing;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/** Publishes analyses; the returned {@link Uni} completes only once Kafka has accepted the record (acks=all). */
+@ApplicationScoped
+public class AnalysisPublisher {
+
+    public static final String CHANNEL = "conversation-analyses";
+
+    @Inject
+    @Channel(CHANNEL)
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+    MutinyEmitter<String> emitter;
+
+    @Inject
+    ObjectMapper json;
+
+    public Uni<Void> publish(AnalysisRecord analysis) {
+        String value;
+        try {
+            value = json.writeValueAsString(analysis);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return emitter.sendMessage(Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
+                .withKey(analysis.conversationId())
+                .withHeaders(new KafkaHeaders().add("analysis-id", analysis.analysisId())
+                        .add("status", analysis.status()).build())
+                .build()));
+    }
+}

@@ -1,0 +1,37 @@
+package dev.conversationworker.publishing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.conversationworker.analysis.AnalysisOutcome;
+import dev.conversationworker.analysis.AnalysisResult;
+import dev.conversationworker.formatting.FormattedConversation;
+import dev.conversationworker.ingest.ChatEvent;
+
+/** The record on {@code conversation-analyses}, field for field as the contract gives it. */
+public record AnalysisRecord(String analysisId, String conversationId, String triggerEventId, String trigger,
+        String status, int messageCount, boolean truncated, String analyzedAt, String model, String provider,
+        Long llmLatencyMs, AnalysisResult result, @JsonInclude(JsonInclude.Include.NON_NULL) String error) {
+
+    public static AnalysisRecord of(ChatEvent trigger, FormattedConversation conversation, AnalysisOutcome outcome,
+            String analyzedAt) {
+        return new AnalysisRecord(analysisId(trigger.conversationId(), trigger.eventId()), trigger.conversationId(),
+                trigger.eventId(), trigger.type().wireName(), outcome.status(), conversation.messageCount(),
+                conversation.truncated(), analyzedAt, outcome.model(), outcome.provider(), outcome.llmLatencyMs(),
+                outcome.result(), outcome.error());
+    }
+
+    /** The same trigger always gives the same id (a name-based UUID), so consumers can drop duplicates by it. */
+    public static String analysisId(String conversationId, String triggerEventId) {
+        // The length prefix keeps ("a:b", "c") and ("a", "b:c") apart.
+        String name = "conversation-analysis\n" + conversationId.length() + ":" + conversationId + "\n"
+                + triggerEventId;
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    public boolean isFailed() {
+        return result == null;
+    }
+}
