@@ -3,6 +3,7 @@ package dev.conversationworker.publishing;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.conversationworker.analysis.AnalysisOutcome;
@@ -31,6 +32,7 @@ public record AnalysisRecord(String analysisId, String conversationId, String tr
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
+    @JsonIgnore
     public boolean isFailed() {
         return result == null;
     }

@@ -1,0 +1,173 @@
+package dev.conversationworker.testsupport;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.kafka.KafkaContainer;
+
+import redis.embedded.RedisServer;
+
+/**
+ * A real Kafka broker and a real Redis server for tests and the demo, started once per JVM. In order of
+ * preference: what {@code KAFKA_BOOTSTRAP_SERVERS} / {@code QUARKUS_REDIS_HOSTS} point at; Testcontainers where a
+ * Docker engine answers; otherwise Apache Kafka's own KRaft broker in this JVM and a redis-server child process
+ * from the embedded-redis jar.
+ */
+public final class Infrastructure {
+
+    public static final List<String> TOPICS = List.of("chat-events", "conversation-analyses", "oncall-notifications",
+            "chat-events-dlq");
+    private static Infrastructure started;
+
+    private final String bootstrapServers;
+    private final String redisHosts;
+    private final List<AutoCloseable> toStop;
+
+    private Infrastructure(String bootstrapServers, String redisHosts, List<AutoCloseable> toStop) {
+        this.bootstrapServers = bootstrapServers;
+        this.redisHosts = redisHosts;
+        this.toStop = toStop;
+    }
+
+    public static synchronized Infrastructure get() {
+        if (started == null) {
+            started = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "infrastructure-stop"));
+        }
+        return started;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String redisHosts() {
+        return redisHosts;
+    }
+
+    /** Creates the worker's topics if missing: the input with {@code inputPartitions}, the others with 2. */
+    public void createTopics(int inputPartitions) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            for (String topic : TOPICS) {
+                int partitions = topic.equals("chat-events") ? inputPartitions : 2;
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + topic, e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Infrastructure start() {
+        String kafkaFromEnv = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        String redisFromEnv = System.getenv("QUARKUS_REDIS_HOSTS");
+        boolean docker = (kafkaFromEnv == null || redisFromEnv == null) && dockerAvailable();
+        List<AutoCloseable> toStop = new java.util.ArrayList<>();
+        String kafka = kafkaFromEnv != null ? kafkaFromEnv : docker ? kafkaContainer(toStop) : kafkaInJvm(toStop);
+        String redis = redisFromEnv != null ? redisFromEnv : docker ? redisContainer(toStop) : redisProcess(toStop);
+        System.out.printf("[infrastructure] Kafka at %s, Redis at %s%n", kafka, redis);
+        return new Infrastructure(kafka, redis, toStop);
+    }
+
+    private static boolean dockerAvailable() {
+        // Asking Testcontainers where no engine can be logs a scary error; look for one first.
+        boolean engineInSight = System.getenv("DOCKER_HOST") != null
+                || java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"));
+        if (Boolean.getBoolean("infrastructure.no-docker") || !engineInSight) {
+            return false;
+        }
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    private static String kafkaInJvm(List<AutoCloseable> toStop) {
+        try {
+            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("auto.create.topics.enable", "true")
+                    .setConfigProp("num.partitions", "1")
+                    .build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            toStop.add(cluster);
+            return cluster.bootstrapServers();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the in-JVM Kafka broker", e);
+        }
+    }
+
+    private static String redisProcess(List<AutoCloseable> toStop) {
+        try {
+            int port = freePort();
+            RedisServer server = RedisServer.newRedisServer().bind("127.0.0.1").port(port)
+                    .setting("save \"\"").setting("appendonly no").build();
+            server.start();
+            toStop.add(server::stop);
+            return "redis://127.0.0.1:" + port;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start redis-server", e);
+        }
+    }
+
+    private static String kafkaContainer(List<AutoCloseable> toStop) {
+        KafkaContainer kafka = new KafkaContainer("apache/kafka:4.1.2");
+        kafka.start();
+        toStop.add(kafka::stop);
+        return kafka.getBootstrapServers();
+    }
+
+    private static String redisContainer(List<AutoCloseable> toStop) {
+        GenericContainer<?> redis = new GenericContainer<>("redis:7").withExposedPorts(6379);
+        redis.start();
+        toStop.add(redis::stop);
+        return "redis://" + redis.getHost() + ":" + redis.getMappedPort(6379);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public Properties kafkaClientProperties() {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrapServers);
+        return props;
+    }
+
+    private void stop() {
+        for (int i = toStop.size() - 1; i >= 0; i--) {
+            try {
+                toStop.get(i).close();
+            } catch (Exception e) {
+                System.err.println("[infrastructure] stop failed: " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.conversationworker.testsupport;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A plain Kafka client, the way a user's service sees the worker: produces raw records to the input topic and reads
+ * every output topic from the beginning in the background.
+ */
+public final class KafkaTestClient {
+
+    private static KafkaTestClient instance;
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Map<String, List<ConsumerRecord<byte[], byte[]>>> received = Map.of(
+            "conversation-analyses", new CopyOnWriteArrayList<>(),
+            "oncall-notifications", new CopyOnWriteArrayList<>(),
+            "chat-events-dlq", new CopyOnWriteArrayList<>());
+
+    private KafkaTestClient(Infrastructure infra) {
+        Properties producerProps = infra.kafkaClientProperties();
+        producerProps.put("acks", "all");
+        producerProps.put("linger.ms", "1");
+        producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+        Thread reader = new Thread(() -> readOutputs(infra), "test-output-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    public static synchronized KafkaTestClient get() {
+        if (instance == null) {
+            Infrastructure infra = Infrastructure.get();
+            infra.createTopics(4);
+            instance = new KafkaTestClient(infra);
+        }
+        return instance;
+    }
+
+    public RecordMetadata send(String key, String value) {
+        return send(key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value == null ? null : value.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    public RecordMetadata send(byte[] key, byte[] value, Integer partition) {
+        try {
+            return producer.send(new ProducerRecord<>("chat-events", partition, key, value)).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Records received so far on {@code topic} with this key. */
+    public List<ConsumerRecord<byte[], byte[]>> records(String topic, String key) {
+        return records(topic, r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).equals(key));
+    }
+
+    public List<ConsumerRecord<byte[], byte[]>> records(String topic, Predicate<ConsumerRecord<byte[], byte[]>> which) {
+        return received.get(topic).stream().filter(which).toList();
+    }
+
+    public List<JsonObject> values(String topic, String key) {
+        return records(topic, key).stream().map(r -> new JsonObject(new String(r.value(), StandardCharsets.UTF_8)))
+                .toList();
+    }
+
+    public static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private void readOutputs(Infrastructure infra) {
+        Properties props = infra.kafkaClientProperties();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : received.keySet()) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (true) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    received.get(record.topic()).add(record);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.conversationworker.testsupport;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.function.ToLongFunction;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A real OpenAI-compatible chat-completions server on a local port, for tests and benchmarks. By default it answers
+ * every request with a valid analysis after a configurable latency. A test scripts other behaviour for prompts that
+ * contain a token of its own ({@link #script}), so tests sharing one server do not disturb each other, and reads
+ * back what the server saw: calls per model, their arrival times, and how many the client aborted.
+ */
+public final class LlmSimulator implements AutoCloseable {
+
+    /** What the server does for one call: wait, then answer with a status, headers and body. */
+    public record Reply(long delayMs, int status, Map<String, String> headers, String body) {
+
+        public static Reply ok(long delayMs, JsonObject result) {
+            return new Reply(delayMs, 200, Map.of(), completion(result.encode(), "stop"));
+        }
+
+        public static Reply status(int status, Map<String, String> headers) {
+            return new Reply(0, status, headers,
+                    new JsonObject().put("error", new JsonObject().put("message", "simulated " + status)).encode());
+        }
+
+        public static Reply raw(long delayMs, String content, String finishReason) {
+            return new Reply(delayMs, 200, Map.of(), completion(content, finishReason));
+        }
+    }
+
+    /** One call as the server saw it. */
+    public record Call(String model, long arrivedAtNanos, JsonObject request) {
+    }
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpServer server;
+    private final Map<String, Map<String, IntFunction<Reply>>> scripts = new ConcurrentHashMap<>();
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> aborted = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private volatile ToLongFunction<String> defaultLatencyMs = model -> 5;
+
+    public LlmSimulator() {
+        server = vertx.createHttpServer().requestHandler(this::handle);
+        try {
+            server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the LLM simulator", e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.actualPort() + "/v1";
+    }
+
+    /** Latency of the default answer, per model (e.g. a distribution for a benchmark). */
+    public void defaultLatency(ToLongFunction<String> latencyMsByModel) {
+        this.defaultLatencyMs = latencyMsByModel;
+    }
+
+    /** For prompts containing {@code token}: the reply of {@code model}'s n-th call (1-based) for that token. */
+    public void script(String token, String model, IntFunction<Reply> replyForAttempt) {
+        scripts.computeIfAbsent(token, t -> new ConcurrentHashMap<>()).put(model, replyForAttempt);
+    }
+
+    public List<Call> calls(String token) {
+        return calls.stream().filter(c -> c.request().encode().contains(token)).toList();
+    }
+
+    public List<Call> calls(String token, String model) {
+        return calls(token).stream().filter(c -> c.model().equals(model)).toList();
+    }
+
+    public int aborted(String token, String model) {
+        return aborted.getOrDefault(token + "|" + model, new AtomicInteger()).get();
+    }
+
+    public int totalCalls() {
+        return calls.size();
+    }
+
+    public int maxConcurrentCalls() {
+        return maxInFlight.get();
+    }
+
+    private void handle(HttpServerRequest request) {
+        request.body().onSuccess(buffer -> {
+            JsonObject body = buffer.toJsonObject();
+            String model = body.getString("model", "");
+            String prompt = body.encode();
+            String conversation = conversationOf(body);
+            calls.add(new Call(model, System.nanoTime(), body));
+            int now = inFlight.incrementAndGet();
+            maxInFlight.accumulateAndGet(now, Math::max);
+            Map.Entry<String, Map<String, IntFunction<Reply>>> script = scripts.entrySet().stream()
+                    .filter(s -> prompt.contains(s.getKey())).findFirst().orElse(null);
+            Reply reply;
+            if (script != null && script.getValue().containsKey(model)) {
+                int attempt = (int) calls(script.getKey(), model).size();
+                reply = script.getValue().get(model).apply(attempt);
+            } else {
+                reply = Reply.ok(defaultLatencyMs.applyAsLong(model), defaultResult(conversation));
+            }
+            String abortKey = (script == null ? "" : script.getKey()) + "|" + model;
+            AtomicInteger done = new AtomicInteger();
+            request.connection().closeHandler(v -> {
+                if (done.compareAndSet(0, 1)) {
+                    inFlight.decrementAndGet();
+                    aborted.computeIfAbsent(abortKey, k -> new AtomicInteger()).incrementAndGet();
+                }
+            });
+            Runnable send = () -> {
+                if (!done.compareAndSet(0, 1)) {
+                    return;
+                }
+                inFlight.decrementAndGet();
+                request.response().setStatusCode(reply.status()).putHeader("Content-Type", "application/json");
+                reply.headers().forEach(request.response()::putHeader);
+                request.response().end(reply.body());
+            };
+            if (reply.delayMs() > 0) {
+                vertx.setTimer(reply.delayMs(), id -> send.run());
+            } else {
+                send.run();
+            }
+        });
+    }
+
+    /** The user message: the conversation between its markers (the system message mentions fraud and such). */
+    private static String conversationOf(JsonObject body) {
+        JsonArray messages = body.getJsonArray("messages", new JsonArray());
+        return messages.isEmpty() ? "" : messages.getJsonObject(messages.size() - 1).getString("content", "");
+    }
+
+    /** A valid analysis; attention and severity follow a few keywords of the prompt, like a (very) small model. */
+    public static JsonObject defaultResult(String conversation) {
+        String lower = conversation.toLowerCase();
+        boolean critical = lower.contains("fraud") || lower.contains("lừa đảo") || lower.contains("hacked");
+        boolean high = critical || lower.contains("refund") || lower.contains("hoàn tiền")
+                || lower.contains("angry");
+        return new JsonObject()
+                .put("userQuestions", new JsonArray().add("How do I change my password?"))
+                .put("intent", high ? "complaint" : "account_access")
+                .put("sentiment", high ? "negative" : "neutral")
+                .put("summary", "Simulated summary of the conversation.")
+                .put("needsAttention", high)
+                .put("severity", critical ? "critical" : high ? "high" : "low")
+                .put("language", lower.contains("mật khẩu") ? "vi" : "en");
+    }
+
+    static String completion(String content, String finishReason) {
+        return new JsonObject().put("id", "chatcmpl-sim").put("object", "chat.completion")
+                .put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+                        .put("message", new JsonObject().put("role", "assistant").put("content", content)
+                                .putNull("refusal"))
+                        .put("finish_reason", finishReason)))
+                .put("usage", new JsonObject().put("prompt_tokens", 100).put("completion_tokens", 50))
+                .encode();
+    }
+
+    @Override
+    public void close() {
+        vertx.close();
+    }
+}
