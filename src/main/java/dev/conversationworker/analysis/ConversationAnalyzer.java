@@ -41,7 +41,8 @@ public class ConversationAnalyzer {
         // A fallback without a URL of its own is another model on the primary's server (with the primary's key).
         Optional<String> fallbackUrl = f.baseUrl().filter(url -> !url.isBlank())
                 .or(() -> f.model().flatMap(model -> p.baseUrl()));
-        this.fallback = primary.isEmpty() ? Optional.empty()
+        this.fallback = primary.isEmpty()
+                ? Optional.empty()
                 : fallbackUrl.map(url -> new LlmEndpoint("fallback", url,
                         f.apiKey().or(() -> f.baseUrl().isPresent() ? Optional.empty() : p.apiKey()).orElse(null),
                         f.model().or(p::model).orElse(DEFAULT_MODEL), f.responseFormat(), config, http));
@@ -61,7 +62,8 @@ public class ConversationAnalyzer {
         }
         AnalysisPrompt prompt = AnalysisPrompt.of(formatted);
         long started = System.nanoTime();
-        Uni<LlmAnswer> answer = fallback.isEmpty() ? timed(primary.get(), prompt)
+        Uni<LlmAnswer> answer = fallback.isEmpty()
+                ? timed(primary.get(), prompt)
                 : HedgedCall.race(() -> timed(primary.get(), prompt), () -> timed(fallback.get(), prompt),
                         config.hedgeDelay(), metrics::hedgeFired);
         return answer
@@ -97,7 +99,8 @@ public class ConversationAnalyzer {
     }
 
     private static String describe(Throwable failure) {
-        StringBuilder text = new StringBuilder(failure.getMessage() == null ? failure.getClass().getSimpleName()
+        StringBuilder text = new StringBuilder(failure.getMessage() == null
+                ? failure.getClass().getSimpleName()
                 : failure.getMessage());
         for (Throwable s : failure.getSuppressed()) {
             text.append("; ").append(s.getMessage());

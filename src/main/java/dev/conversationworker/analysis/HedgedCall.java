@@ -49,6 +49,7 @@ final class HedgedCall<T> {
     }
 
     private final class Race {
+
         private final UniEmitter<? super T> emitter;
         private boolean done;
         private boolean fallbackStarted;

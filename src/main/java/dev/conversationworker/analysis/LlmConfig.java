@@ -48,6 +48,7 @@ public interface LlmConfig {
     Retry retry();
 
     interface Endpoint {
+
         /** e.g. {@code https://api.openai.com/v1}; {@code /chat/completions} is appended. */
         Optional<String> baseUrl();
 
@@ -64,6 +65,7 @@ public interface LlmConfig {
 
     /** Retries of one endpoint: 429, 5xx and I/O errors only; never 400/401/403/404. */
     interface Retry {
+
         /** Attempts per endpoint, the first included. */
         @WithDefault("3")
         int maxAttempts();

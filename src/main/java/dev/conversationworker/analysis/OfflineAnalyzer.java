@@ -98,7 +98,8 @@ public final class OfflineAnalyzer {
             Severity severity) {
         String first = userTexts.isEmpty() ? "" : SafeTruncation.withEllipsis(userTexts.get(0).strip(), 160);
         return history.size() + " messages, " + userTexts.size() + " from the user, " + questions.size()
-                + " question(s)" + (severity == Severity.NONE ? "" : ", alarm keywords of severity " + severity.wireName())
+                + " question(s)"
+                + (severity == Severity.NONE ? "" : ", alarm keywords of severity " + severity.wireName())
                 + (first.isEmpty() ? "." : ". The user opened with: \"" + first + "\"");
     }
 

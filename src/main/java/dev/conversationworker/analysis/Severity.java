@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** How urgently a human should look, lowest first; the order is what {@code notify.min-severity} compares. */
 public enum Severity {
+
     NONE, LOW, MEDIUM, HIGH, CRITICAL;
 
     @JsonValue

@@ -41,9 +41,9 @@ public class ConversationHistory {
         HistoryKeys keys = keys(message.conversationId());
         String entry = HistoryCodec.encode(new HistoryEntry(message.eventId(), message.role().wireName(),
                 message.text(), message.timestamp().toString()));
-        String[] args = { "3", keys.messages(), keys.seenEventIds(), keys.sequence(), message.eventId(), entry,
+        String[] args = {"3", keys.messages(), keys.seenEventIds(), keys.sequence(), message.eventId(), entry,
                 Integer.toString(config.maxMessages()), Long.toString(Math.max(1, config.ttl().toSeconds())),
-                Integer.toString(Math.max(config.dedupeWindow(), config.maxMessages())) };
+                Integer.toString(Math.max(config.dedupeWindow(), config.maxMessages()))};
         return redis.execute("EVALSHA", withFirst(APPEND_SHA, args))
                 .onFailure(ConversationHistory::isNoScript)
                 .recoverWithUni(() -> redis.execute("EVAL", withFirst(APPEND_SCRIPT, args)))

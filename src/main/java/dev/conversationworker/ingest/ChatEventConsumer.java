@@ -75,7 +75,8 @@ public class ChatEventConsumer {
                         return Uni.createFrom().completionStage(record.ack());
                     }
                     boolean invalid = failure instanceof InvalidEventException;
-                    Throwable reason = invalid ? failure
+                    Throwable reason = invalid
+                            ? failure
                             : new InvalidEventException("processing failed " + config.maxUnexpectedAttempts()
                                     + " times: " + failure, failure);
                     if (invalid) {

@@ -4,9 +4,8 @@ import java.util.Arrays;
 import java.util.Optional;
 
 public enum EventType {
-    MESSAGE("message"),
-    CONVERSATION_CLOSED("conversation.closed"),
-    ANALYSIS_REQUESTED("analysis.requested");
+
+    MESSAGE("message"), CONVERSATION_CLOSED("conversation.closed"), ANALYSIS_REQUESTED("analysis.requested");
 
     private final String wireName;
 

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 public enum Role {
+
     USER, ASSISTANT, AGENT, SYSTEM;
 
     public String wireName() {

@@ -52,7 +52,7 @@ public class NotificationPublisher {
 
     private Uni<Void> publish(Notification notification) {
         return emitter.sendMessage(Message.of(notification.body())
-                .addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(notification.conversationId())
                         .withHeaders(new KafkaHeaders().add("severity", notification.severity())
                                 .add("dedupe-key", notification.dedupeKey()).add("kind", notification.kind()).build())

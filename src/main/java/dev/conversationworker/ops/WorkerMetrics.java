@@ -19,7 +19,8 @@ public class WorkerMetrics {
 
     WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.hedges = Counter.builder("cw.llm.hedges").description("Fallback calls started because the primary was slow")
+        this.hedges = Counter.builder("cw.llm.hedges")
+                .description("Fallback calls started because the primary was slow")
                 .register(registry);
     }
 

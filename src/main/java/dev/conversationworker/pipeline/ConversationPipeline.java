@@ -24,9 +24,9 @@ import dev.conversationworker.ingest.ChatEvent;
 import dev.conversationworker.ingest.ChatEventParser;
 import dev.conversationworker.ingest.IngestConfig;
 import dev.conversationworker.notification.NotificationPublisher;
+import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.publishing.AnalysisPublisher;
 import dev.conversationworker.publishing.AnalysisRecord;
-import dev.conversationworker.ops.WorkerMetrics;
 
 /**
  * Where an event goes, start to end. A record is parsed (on the CPU pool); a message is appended to its
@@ -112,6 +112,7 @@ public class ConversationPipeline {
 
     /** A stored history decoded and rendered: the CPU part of an analysis. */
     private record Conversation(List<HistoryEntry> entries, FormattedConversation formatted) {
+
         static Conversation of(List<String> stored, ConversationFormatter formatter) {
             List<HistoryEntry> entries = HistoryCodec.decode(stored);
             return new Conversation(entries, formatter.format(entries));

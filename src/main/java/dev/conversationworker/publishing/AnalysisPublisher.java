@@ -35,7 +35,7 @@ public class AnalysisPublisher {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        return emitter.sendMessage(Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
+        return emitter.sendMessage(Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(analysis.conversationId())
                 .withHeaders(new KafkaHeaders().add("analysis-id", analysis.analysisId())
                         .add("status", analysis.status()).build())
