@@ -1,0 +1,91 @@
+package dev.conversationworker.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+
+class KeyedDispatcherTest {
+
+    @Test
+    void keepsEachKeyInOrderRunsKeysConcurrentlyAndNeverExceedsTheBound() {
+        int maxInFlight = 16;
+        KeyedDispatcher dispatcher = new KeyedDispatcher(maxInFlight);
+        Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger maxRunning = new AtomicInteger();
+        AtomicInteger maxAdmitted = new AtomicInteger();
+        Random random = new Random(7);
+        int events = 600;
+        for (int i = 0; i < events; i++) {
+            String key = "k" + random.nextInt(40);
+            int seq = i;
+            long delay = 1 + random.nextInt(5);
+            // Submission waits for admission, like the consumer does.
+            dispatcher.submit(key, () -> Uni.createFrom().voidItem()
+                    .invoke(() -> maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max))
+                    .onItem().delayIt().by(Duration.ofMillis(delay))
+                    .invoke(() -> {
+                        running.decrementAndGet();
+                        seen.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(seq);
+                    })).await().atMost(Duration.ofSeconds(10));
+            maxAdmitted.accumulateAndGet(dispatcher.inFlight(), Math::max);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> dispatcher.inFlight() == 0);
+
+        assertThat(seen.values().stream().mapToInt(List::size).sum()).isEqualTo(events);
+        seen.values().forEach(order -> assertThat(order).isSorted());
+        assertThat(maxAdmitted.get()).isLessThanOrEqualTo(maxInFlight);
+        assertThat(maxRunning.get()).isGreaterThan(1).isLessThanOrEqualTo(maxInFlight);
+        assertThat(dispatcher.activeKeys()).as("no state left for idle keys").isZero();
+    }
+
+    @Test
+    void oneKeyRunsOneAtATime() {
+        KeyedDispatcher dispatcher = new KeyedDispatcher(8);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger maxRunning = new AtomicInteger();
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            int seq = i;
+            dispatcher.submit("same", () -> Uni.createFrom().voidItem()
+                    .invoke(() -> maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max))
+                    .onItem().delayIt().by(Duration.ofMillis(5))
+                    .invoke(() -> {
+                        running.decrementAndGet();
+                        synchronized (order) {
+                            order.add(seq);
+                        }
+                    })).await().indefinitely();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.inFlight() == 0);
+        assertThat(maxRunning).hasValue(1);
+        assertThat(order).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+    }
+
+    @Test
+    void aFullDispatcherHoldsAdmissionUntilRoomIsMade() {
+        KeyedDispatcher dispatcher = new KeyedDispatcher(1);
+        AtomicReference<UniEmitter<? super Void>> firstWork = new AtomicReference<>();
+        dispatcher.submit("a", () -> Uni.createFrom().<Void>emitter(firstWork::set)).await().indefinitely();
+        AtomicBoolean secondAdmitted = new AtomicBoolean();
+        dispatcher.submit("b", () -> Uni.createFrom().voidItem()).subscribe().with(v -> secondAdmitted.set(true));
+        assertThat(secondAdmitted).as("no room yet").isFalse();
+        firstWork.get().complete(null);
+        await().atMost(Duration.ofSeconds(5)).untilTrue(secondAdmitted);
+    }
+}

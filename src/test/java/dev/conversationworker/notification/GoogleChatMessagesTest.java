@@ -1,0 +1,88 @@
+package dev.conversationworker.notification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.vertx.core.json.JsonObject;
+
+import dev.conversationworker.analysis.AnalysisResult;
+import dev.conversationworker.analysis.Severity;
+import dev.conversationworker.publishing.AnalysisRecord;
+
+class GoogleChatMessagesTest {
+
+    private static final String HOSTILE = "<users/all> please look at <https://evil.example/login|your invoice> "
+            + "*urgent* _now_ ~x~ `code` https://phish.example www.phish.example <b onclick=x>hi</b> & \u202Edesrever";
+
+    private final GoogleChatMessages messages = new GoogleChatMessages(500, 5);
+
+    @Test
+    void anAttentionMessageHasACardATextFallbackAndAThreadPerConversation() {
+        Notification n = messages
+                .attention(analysis("c-42", "Customer was charged twice.", List.of("Where is my refund?")));
+        JsonObject body = new JsonObject(n.body());
+
+        assertThat(n.kind()).isEqualTo("attention");
+        assertThat(n.severity()).isEqualTo("high");
+        assertThat(n.dedupeKey()).isEqualTo(AnalysisRecord.analysisId("c-42", "close-1"));
+        assertThat(body.getString("text")).startsWith("🔴 *HIGH*: conversation c-42 needs attention")
+                .contains("Summary: Customer was charged twice.").contains("• Where is my refund?");
+        assertThat(body.getJsonObject("thread").getString("threadKey"))
+                .isEqualTo(GoogleChatMessages.threadKey("c-42"))
+                .isEqualTo(new JsonObject(messages.attention(analysis("c-42", "other", List.of())).body())
+                        .getJsonObject("thread").getString("threadKey"));
+        JsonObject card = body.getJsonArray("cardsV2").getJsonObject(0).getJsonObject("card");
+        assertThat(card.getJsonObject("header").getString("title")).isEqualTo("HIGH: conversation needs attention");
+        assertThat(card.getJsonObject("header").getString("subtitle")).isEqualTo("Conversation c-42");
+        assertThat(card.getJsonArray("sections").encode()).contains("decoratedText").contains("Severity")
+                .contains("Where is my refund?");
+    }
+
+    @Test
+    void customerTextCannotMentionLinkOrFormat() {
+        Notification n = messages.attention(analysis("c-<users/all>", HOSTILE, List.of(HOSTILE)));
+        JsonObject body = new JsonObject(n.body());
+        String text = body.getString("text");
+        String cards = body.getJsonArray("cardsV2").encode();
+        for (String rendered : List.of(text, cards)) {
+            assertThat(rendered).doesNotContain("<users/").doesNotContain("<https://").doesNotContain("https://")
+                    .doesNotContain("www.phish").doesNotContain("<b ").doesNotContain("\u202E")
+                    .doesNotContain("*urgent*").doesNotContain("_now_").doesNotContain("`code`");
+        }
+        assertThat(text).contains("‹users/all›").contains("https[:]//phish.example").contains("www[.]phish");
+        assertThat(cards).contains("&amp;");
+    }
+
+    @Test
+    void staysWithinGoogleChatLimits() {
+        String huge = "😀 ".repeat(20_000);
+        Notification n = messages.attention(analysis("c-1", huge, Collections.nCopies(50, huge)));
+        JsonObject body = new JsonObject(n.body());
+        assertThat(body.getString("text").length()).isLessThanOrEqualTo(4096);
+        assertThat(n.body().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(32_000);
+        assertThat(body.getString("text").split("\n• ")).hasSize(6);
+    }
+
+    @Test
+    void aFailedAnalysisIsAnOperationalMessage() {
+        AnalysisRecord failed = new AnalysisRecord(AnalysisRecord.analysisId("c-9", "t-1"), "c-9", "t-1",
+                "conversation.closed", "failed", 3, false, "2026-11-24T10:00:00Z", null, "none", 5000L, null,
+                "primary answered HTTP 500; fallback answered HTTP 503");
+        Notification n = messages.analysisFailed(failed);
+        assertThat(n.kind()).isEqualTo("operational");
+        assertThat(n.dedupeKey()).isEqualTo("analysis-failed:" + failed.analysisId());
+        assertThat(new JsonObject(n.body()).getString("text")).contains("Analysis failed").contains("c-9")
+                .contains("HTTP 503");
+    }
+
+    private static AnalysisRecord analysis(String conversationId, String summary, List<String> questions) {
+        AnalysisResult result = new AnalysisResult(questions, "refund", "negative", summary, true, Severity.HIGH, "en");
+        return new AnalysisRecord(AnalysisRecord.analysisId(conversationId, "close-1"), conversationId, "close-1",
+                "conversation.closed", "ok", 4, false, "2026-11-24T10:00:00Z", "m", "primary", 800L, result, null);
+    }
+}
