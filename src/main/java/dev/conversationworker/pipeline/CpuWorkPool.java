@@ -39,6 +39,10 @@ public class CpuWorkPool {
         return Uni.createFrom().item(work).runSubscriptionOn(executor);
     }
 
+    int threads() {
+        return executor.getMaximumPoolSize();
+    }
+
     @PreDestroy
     void shutdown() {
         executor.shutdown();
