@@ -41,7 +41,7 @@ public final class GoogleChatMessages {
         StringBuilder text = new StringBuilder()
                 .append(icon(severity)).append(" *").append(severity.toUpperCase()).append("*: conversation ")
                 .append(conversation).append(" needs attention\n")
-                .append("Intent: ").append(TextNeutralizer.forText(result.intent(), 100))
+                .append("Intent: ").append(intentLabel(result.intent()))
                 .append(" · Sentiment: ").append(result.sentiment())
                 .append("\nSummary: ").append(TextNeutralizer.forText(result.summary(), maxSnippetChars));
         questions.forEach(q -> text.append("\n• ").append(TextNeutralizer.forText(q, maxSnippetChars)));
@@ -50,7 +50,7 @@ public final class GoogleChatMessages {
                 "Conversation " + TextNeutralizer.forCard(analysis.conversationId(), 200));
         ArrayNode widgets = card.withArray("sections").addObject().putArray("widgets");
         decorated(widgets, "Severity", severity);
-        decorated(widgets, "Intent", TextNeutralizer.forCard(result.intent(), 100));
+        decorated(widgets, "Intent", intentLabel(result.intent()));
         decorated(widgets, "Sentiment", result.sentiment());
         paragraph(widgets, "<b>Summary</b><br>" + TextNeutralizer.forCard(result.summary(), maxSnippetChars));
         if (!questions.isEmpty()) {
@@ -110,6 +110,12 @@ public final class GoogleChatMessages {
 
     private static void paragraph(ArrayNode widgets, String html) {
         widgets.addObject().putObject("textParagraph").put("text", html);
+    }
+
+    /** An intent is a label ({@code account_access}): shown as words, with nothing but letters and digits. */
+    static String intentLabel(String intent) {
+        String words = intent.replaceAll("[^\\p{L}\\p{N}]+", " ").strip();
+        return words.isEmpty() ? "unknown" : SafeTruncation.withEllipsis(words, 60);
     }
 
     private static String icon(String severity) {

@@ -59,6 +59,13 @@ class GoogleChatMessagesTest {
     }
 
     @Test
+    void intentsReadAsWords() {
+        assertThat(GoogleChatMessages.intentLabel("account_access")).isEqualTo("account access");
+        assertThat(GoogleChatMessages.intentLabel("<users/all>")).isEqualTo("users all");
+        assertThat(GoogleChatMessages.intentLabel("***")).isEqualTo("unknown");
+    }
+
+    @Test
     void staysWithinGoogleChatLimits() {
         String huge = "😀 ".repeat(20_000);
         Notification n = messages.attention(analysis("c-1", huge, Collections.nCopies(50, huge)));

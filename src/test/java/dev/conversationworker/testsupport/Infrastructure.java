@@ -34,6 +34,8 @@ public final class Infrastructure {
     private final String bootstrapServers;
     private final String redisHosts;
     private final List<AutoCloseable> toStop;
+    private final List<Runnable> beforeStop = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private boolean stopped;
 
     private Infrastructure(String bootstrapServers, String redisHosts, List<AutoCloseable> toStop) {
         this.bootstrapServers = bootstrapServers;
@@ -161,7 +163,21 @@ public final class Infrastructure {
         return props;
     }
 
-    private void stop() {
+    /** Runs {@code action} before Kafka and Redis go away at exit (e.g. stop a worker that uses them). */
+    public void beforeStop(Runnable action) {
+        beforeStop.add(action);
+    }
+
+    /**
+     * Stops what was started, once. Prefer calling it over leaving it to the exit hook: the in-JVM broker, closed
+     * while the JVM is already exiting, cannot register its own hooks and halts the JVM with status 1.
+     */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        beforeStop.forEach(Runnable::run);
         for (int i = toStop.size() - 1; i >= 0; i--) {
             try {
                 toStop.get(i).close();

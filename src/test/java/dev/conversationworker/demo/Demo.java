@@ -1,0 +1,199 @@
+package dev.conversationworker.demo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import dev.conversationworker.testsupport.Infrastructure;
+
+/**
+ * The README's run command: starts a real Kafka broker and a real redis-server, starts the packaged worker against
+ * them, feeds it the bundled sample conversations and prints the analyses and notifications as they come out.
+ * Ctrl-C stops everything it started. With {@code -Ddemo.exit-when-done=true} it stops by itself once every sample
+ * has been analysed (CI uses that).
+ */
+public final class Demo {
+
+    private static final Path WORKER_JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    private static final Path WORKER_LOG = Path.of("target", "demo-worker.log");
+
+    public static void main(String[] args) throws Exception {
+        boolean exitWhenDone = Boolean.getBoolean("demo.exit-when-done");
+        Infrastructure infra = Infrastructure.get();
+        infra.createTopics(4);
+        int httpPort = Integer.getInteger("demo.http-port", 8080);
+        Process worker = startWorker(infra, httpPort);
+        infra.beforeStop(() -> stop(worker));
+        awaitReady(worker, httpPort);
+
+        JsonArray samples = samples();
+        int triggers = produce(infra, samples);
+        System.out.printf("%n[demo] sent %d sample conversations (%d analysis triggers); outputs follow. "
+                + "Ctrl-C stops everything.%n%n", samples.size(), triggers);
+        int analyses = printOutputs(infra, exitWhenDone ? triggers : Integer.MAX_VALUE, Duration.ofMinutes(2));
+        if (exitWhenDone) {
+            System.out.printf("[demo] %d of %d analyses received%n", analyses, triggers);
+            infra.stop();
+            System.exit(analyses >= triggers ? 0 : 1);
+        }
+    }
+
+    private static Process startWorker(Infrastructure infra, int httpPort) throws IOException {
+        if (!Files.exists(WORKER_JAR)) {
+            throw new IllegalStateException(WORKER_JAR + " is missing: build it with ./mvnw package first");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-jar", WORKER_JAR.toString())
+                .redirectErrorStream(true).redirectOutput(WORKER_LOG.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers());
+        env.put("QUARKUS_REDIS_HOSTS", infra.redisHosts());
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+        System.out.printf("[demo] starting the worker (log: %s)%n", WORKER_LOG);
+        return builder.start();
+    }
+
+    private static void awaitReady(Process worker, int httpPort) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            if (!worker.isAlive()) {
+                throw new IllegalStateException("the worker exited; see " + WORKER_LOG);
+            }
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    System.out.printf("[demo] worker ready: http://localhost:%d/q/health/ready, metrics at "
+                            + "/q/metrics%n", httpPort);
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the worker was not ready within 60 s; see " + WORKER_LOG);
+    }
+
+    private static JsonArray samples() throws IOException {
+        try (InputStream in = Demo.class.getResourceAsStream("/demo/sample-conversations.json")) {
+            return new JsonArray(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Sends every sample's messages, then its close (or an analysis request); returns the number of triggers. */
+    private static int produce(Infrastructure infra, JsonArray samples) {
+        Properties props = infra.kafkaClientProperties();
+        props.put("acks", "all");
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        int triggers = 0;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < samples.size(); i++) {
+                JsonObject sample = samples.getJsonObject(i);
+                String conversation = sample.getString("conversationId") + "-" + run;
+                JsonArray messages = sample.getJsonArray("messages");
+                for (int m = 0; m < messages.size(); m++) {
+                    JsonArray message = messages.getJsonArray(m);
+                    producer.send(new ProducerRecord<>("chat-events", conversation, event(conversation + "-m" + m,
+                            "message", conversation).put("role", message.getString(0))
+                            .put("text", message.getString(1)).encode()));
+                }
+                String trigger = sample.getBoolean("close") ? "conversation.closed" : "analysis.requested";
+                producer.send(new ProducerRecord<>("chat-events", conversation,
+                        event(conversation + "-end", trigger, conversation).encode()));
+                triggers++;
+            }
+            producer.flush();
+        }
+        return triggers;
+    }
+
+    private static JsonObject event(String eventId, String type, String conversation) {
+        return new JsonObject().put("eventId", eventId).put("type", type).put("conversationId", conversation)
+                .put("timestamp", Instant.now().toString());
+    }
+
+    private static int printOutputs(Infrastructure infra, int expectedAnalyses, Duration patience) {
+        Properties props = infra.kafkaClientProperties();
+        props.put("group.id", "demo-printer-" + System.nanoTime());
+        props.put("auto.offset.reset", "latest");
+        int analyses = 0;
+        Instant deadline = Instant.now().plus(patience);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(Set.of("conversation-analyses", "oncall-notifications", "chat-events-dlq"));
+            while (analyses < expectedAnalyses && (expectedAnalyses == Integer.MAX_VALUE
+                    || Instant.now().isBefore(deadline))) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.topic().equals("conversation-analyses")) {
+                        analyses++;
+                    }
+                    print(record);
+                }
+            }
+        }
+        return analyses;
+    }
+
+    private static void print(ConsumerRecord<String, String> record) {
+        JsonObject value = new JsonObject(record.value());
+        switch (record.topic()) {
+            case "conversation-analyses" -> {
+                JsonObject result = value.getJsonObject("result", new JsonObject());
+                System.out.printf("── analysis  %s  [%s via %s]%n   %s%n", record.key(), value.getString("status"),
+                        value.getString("provider"), result.encodePrettily().replace("\n", "\n   "));
+            }
+            case "oncall-notifications" -> System.out.printf("── 🔔 notification  %s  (severity %s)%n   %s%n%n",
+                    record.key(), header(record, "severity"), value.getString("text").replace("\n", "\n   "));
+            default -> System.out.printf("── dead letter  %s: %s%n", record.key(), header(record,
+                    "dead-letter-reason"));
+        }
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static void stop(Process worker) {
+        if (worker.isAlive()) {
+            System.out.println("[demo] stopping the worker");
+            worker.destroy();
+            try {
+                if (!worker.waitFor(20, TimeUnit.SECONDS)) {
+                    worker.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                worker.destroyForcibly();
+            }
+        }
+    }
+
+    private Demo() {
+    }
+
+}
