@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Tag;
 import io.smallrye.mutiny.Uni;
 
 import dev.conversationworker.formatting.FormattedConversation;
@@ -37,7 +38,9 @@ public class ConversationAnalyzer {
         LlmConfig.Endpoint p = config.primary();
         LlmConfig.Endpoint f = config.fallback();
         this.primary = p.baseUrl().filter(url -> !url.isBlank()).map(url -> new LlmEndpoint("primary", url,
-                p.apiKey().orElse(null), p.model().orElse(DEFAULT_MODEL), p.responseFormat(), config, http));
+                p.apiKey().orElse(null), p.model().orElse(DEFAULT_MODEL), p.responseFormat(), p.maxConcurrency(),
+                config,
+                http));
         // A fallback without a URL of its own is another model on the primary's server (with the primary's key).
         Optional<String> fallbackUrl = f.baseUrl().filter(url -> !url.isBlank())
                 .or(() -> f.model().flatMap(model -> p.baseUrl()));
@@ -45,7 +48,12 @@ public class ConversationAnalyzer {
                 ? Optional.empty()
                 : fallbackUrl.map(url -> new LlmEndpoint("fallback", url,
                         f.apiKey().or(() -> f.baseUrl().isPresent() ? Optional.empty() : p.apiKey()).orElse(null),
-                        f.model().or(p::model).orElse(DEFAULT_MODEL), f.responseFormat(), config, http));
+                        f.model().or(p::model).orElse(DEFAULT_MODEL), f.responseFormat(), f.maxConcurrency(), config,
+                        http));
+        primary.ifPresent(e -> metrics.gauge("cw.llm.waiting", "Calls waiting for a slot under max-concurrency",
+                List.of(Tag.of("endpoint", "primary")), e::waitingForSlot));
+        fallback.ifPresent(e -> metrics.gauge("cw.llm.waiting", "Calls waiting for a slot under max-concurrency",
+                List.of(Tag.of("endpoint", "fallback")), e::waitingForSlot));
         LOG.infof("Analysis by %s", primary.map(e -> "LLM " + e.model() + fallback.map(fb -> " hedged by "
                 + fb.model() + " after " + config.hedgeDelay().toMillis() + " ms").orElse(" (no fallback)"))
                 .orElse("the offline analyzer (llm.primary.base-url is not set)"));

@@ -61,6 +61,10 @@ public interface LlmConfig {
          * support neither (the prompt still asks for JSON and the answer is still validated). */
         @WithDefault("json_schema")
         ResponseFormat responseFormat();
+
+        /** Calls in flight to this endpoint at most (the provider's limit); more wait for a slot, they do not fail. */
+        @WithDefault("256")
+        int maxConcurrency();
     }
 
     /** Retries of one endpoint: 429, 5xx and I/O errors only; never 400/401/403/404. */

@@ -25,9 +25,10 @@ final class LlmEndpoint {
     private final LlmConfig config;
     private final LlmConfig.ResponseFormat format;
     private final LlmHttpClient http;
+    private final ConcurrencyLimit concurrency;
 
     LlmEndpoint(String name, String baseUrl, String apiKey, String model, LlmConfig.ResponseFormat format,
-            LlmConfig config, LlmHttpClient http) {
+            int maxConcurrency, LlmConfig config, LlmHttpClient http) {
         this.name = name;
         this.url = baseUrl.replaceAll("/+$", "") + "/chat/completions";
         this.apiKey = apiKey;
@@ -35,6 +36,7 @@ final class LlmEndpoint {
         this.format = format;
         this.config = config;
         this.http = http;
+        this.concurrency = new ConcurrencyLimit(maxConcurrency);
     }
 
     String name() {
@@ -45,6 +47,11 @@ final class LlmEndpoint {
         return model;
     }
 
+    /** Calls waiting for a slot under {@code max-concurrency}. */
+    int waitingForSlot() {
+        return concurrency.waiting();
+    }
+
     Uni<LlmAnswer> analyse(AnalysisPrompt prompt) {
         String body = ChatCompletions.requestBody(model, prompt, format, config.maxCompletionTokens(),
                 config.temperature());
@@ -53,7 +60,8 @@ final class LlmEndpoint {
 
     private Uni<LlmAnswer> attempt(String body, int attempt) {
         long started = System.nanoTime();
-        return http.postJson(url, apiKey, body)
+        // The slot is held for one attempt only: a backoff pause does not keep others waiting.
+        return concurrency.run(() -> http.postJson(url, apiKey, body))
                 .onFailure().transform(LlmEndpoint::asCallFailure)
                 .map(reply -> toAnswer(reply, started))
                 .onFailure(LlmCallException.class).recoverWithUni(failure -> {

@@ -44,6 +44,7 @@ public class ChatEventConsumer {
     void init() {
         dispatcher = new KeyedDispatcher(config.maxInFlight());
         metrics.gauge("cw.events.in.flight", "Events admitted and not yet finished", dispatcher::inFlight);
+        metrics.gauge("cw.events.in.flight.peak", "Most events ever in flight at once", dispatcher::peakInFlight);
         metrics.gauge("cw.conversations.in.flight", "Ordering keys with work in flight", dispatcher::activeKeys);
     }
 

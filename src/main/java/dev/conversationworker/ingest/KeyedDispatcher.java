@@ -22,6 +22,7 @@ final class KeyedDispatcher {
     private final Map<String, Deque<Supplier<Uni<Void>>>> waitingByKey = new HashMap<>();
     private final Deque<Runnable> waitingForRoom = new ArrayDeque<>();
     private int inFlight;
+    private int peakInFlight;
 
     KeyedDispatcher(int maxInFlight) {
         if (maxInFlight < 1) {
@@ -43,6 +44,7 @@ final class KeyedDispatcher {
                     return;
                 }
                 inFlight++;
+                peakInFlight = Math.max(peakInFlight, inFlight);
             }
             admit.run();
         });
@@ -50,6 +52,11 @@ final class KeyedDispatcher {
 
     synchronized int inFlight() {
         return inFlight;
+    }
+
+    /** The most work ever admitted at once: never above the bound. */
+    synchronized int peakInFlight() {
+        return peakInFlight;
     }
 
     synchronized int activeKeys() {
@@ -85,6 +92,7 @@ final class KeyedDispatcher {
             if (inFlight < maxInFlight && !waitingForRoom.isEmpty()) {
                 admit = waitingForRoom.poll();
                 inFlight++;
+                peakInFlight = Math.max(peakInFlight, inFlight);
             }
         }
         if (next != null) {

@@ -1,6 +1,7 @@
 package dev.conversationworker.ops;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 
 /** Every metric the worker exposes on {@code /q/metrics}, named in one place. */
@@ -65,6 +67,10 @@ public class WorkerMetrics {
     }
 
     public void gauge(String name, String description, Supplier<Number> value) {
-        Gauge.builder(name, value).description(description).register(registry);
+        gauge(name, description, List.of(), value);
+    }
+
+    public void gauge(String name, String description, Iterable<Tag> tags, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).tags(tags).register(registry);
     }
 }

@@ -6,6 +6,7 @@ import static dev.conversationworker.testsupport.WorkerTestResource.PRIMARY_MODE
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +103,8 @@ class LlmResilienceTest {
         assertThat(header(notification, "kind")).isEqualTo("operational");
         assertThat(header(notification, "dedupe-key")).isEqualTo("analysis-failed:" + analysis.getString(
                 "analysisId"));
-        assertThat(new JsonObject(new String(notification.value())).getString("text")).contains("Analysis failed");
+        assertThat(new JsonObject(new String(notification.value(), StandardCharsets.UTF_8)).getString("text"))
+                .contains("Analysis failed");
     }
 
     @Test
@@ -134,7 +136,8 @@ class LlmResilienceTest {
         awaitAnalysis(conversation);
         await().atMost(Duration.ofSeconds(10)).until(() -> !kafka.records("oncall-notifications", conversation)
                 .isEmpty());
-        String body = new String(kafka.records("oncall-notifications", conversation).get(0).value());
+        String body = new String(kafka.records("oncall-notifications", conversation).get(0).value(),
+                StandardCharsets.UTF_8);
         assertThat(body).doesNotContain("<users/all>").doesNotContain("<https://").doesNotContain("*now*")
                 .doesNotContain("https://evil").contains("‹users/all›");
     }

@@ -96,6 +96,11 @@ public final class LlmSimulator implements AutoCloseable {
         return maxInFlight.get();
     }
 
+    /** Starts counting {@link #maxConcurrentCalls()} afresh. */
+    public void resetMaxConcurrentCalls() {
+        maxInFlight.set(inFlight.get());
+    }
+
     private void handle(HttpServerRequest request) {
         request.body().onSuccess(buffer -> {
             JsonObject body = buffer.toJsonObject();

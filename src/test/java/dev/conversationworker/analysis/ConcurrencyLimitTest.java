@@ -1,0 +1,56 @@
+package dev.conversationworker.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+
+class ConcurrencyLimitTest {
+
+    @Test
+    void callsOverTheCapWaitAndAllComplete() {
+        ConcurrencyLimit limit = new ConcurrencyLimit(3);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger maxRunning = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        for (int i = 0; i < 30; i++) {
+            limit.run(() -> Uni.createFrom().voidItem()
+                    .invoke(() -> maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max))
+                    .onItem().delayIt().by(Duration.ofMillis(5))
+                    .invoke(running::decrementAndGet))
+                    .subscribe().with(v -> done.incrementAndGet());
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAtomic(done, org.hamcrest.Matchers.equalTo(30));
+        assertThat(maxRunning.get()).isEqualTo(3);
+        assertThat(limit.running()).isZero();
+        assertThat(limit.waiting()).isZero();
+    }
+
+    @Test
+    void cancelledCallsGiveTheirSlotBackWhetherRunningOrWaiting() {
+        ConcurrencyLimit limit = new ConcurrencyLimit(2);
+        List<Cancellable> calls = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            calls.add(limit.run(() -> Uni.createFrom().nothing()).subscribe().with(v -> {
+            }));
+        }
+        assertThat(limit.running()).isEqualTo(2);
+        assertThat(limit.waiting()).isEqualTo(3);
+        calls.get(4).cancel(); // waiting
+        assertThat(limit.waiting()).isEqualTo(2);
+        calls.get(0).cancel(); // running: its slot goes to the next waiter
+        assertThat(limit.running()).isEqualTo(2);
+        assertThat(limit.waiting()).isEqualTo(1);
+        calls.forEach(Cancellable::cancel);
+        assertThat(limit.running()).isZero();
+        assertThat(limit.waiting()).isZero();
+    }
+}
