@@ -34,8 +34,8 @@ public interface LlmConfig {
     @WithDefault("20s")
     Duration requestTimeout();
 
-    /** Connections kept per endpoint by the shared HTTP client. */
-    @WithDefault("64")
+    /** Connections per endpoint of the shared HTTP client (HTTP/1.1: one call per connection at a time). */
+    @WithDefault("512")
     int maxConnections();
 
     /** Cap of the completion, in tokens. */
@@ -63,7 +63,7 @@ public interface LlmConfig {
         ResponseFormat responseFormat();
 
         /** Calls in flight to this endpoint at most (the provider's limit); more wait for a slot, they do not fail. */
-        @WithDefault("256")
+        @WithDefault("512")
         int maxConcurrency();
     }
 

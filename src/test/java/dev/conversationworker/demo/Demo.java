@@ -2,19 +2,14 @@ package dev.conversationworker.demo;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,6 +22,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import dev.conversationworker.testsupport.Infrastructure;
+import dev.conversationworker.testsupport.WorkerProcess;
 
 /**
  * The README's run command: starts a real Kafka broker and a real redis-server, starts the packaged worker against
@@ -36,7 +32,6 @@ import dev.conversationworker.testsupport.Infrastructure;
  */
 public final class Demo {
 
-    private static final Path WORKER_JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     private static final Path WORKER_LOG = Path.of("target", "demo-worker.log");
 
     public static void main(String[] args) throws Exception {
@@ -44,9 +39,11 @@ public final class Demo {
         Infrastructure infra = Infrastructure.get();
         infra.createTopics(4);
         int httpPort = Integer.getInteger("demo.http-port", 8080);
-        Process worker = startWorker(infra, httpPort);
-        infra.beforeStop(() -> stop(worker));
-        awaitReady(worker, httpPort);
+        System.out.printf("[demo] starting the worker (log: %s)%n", WORKER_LOG);
+        WorkerProcess worker = WorkerProcess.start(infra, httpPort, WORKER_LOG, Map.of(), List.of());
+        infra.beforeStop(worker::close);
+        System.out.printf("[demo] worker ready: http://localhost:%d/q/health/ready, metrics at /q/metrics%n",
+                httpPort);
 
         JsonArray samples = samples();
         int triggers = produce(infra, samples);
@@ -58,44 +55,6 @@ public final class Demo {
             infra.stop();
             System.exit(analyses >= triggers ? 0 : 1);
         }
-    }
-
-    private static Process startWorker(Infrastructure infra, int httpPort) throws IOException {
-        if (!Files.exists(WORKER_JAR)) {
-            throw new IllegalStateException(WORKER_JAR + " is missing: build it with ./mvnw package first");
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-jar", WORKER_JAR.toString())
-                .redirectErrorStream(true).redirectOutput(WORKER_LOG.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers());
-        env.put("QUARKUS_REDIS_HOSTS", infra.redisHosts());
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
-        System.out.printf("[demo] starting the worker (log: %s)%n", WORKER_LOG);
-        return builder.start();
-    }
-
-    private static void awaitReady(Process worker, int httpPort) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(2)).build();
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (Instant.now().isBefore(deadline)) {
-            if (!worker.isAlive()) {
-                throw new IllegalStateException("the worker exited; see " + WORKER_LOG);
-            }
-            try {
-                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    System.out.printf("[demo] worker ready: http://localhost:%d/q/health/ready, metrics at "
-                            + "/q/metrics%n", httpPort);
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("the worker was not ready within 60 s; see " + WORKER_LOG);
     }
 
     private static JsonArray samples() throws IOException {
@@ -177,20 +136,6 @@ public final class Demo {
     private static String header(ConsumerRecord<?, ?> record, String name) {
         var header = record.headers().lastHeader(name);
         return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    private static void stop(Process worker) {
-        if (worker.isAlive()) {
-            System.out.println("[demo] stopping the worker");
-            worker.destroy();
-            try {
-                if (!worker.waitFor(20, TimeUnit.SECONDS)) {
-                    worker.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                worker.destroyForcibly();
-            }
-        }
     }
 
     private Demo() {

@@ -61,9 +61,17 @@ public final class Infrastructure {
 
     /** Creates the worker's topics if missing: the input with {@code inputPartitions}, the others with 2. */
     public void createTopics(int inputPartitions) {
+        Map<String, Integer> partitionsByTopic = new java.util.LinkedHashMap<>();
+        TOPICS.forEach(topic -> partitionsByTopic.put(topic, topic.equals("chat-events") ? inputPartitions : 2));
+        createTopics(partitionsByTopic);
+    }
+
+    /** Creates the topics that are missing, with the partitions given. */
+    public void createTopics(Map<String, Integer> partitionsByTopic) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            for (String topic : TOPICS) {
-                int partitions = topic.equals("chat-events") ? inputPartitions : 2;
+            for (Map.Entry<String, Integer> entry : partitionsByTopic.entrySet()) {
+                String topic = entry.getKey();
+                int partitions = entry.getValue();
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
                 } catch (ExecutionException e) {

@@ -51,7 +51,9 @@ public final class LlmSimulator implements AutoCloseable {
     private final Map<String, AtomicInteger> aborted = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final Map<String, AtomicInteger> callsByModel = new ConcurrentHashMap<>();
     private volatile ToLongFunction<String> defaultLatencyMs = model -> 5;
+    private volatile boolean recordCalls = true;
 
     public LlmSimulator() {
         server = vertx.createHttpServer().requestHandler(this::handle);
@@ -88,8 +90,14 @@ public final class LlmSimulator implements AutoCloseable {
         return aborted.getOrDefault(token + "|" + model, new AtomicInteger()).get();
     }
 
-    public int totalCalls() {
-        return calls.size();
+    /** Calls received by {@code model} so far, recorded or not. */
+    public int callCount(String model) {
+        return callsByModel.getOrDefault(model, new AtomicInteger()).get();
+    }
+
+    /** Benchmarks switch off keeping every request (their memory would be measured otherwise). */
+    public void recordCalls(boolean record) {
+        this.recordCalls = record;
     }
 
     public int maxConcurrentCalls() {
@@ -107,7 +115,10 @@ public final class LlmSimulator implements AutoCloseable {
             String model = body.getString("model", "");
             String prompt = body.encode();
             String conversation = conversationOf(body);
-            calls.add(new Call(model, System.nanoTime(), body));
+            callsByModel.computeIfAbsent(model, m -> new AtomicInteger()).incrementAndGet();
+            if (recordCalls) {
+                calls.add(new Call(model, System.nanoTime(), body));
+            }
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);
             Map.Entry<String, Map<String, IntFunction<Reply>>> script = scripts.entrySet().stream()

@@ -1,0 +1,239 @@
+package dev.conversationworker.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
+
+import dev.conversationworker.testsupport.Infrastructure;
+import dev.conversationworker.testsupport.LlmSimulator;
+import dev.conversationworker.testsupport.WorkerProcess;
+
+/**
+ * The benchmark of docs/benchmarks.md: each scenario runs the packaged worker as a child process against the
+ * embedded broker and Redis and an LLM simulator, in both ordering modes (or with hedging on and off), and prints
+ * one table. {@code -Dbench.scenarios=S1,S3} picks scenarios; {@code -Dbench.scale=0.1} shrinks the workloads.
+ */
+public final class Benchmark {
+
+    private static final String PRIMARY = "bench-primary";
+    private static final String FALLBACK = "bench-fallback";
+
+    record Run(String scenario, String variant, int partitions, int conversations, int messages,
+            Map<String, String> env, List<String> jvm, boolean backlogFirst, Duration patience) {
+    }
+
+    record Result(Run run, long events, int analyses, double seconds, long p50, long p95, long p99,
+            double llmCallsPerAnalysis, double maxLagMs, double heapMaxMib, double rssMib, double cpuPercent,
+            int failed, int deadLetters, long blockedWarnings) {
+
+        double eventsPerSecond() {
+            return events / seconds;
+        }
+
+        double analysesPerSecond() {
+            return analyses / seconds;
+        }
+    }
+
+    private final Infrastructure infra = Infrastructure.get();
+    private final LlmSimulator llm = new LlmSimulator();
+    private final double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
+    private final List<Result> results = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private int runNumber;
+
+    public static void main(String[] args) throws Exception {
+        Set<String> scenarios = Set.of(System.getProperty("bench.scenarios", "S1,S2,S3,S4").split(","));
+        Benchmark bench = new Benchmark();
+        bench.llm.recordCalls(false);
+        if (scenarios.contains("S1")) {
+            bench.slowLlm();
+        }
+        if (scenarios.contains("S2")) {
+            bench.cpuCeiling();
+        }
+        if (scenarios.contains("S3")) {
+            bench.tail();
+        }
+        if (scenarios.contains("S4")) {
+            bench.backlog();
+        }
+        String table = bench.table();
+        System.out.println(table);
+        Files.writeString(Path.of("target", "benchmark-results.md"), table);
+        bench.llm.close();
+        bench.infra.stop();
+        System.exit(0);
+    }
+
+    /** S1: one partition, LLM 1 s ± 10 %: key ordering against one event at a time per partition. */
+    private void slowLlm() throws Exception {
+        llm.defaultLatency(jitter(1000, 0.10));
+        measure(new Run("S1 slow LLM", "key", 1, scaled(5000), 4, Map.of(), List.of(), false,
+                Duration.ofMinutes(5)));
+        measure(new Run("S1 slow LLM", "partition", 1, 20, 4, Map.of("WORKER_ORDERING", "partition"), List.of(),
+                false, Duration.ofMinutes(5)));
+    }
+
+    /** S2: LLM answers at once, four partitions: how many events this machine gets through. */
+    private void cpuCeiling() throws Exception {
+        llm.defaultLatency(model -> 0);
+        measure(new Run("S2 CPU ceiling", "key", 4, scaled(25000), 4, Map.of(), List.of(), false,
+                Duration.ofMinutes(5)));
+        measure(new Run("S2 CPU ceiling", "partition", 4, scaled(5000), 4, Map.of("WORKER_ORDERING", "partition"),
+                List.of(), false, Duration.ofMinutes(5)));
+        notes.add(KafkaPerformance.measure(infra, (int) Math.max(50_000, 500_000 * scale)));
+    }
+
+    /** S3: 5 % of primary calls take 20 s, the fallback answers in 100 ms: hedging on against off. */
+    private void tail() throws Exception {
+        llm.defaultLatency(model -> model.equals(FALLBACK)
+                ? 100
+                : ThreadLocalRandom.current().nextDouble() < 0.05 ? 20_000 : jitter(200, 0.10).applyAsLong(model));
+        Map<String, String> common = Map.of("LLM_DEADLINE", "30s", "LLM_REQUEST_TIMEOUT", "25s");
+        Map<String, String> hedged = new HashMap<>(common);
+        hedged.put("LLM_FALLBACK_BASE_URL", llm.baseUrl());
+        hedged.put("LLM_FALLBACK_MODEL", FALLBACK);
+        hedged.put("LLM_HEDGE_DELAY", "500ms");
+        measure(new Run("S3 tail", "hedge on", 4, scaled(2000), 1, hedged, List.of(), false, Duration.ofMinutes(5)));
+        measure(new Run("S3 tail", "hedge off", 4, scaled(2000), 1, common, List.of(), false,
+                Duration.ofMinutes(5)));
+    }
+
+    /** S4: a backlog of a million events, slow LLM, the worker's heap capped at 256 MB. */
+    private void backlog() throws Exception {
+        llm.defaultLatency(jitter(1000, 0.10));
+        measure(new Run("S4 backlog", "key, -Xmx256m", 4, scaled(200_000), 4, Map.of(), List.of("-Xmx256m"), true,
+                Duration.ofMinutes(20)));
+    }
+
+    private void measure(Run run) throws Exception {
+        String id = "bench" + (++runNumber) + "-" + Long.toString(System.currentTimeMillis(), 36);
+        Map<String, String> topics = Map.of("TOPICS_INPUT", id + "-in", "TOPICS_ANALYSES", id + "-out",
+                "TOPICS_NOTIFICATIONS", id + "-notify", "TOPICS_DEAD_LETTER", id + "-dlq");
+        infra.createTopics(Map.of(id + "-in", run.partitions(), id + "-out", 4, id + "-notify", 1, id + "-dlq", 1));
+        Map<String, String> env = new HashMap<>(topics);
+        env.put("MP_MESSAGING_INCOMING_CHAT_EVENTS_GROUP_ID", id);
+        env.put("LLM_PRIMARY_BASE_URL", llm.baseUrl());
+        env.put("LLM_PRIMARY_MODEL", PRIMARY);
+        env.put("QUARKUS_LOG_LEVEL", "WARN");
+        env.putAll(run.env());
+        int callsBefore = llm.callCount(PRIMARY) + llm.callCount(FALLBACK);
+        System.out.printf("[bench] %s / %s: %d conversations × (%d messages + close), %d partition(s)%n",
+                run.scenario(), run.variant(), run.conversations(), run.messages(), run.partitions());
+
+        try (Workload workload = new Workload(infra, id + "-in", id + "-out", id + "-dlq", run.conversations())) {
+            long events = 0;
+            if (run.backlogFirst()) {
+                events = workload.produce(id, run.conversations(), run.messages());
+                System.out.printf("[bench]   backlog of %d events waiting%n", events);
+            }
+            Path log = Path.of("target", id + "-worker.log");
+            try (WorkerProcess worker = WorkerProcess.start(infra, 18000 + runNumber, log, env, run.jvm())) {
+                Instant started = Instant.now();
+                Sampler sampler = new Sampler(worker);
+                sampler.start();
+                if (!run.backlogFirst()) {
+                    events = workload.produce(id, run.conversations(), run.messages());
+                }
+                boolean complete = workload.awaitAnalyses(run.conversations(), run.patience());
+                Instant end = complete ? workload.lastAnalysisAt() : Instant.now();
+                sampler.stop();
+                double seconds = Duration.between(started, end).toMillis() / 1000.0;
+                String metrics = worker.metrics();
+                int calls = llm.callCount(PRIMARY) + llm.callCount(FALLBACK) - callsBefore;
+                long blocked = Files.readAllLines(log).stream().filter(l -> l.contains("has been blocked for"))
+                        .count();
+                Result result = new Result(run, events, workload.analyses(), seconds, workload.percentileMs(50),
+                        workload.percentileMs(95), workload.percentileMs(99),
+                        workload.analyses() == 0 ? 0 : (double) calls / workload.analyses(),
+                        WorkerProcess.metric(metrics, "cw_event_loop_lag_max_seconds ") * 1000,
+                        sampler.maxHeapMib(), worker.peakRssMib(),
+                        100 * worker.cpuSeconds() / Math.max(0.001, Duration.between(started, Instant.now())
+                                .toMillis() / 1000.0),
+                        workload.failed(), workload.deadLetters(), blocked);
+                results.add(result);
+                System.out.printf("[bench]   %d analyses in %.1f s (%.1f/s), p99 %d ms%s%n", result.analyses(),
+                        seconds, result.analysesPerSecond(), result.p99(), complete ? "" : " (INCOMPLETE)");
+            }
+        }
+    }
+
+    private int scaled(int n) {
+        return Math.max(10, (int) (n * scale));
+    }
+
+    private static ToLongFunction<String> jitter(long meanMs, double spread) {
+        return model -> Math.round(meanMs * (1 + spread * (2 * ThreadLocalRandom.current().nextDouble() - 1)));
+    }
+
+    private String table() {
+        StringBuilder out = new StringBuilder();
+        out.append("| scenario | variant | events | analyses | s | events/s | analyses/s | p50 ms | p95 ms | p99 ms "
+                + "| LLM calls/analysis | max loop lag ms | max heap MiB | peak RSS MiB | CPU % | failed | DLQ "
+                + "| blocked warnings |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Result r : results) {
+            out.append(String.format("| %s | %s | %d | %d | %.1f | %.0f | %.1f | %d | %d | %d | %.3f | %.1f | %.0f "
+                    + "| %.0f | %.0f | %d | %d | %d |%n", r.run().scenario(), r.run().variant(), r.events(),
+                    r.analyses(), r.seconds(), r.eventsPerSecond(), r.analysesPerSecond(), r.p50(), r.p95(), r.p99(),
+                    r.llmCallsPerAnalysis(), r.maxLagMs(), r.heapMaxMib(), r.rssMib(), r.cpuPercent(), r.failed(),
+                    r.deadLetters(), r.blockedWarnings()));
+        }
+        notes.forEach(n -> out.append('\n').append(n).append('\n'));
+        return out.toString();
+    }
+
+    /** Reads the worker's heap once a second while a run lasts. */
+    private static final class Sampler {
+
+        private final WorkerProcess worker;
+        private final AtomicLong maxHeapBytes = new AtomicLong();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        Sampler(WorkerProcess worker) {
+            this.worker = worker;
+            this.thread = new Thread(this::sample, "bench-sampler");
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join(5_000);
+        }
+
+        double maxHeapMib() {
+            return maxHeapBytes.get() / (1024.0 * 1024.0);
+        }
+
+        private void sample() {
+            while (running) {
+                try {
+                    double heap = WorkerProcess.metric(worker.metrics(), "jvm_memory_used_bytes{area=\"heap\"");
+                    maxHeapBytes.accumulateAndGet((long) heap, Math::max);
+                    Thread.sleep(1000);
+                } catch (IOException | InterruptedException | RuntimeException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private Benchmark() {
+    }
+}

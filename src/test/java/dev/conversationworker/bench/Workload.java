@@ -1,0 +1,162 @@
+package dev.conversationworker.bench;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.vertx.core.json.JsonObject;
+
+import dev.conversationworker.testsupport.Infrastructure;
+
+/**
+ * Synthetic conversations through Kafka: produces them (messages then a close, conversations interleaved) and
+ * reads the analyses back, keeping end-to-end latencies (trigger produced → analysis record, both broker
+ * timestamps of this machine's clock).
+ */
+final class Workload implements AutoCloseable {
+
+    private final Infrastructure infra;
+    private final String inputTopic;
+    private final Map<String, Long> triggerProducedAt = new ConcurrentHashMap<>();
+    private final long[] latenciesMs;
+    private final AtomicInteger analyses = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicInteger deadLetters = new AtomicInteger();
+    private final AtomicReference<Instant> lastAnalysisAt = new AtomicReference<>();
+    private final Thread reader;
+    private volatile boolean reading = true;
+
+    Workload(Infrastructure infra, String inputTopic, String analysesTopic, String dlqTopic, int expected) {
+        this.infra = infra;
+        this.inputTopic = inputTopic;
+        this.latenciesMs = new long[expected];
+        this.reader = new Thread(() -> read(analysesTopic, dlqTopic), "bench-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Produces {@code conversations} × ({@code messages} messages and a close); returns the events sent. */
+    long produce(String runId, int conversations, int messages) {
+        Properties props = infra.kafkaClientProperties();
+        props.put("acks", "all");
+        props.put("linger.ms", "10");
+        props.put("batch.size", "262144");
+        props.put("compression.type", "lz4");
+        long sent = 0;
+        String now = Instant.now().toString();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            // Interleaved in rounds of 1,000 conversations, as many chats are live at once.
+            for (int base = 0; base < conversations; base += 1000) {
+                int end = Math.min(conversations, base + 1000);
+                for (int step = 0; step <= messages; step++) {
+                    for (int c = base; c < end; c++) {
+                        String conversation = runId + "-c" + c;
+                        JsonObject event = new JsonObject().put("conversationId", conversation).put("timestamp", now);
+                        if (step < messages) {
+                            event.put("eventId", conversation + "-m" + step).put("type", "message")
+                                    .put("role", step % 2 == 0 ? "user" : "assistant")
+                                    .put("text", step % 2 == 0
+                                            ? "Tôi không đăng nhập được, làm sao để đổi mật khẩu?"
+                                            : "Please open Settings, then Security, then Change password.");
+                            producer.send(new ProducerRecord<>(inputTopic, conversation, event.encode()));
+                        } else {
+                            event.put("eventId", conversation + "-close").put("type", "conversation.closed");
+                            producer.send(new ProducerRecord<>(inputTopic, conversation, event.encode()),
+                                    (metadata, error) -> {
+                                        if (metadata != null) {
+                                            triggerProducedAt.put(conversation, metadata.timestamp());
+                                        }
+                                    });
+                        }
+                        sent++;
+                    }
+                }
+            }
+            producer.flush();
+        }
+        return sent;
+    }
+
+    boolean awaitAnalyses(int expected, Duration patience) throws InterruptedException {
+        Instant deadline = Instant.now().plus(patience);
+        while (analyses.get() < expected && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        return analyses.get() >= expected;
+    }
+
+    int analyses() {
+        return analyses.get();
+    }
+
+    int failed() {
+        return failed.get();
+    }
+
+    int deadLetters() {
+        return deadLetters.get();
+    }
+
+    Instant lastAnalysisAt() {
+        return lastAnalysisAt.get();
+    }
+
+    /** p-th percentile (0–100) of end-to-end latency in ms over the analyses received. */
+    long percentileMs(double p) {
+        int n = Math.min(analyses.get(), latenciesMs.length);
+        if (n == 0) {
+            return -1;
+        }
+        long[] sorted = Arrays.copyOf(latenciesMs, n);
+        Arrays.sort(sorted);
+        return sorted[Math.min(n - 1, (int) Math.ceil(p / 100.0 * n) - 1)];
+    }
+
+    private void read(String analysesTopic, String dlqTopic) {
+        Properties props = infra.kafkaClientProperties();
+        props.put("group.id", "bench-reader-" + System.nanoTime());
+        props.put("auto.offset.reset", "earliest");
+        props.put("max.poll.records", "2000");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(Set.of(analysesTopic, dlqTopic));
+            while (reading) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (record.topic().equals(dlqTopic)) {
+                        deadLetters.incrementAndGet();
+                        continue;
+                    }
+                    if (record.value().contains("\"status\":\"failed\"")) {
+                        failed.incrementAndGet();
+                    }
+                    Long producedAt = triggerProducedAt.get(record.key());
+                    int i = analyses.getAndIncrement();
+                    if (i < latenciesMs.length) {
+                        latenciesMs[i] = producedAt == null ? 0 : record.timestamp() - producedAt;
+                    }
+                    lastAnalysisAt.set(Instant.now());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        reading = false;
+        reader.join(5_000);
+    }
+}

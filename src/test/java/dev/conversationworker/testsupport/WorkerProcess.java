@@ -1,0 +1,139 @@
+package dev.conversationworker.testsupport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged worker ({@code target/quarkus-app/quarkus-run.jar}) as a child process, configured only through
+ * environment variables, the way it runs in production; with what the OS and its endpoints say about it.
+ */
+public final class WorkerProcess implements AutoCloseable {
+
+    public static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+
+    private final Process process;
+    private final int httpPort;
+    private final Path log;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private WorkerProcess(Process process, int httpPort, Path log) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.log = log;
+    }
+
+    /** Starts the worker against {@code infra} with {@code env} on top, and waits until it is ready. */
+    public static WorkerProcess start(Infrastructure infra, int httpPort, Path log, Map<String, String> env,
+            List<String> jvmOptions) throws IOException, InterruptedException {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: build it with ./mvnw package first");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(JAR.toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers());
+        builder.environment().put("QUARKUS_REDIS_HOSTS", infra.redisHosts());
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+        builder.environment().putAll(env);
+        WorkerProcess worker = new WorkerProcess(builder.start(), httpPort, log);
+        worker.awaitReady(Duration.ofSeconds(60));
+        return worker;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    private void awaitReady(Duration patience) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(patience);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the worker exited; see " + log);
+            }
+            try {
+                if (get("/q/health/ready").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the worker was not ready within " + patience + "; see " + log);
+    }
+
+    /** The Prometheus text of {@code /q/metrics}. */
+    public String metrics() throws IOException, InterruptedException {
+        return get("/q/metrics").body();
+    }
+
+    /** The sum of the samples whose line starts with {@code prefix}, e.g. {@code cw_analyses_total{} or a name
+     * and a space. */
+    public static double metric(String metrics, String prefix) {
+        return metrics.lines().filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** Peak resident set size in MiB (VmHWM), from /proc; -1 where there is no /proc. */
+    public double peakRssMib() {
+        return procStatusKib("VmHWM:") / 1024.0;
+    }
+
+    /** CPU seconds used so far (user + system), from /proc; -1 where there is no /proc. */
+    public double cpuSeconds() {
+        try {
+            String[] stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"))
+                    .replaceFirst(".*\\) ", "").split(" ");
+            return (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    private long procStatusKib(String field) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
+                    .filter(l -> l.startsWith(field)).map(l -> l.replaceAll("\\D", "")).mapToLong(Long::parseLong)
+                    .findFirst().orElse(-1);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** SIGTERM, then SIGKILL if it has not stopped within 20 s. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
