@@ -1,5 +1,6 @@
 package dev.conversationworker.ops;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -8,7 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Timer;
 import io.netty.util.concurrent.EventExecutor;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -16,7 +19,8 @@ import io.vertx.core.Vertx;
 
 /**
  * Measures how late each Vert.x event loop runs a task scheduled on it: a blocked or overloaded loop shows here
- * before anything else does. Gauges: the last lag per loop, and the largest seen since start.
+ * before anything else does. Published as the last lag per loop, the largest since start, and a histogram
+ * ({@code cw_event_loop_lag_seconds_bucket}) from which any window's worst case can be read.
  */
 @ApplicationScoped
 public class EventLoopLagProbe {
@@ -26,13 +30,19 @@ public class EventLoopLagProbe {
     private final List<AtomicLong> lastLagNanos = new ArrayList<>();
     private final AtomicLong maxLagNanos = new AtomicLong();
     private volatile boolean running = true;
+    private Timer lagHistogram;
 
-    void start(@Observes StartupEvent ignored, Vertx vertx, WorkerMetrics metrics) {
+    void start(@Observes StartupEvent ignored, Vertx vertx, WorkerMetrics metrics, MeterRegistry registry) {
+        lagHistogram = Timer.builder("cw.event.loop.lag").description("How late event loops run scheduled probes")
+                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+                        Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+                        Duration.ofSeconds(1))
+                .register(registry);
         int index = 0;
         for (EventExecutor loop : vertx.nettyEventLoopGroup()) {
             AtomicLong lag = new AtomicLong();
             lastLagNanos.add(lag);
-            metrics.gauge("cw.event.loop.lag.seconds", "How late the event loop ran the last probe",
+            metrics.gauge("cw.event.loop.lag.last.seconds", "How late the event loop ran the last probe",
                     List.of(Tag.of("loop", Integer.toString(index++))), () -> lag.get() / 1e9);
             probe(loop, lag);
         }
@@ -40,16 +50,12 @@ public class EventLoopLagProbe {
                 () -> maxLagNanos.get() / 1e9);
     }
 
-    /** The largest lag seen on any loop since start, in milliseconds. */
-    public double maxLagMillis() {
-        return maxLagNanos.get() / 1e6;
-    }
-
     private void probe(EventExecutor loop, AtomicLong lag) {
         long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS);
         loop.schedule(() -> {
             long late = Math.max(0, System.nanoTime() - due);
             lag.set(late);
+            lagHistogram.record(late, TimeUnit.NANOSECONDS);
             maxLagNanos.accumulateAndGet(late, Math::max);
             if (running) {
                 probe(loop, lag);

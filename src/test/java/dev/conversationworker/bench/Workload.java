@@ -39,8 +39,13 @@ final class Workload implements AutoCloseable {
     private final Thread reader;
     private volatile boolean reading = true;
 
-    Workload(Infrastructure infra, String inputTopic, String analysesTopic, String dlqTopic, int expected) {
+    private final String runId;
+
+    /** Reads the analyses of conversations whose id starts with {@code runId}. */
+    Workload(Infrastructure infra, String runId, String inputTopic, String analysesTopic, String dlqTopic,
+            int expected) {
         this.infra = infra;
+        this.runId = runId;
         this.inputTopic = inputTopic;
         this.latenciesMs = new long[expected];
         this.reader = new Thread(() -> read(analysesTopic, dlqTopic), "bench-reader");
@@ -49,6 +54,11 @@ final class Workload implements AutoCloseable {
     }
 
     /** Produces {@code conversations} × ({@code messages} messages and a close); returns the events sent. */
+    long produce(int conversations, int messages) {
+        return produce(runId, conversations, messages);
+    }
+
+    /** The same under another id prefix (a warm-up, whose analyses this workload does not count). */
     long produce(String runId, int conversations, int messages) {
         Properties props = infra.kafkaClientProperties();
         props.put("acks", "all");
@@ -136,6 +146,9 @@ final class Workload implements AutoCloseable {
             consumer.subscribe(Set.of(analysesTopic, dlqTopic));
             while (reading) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (record.key() == null || !record.key().startsWith(runId + "-")) {
+                        continue; // the warm-up's
+                    }
                     if (record.topic().equals(dlqTopic)) {
                         deadLetters.incrementAndGet();
                         continue;
