@@ -4,23 +4,28 @@ import java.nio.charset.StandardCharsets;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
+import dev.conversationworker.notification.DeadLetterAlarm;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.pipeline.ConversationPipeline;
+import dev.conversationworker.pipeline.TransientFailures;
 import dev.conversationworker.pipeline.WorkerConfig;
 
 /**
  * The door from Kafka. Each record is handed to the dispatcher under its ordering key and acknowledged once the
  * pipeline says its effects are durable; poison, and what keeps failing for no transient reason, is nacked, which
- * sends it to the dead-letter topic with the reason in its headers. The throttled commit strategy commits only up
+ * sends it to the dead-letter topic with the reason in its headers (the failure's class and message). What could
+ * not finish because the worker is stopping is left unacknowledged, for the next owner. The throttled commit strategy commits only up
  * to the first record not yet acknowledged, so nothing unfinished is skipped.
  */
 @ApplicationScoped
@@ -38,6 +43,9 @@ public class ChatEventConsumer {
     @Inject
     WorkerMetrics metrics;
 
+    @Inject
+    DeadLetterAlarm deadLetterAlarm;
+
     private KeyedDispatcher dispatcher;
 
     @PostConstruct
@@ -46,6 +54,21 @@ public class ChatEventConsumer {
         metrics.gauge("cw.events.in.flight", "Events admitted and not yet finished", dispatcher::inFlight);
         metrics.gauge("cw.events.in.flight.peak", "Most events ever in flight at once", dispatcher::peakInFlight);
         metrics.gauge("cw.conversations.in.flight", "Ordering keys with work in flight", dispatcher::activeKeys);
+    }
+
+    /**
+     * SIGTERM: stop taking records (the consumer pauses), let what is in flight finish within the shutdown
+     * timeout, then stop retrying. SmallRye closes the consumer afterwards and commits what was acknowledged.
+     */
+    void drain(@Observes ShutdownEvent event) throws InterruptedException {
+        dispatcher.closeAdmission();
+        int inFlight = dispatcher.inFlight();
+        boolean idle = dispatcher.awaitIdle(config.shutdownTimeout());
+        LOG.infof("CW-INGEST-005 Stopping: %d event(s) were in flight, %s", inFlight, idle
+                ? "all finished"
+                : dispatcher.inFlight() + " left unacknowledged after " + config.shutdownTimeout().toMillis()
+                        + " ms; they will be redelivered");
+        pipeline.stop();
     }
 
     @Incoming(CHANNEL)
@@ -65,31 +88,39 @@ public class ChatEventConsumer {
     }
 
     private Uni<Void> handle(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka) {
+        String where = kafka.getTopic() + "-" + kafka.getPartition() + "@" + kafka.getOffset();
         return pipeline.process(record.getPayload())
-                .onFailure(failure -> !(failure instanceof InvalidEventException)).invoke(failure -> LOG.errorf(
-                        failure, "CW-INGEST-002 Unexpected failure on %s-%d@%d", kafka.getTopic(),
-                        kafka.getPartition(), kafka.getOffset()))
-                .onFailure(failure -> !(failure instanceof InvalidEventException)).retry()
+                .onFailure(ChatEventConsumer::isUnexpected)
+                .invoke(failure -> LOG.errorf(failure, "CW-INGEST-002 Unexpected failure on %s", where))
+                .onFailure(ChatEventConsumer::isUnexpected).retry()
                 .atMost(Math.max(0, config.maxUnexpectedAttempts() - 1))
-                .onItemOrFailure().transformToUni((done, failure) -> {
-                    if (failure == null) {
-                        return Uni.createFrom().completionStage(record.ack());
-                    }
-                    boolean invalid = failure instanceof InvalidEventException;
-                    Throwable reason = invalid
-                            ? failure
-                            : new InvalidEventException("processing failed " + config.maxUnexpectedAttempts()
-                                    + " times: " + failure, failure);
-                    if (invalid) {
-                        metrics.eventIn("invalid");
-                    }
-                    metrics.deadLetter(invalid ? "invalid" : "processing-failed");
-                    LOG.warnf("CW-INGEST-001 Dead-lettering %s-%d@%d: %s", kafka.getTopic(), kafka.getPartition(),
-                            kafka.getOffset(), reason.getMessage());
-                    return Uni.createFrom().completionStage(record.nack(reason));
-                })
-                .onFailure().invoke(failure -> LOG.errorf(failure, "CW-INGEST-003 Could not settle %s-%d@%d",
-                        kafka.getTopic(), kafka.getPartition(), kafka.getOffset()))
+                .onItemOrFailure().transformToUni((done, failure) -> settle(record, where, failure))
+                .onFailure().invoke(failure -> LOG.errorf(failure, "CW-INGEST-003 Could not settle %s", where))
                 .onFailure().recoverWithNull();
+    }
+
+    /** Acknowledges what is done, dead-letters poison and what keeps failing, leaves the rest for redelivery. */
+    private Uni<Void> settle(Message<byte[]> record, String where, Throwable failure) {
+        if (failure == null) {
+            return Uni.createFrom().completionStage(record.ack());
+        }
+        if (TransientFailures.isTransient(failure)) {
+            // Only while stopping: the pipeline retries transient failures for as long as it runs.
+            LOG.infof("CW-INGEST-004 Left %s unacknowledged while stopping (%s); it will be redelivered", where,
+                    failure);
+            return Uni.createFrom().voidItem();
+        }
+        boolean invalid = failure instanceof InvalidEventException;
+        if (invalid) {
+            metrics.eventIn("invalid");
+        }
+        metrics.deadLetter(invalid ? "invalid" : "processing-failed");
+        deadLetterAlarm.deadLettered(failure.getMessage());
+        LOG.warnf("CW-INGEST-001 Dead-lettering %s: %s", where, failure.getMessage());
+        return Uni.createFrom().completionStage(record.nack(failure));
+    }
+
+    private static boolean isUnexpected(Throwable failure) {
+        return !(failure instanceof InvalidEventException) && !TransientFailures.isTransient(failure);
     }
 }

@@ -1,9 +1,11 @@
 package dev.conversationworker.ingest;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.smallrye.mutiny.Uni;
@@ -23,6 +25,7 @@ final class KeyedDispatcher {
     private final Deque<Runnable> waitingForRoom = new ArrayDeque<>();
     private int inFlight;
     private int peakInFlight;
+    private boolean closed;
 
     KeyedDispatcher(int maxInFlight) {
         if (maxInFlight < 1) {
@@ -39,6 +42,9 @@ final class KeyedDispatcher {
                 admitted.complete(null);
             };
             synchronized (this) {
+                if (closed) {
+                    return; // never admitted: the record stays unacknowledged, for the next owner
+                }
                 if (inFlight >= maxInFlight) {
                     waitingForRoom.add(admit);
                     return;
@@ -61,6 +67,25 @@ final class KeyedDispatcher {
 
     synchronized int activeKeys() {
         return waitingByKey.size();
+    }
+
+    /** Admits nothing more, from now on; work already admitted goes on. */
+    synchronized void closeAdmission() {
+        closed = true;
+        waitingForRoom.clear();
+    }
+
+    /** Blocks (never call it on an event loop) until nothing is in flight or the time is up; true when idle. */
+    synchronized boolean awaitIdle(Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (inFlight > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     private void enqueue(String key, Supplier<Uni<Void>> work) {
@@ -88,6 +113,9 @@ final class KeyedDispatcher {
             next = queue.poll();
             if (next == null) {
                 waitingByKey.remove(key);
+            }
+            if (inFlight == 0) {
+                notifyAll();
             }
             if (inFlight < maxInFlight && !waitingForRoom.isEmpty()) {
                 admit = waitingForRoom.poll();

@@ -1,6 +1,8 @@
 package dev.conversationworker.notification;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -46,7 +48,7 @@ public final class GoogleChatMessages {
                 .append("\nSummary: ").append(TextNeutralizer.forText(result.summary(), maxSnippetChars));
         questions.forEach(q -> text.append("\n• ").append(TextNeutralizer.forText(q, maxSnippetChars)));
 
-        ObjectNode card = card(analysis, severity.toUpperCase() + ": conversation needs attention",
+        ObjectNode card = card(severity.toUpperCase() + ": conversation needs attention",
                 "Conversation " + TextNeutralizer.forCard(analysis.conversationId(), 200));
         ArrayNode widgets = card.withArray("sections").addObject().putArray("widgets");
         decorated(widgets, "Severity", severity);
@@ -60,7 +62,8 @@ public final class GoogleChatMessages {
                     .append(TextNeutralizer.forCard(q, maxSnippetChars)));
             paragraph(section.putArray("widgets"), list.toString());
         }
-        return message(analysis, "attention", severity, analysis.analysisId(), text, card);
+        return new Notification(analysis.conversationId(), "attention", severity, analysis.analysisId(),
+                body(text, "attention-" + analysis.analysisId(), card, threadKey(analysis.conversationId())));
     }
 
     /** An analysis that got no valid answer from any LLM: operational trouble, not the customer's. */
@@ -70,33 +73,46 @@ public final class GoogleChatMessages {
         StringBuilder text = new StringBuilder("⚠️ *Analysis failed* for conversation ").append(conversation)
                 .append(" (trigger ").append(TextNeutralizer.forText(analysis.triggerEventId(), 200))
                 .append("): ").append(error);
-        ObjectNode card = card(analysis, "Analysis failed", "Conversation "
+        ObjectNode card = card("Analysis failed", "Conversation "
                 + TextNeutralizer.forCard(analysis.conversationId(), 200));
         ArrayNode widgets = card.withArray("sections").addObject().putArray("widgets");
         decorated(widgets, "Trigger", TextNeutralizer.forCard(analysis.triggerEventId(), 200));
         paragraph(widgets, "<b>Error</b><br>" + TextNeutralizer.escapeHtml(error));
-        return message(analysis, "operational", "high", "analysis-failed:" + analysis.analysisId(), text, card);
+        return new Notification(analysis.conversationId(), "operational", "high",
+                "analysis-failed:" + analysis.analysisId(),
+                body(text, "analysis-failed-" + analysis.analysisId(), card, threadKey(analysis.conversationId())));
     }
 
-    private static ObjectNode card(AnalysisRecord analysis, String title, String subtitle) {
+    /** Many records dead-lettered in a short time: usually an upstream service sending off-contract events. */
+    public Notification deadLettersPilingUp(int count, Duration window, Instant windowStart, String lastReason) {
+        String reason = TextNeutralizer.forText(lastReason, maxSnippetChars);
+        StringBuilder text = new StringBuilder("⚠️ *").append(count).append(" events dead-lettered* within ")
+                .append(window.toMinutes()).append(" min (topic chat-events-dlq). Last reason: ").append(reason);
+        ObjectNode card = card("Dead letters piling up", count + " within " + window.toMinutes() + " min");
+        paragraph(card.withArray("sections").addObject().putArray("widgets"),
+                "<b>Last reason</b><br>" + TextNeutralizer.escapeHtml(reason));
+        return new Notification("conversation-worker", "operational", "high", "dead-letters:" + windowStart,
+                body(text, "dead-letters", card, "worker-dead-letters"));
+    }
+
+    private static ObjectNode card(String title, String subtitle) {
         ObjectNode card = JSON.createObjectNode();
         card.putObject("header").put("title", title).put("subtitle", subtitle);
         return card;
     }
 
-    private Notification message(AnalysisRecord analysis, String kind, String severity, String dedupeKey,
-            StringBuilder text, ObjectNode card) {
+    private static String body(StringBuilder text, String cardId, ObjectNode card, String threadKey) {
         ObjectNode body = JSON.createObjectNode();
         body.put("text", SafeTruncation.withEllipsis(text.toString(), MAX_TEXT_CHARS));
-        body.putArray("cardsV2").addObject().put("cardId", kind + "-" + analysis.analysisId()).set("card", card);
-        body.putObject("thread").put("threadKey", threadKey(analysis.conversationId()));
+        body.putArray("cardsV2").addObject().put("cardId", cardId).set("card", card);
+        body.putObject("thread").put("threadKey", threadKey);
         String json = body.toString();
         if (json.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
             // Only reachable with unusual limits configured: the text alone still says everything needed.
             body.remove("cardsV2");
             json = body.toString();
         }
-        return new Notification(analysis.conversationId(), kind, severity, dedupeKey, json);
+        return json;
     }
 
     /** One Chat thread per conversation; a name-based UUID keeps customer text out of the key. */

@@ -50,7 +50,8 @@ public class NotificationPublisher {
         return Uni.createFrom().voidItem();
     }
 
-    private Uni<Void> publish(Notification notification) {
+    /** Publishes a prepared notification; completes once Kafka has it. */
+    public Uni<Void> publish(Notification notification) {
         return emitter.sendMessage(Message.of(notification.body())
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(notification.conversationId())

@@ -1,5 +1,7 @@
 package dev.conversationworker.notification;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -20,6 +22,13 @@ public interface NotifyConfig {
     /** Longest customer-provided snippet (summary, question) in a notification, in characters. */
     @WithDefault("500")
     int maxSnippetChars();
+
+    /** Dead letters within {@code dead-letter-window} that make one operational notification. */
+    @WithDefault("20")
+    int deadLetterThreshold();
+
+    @WithDefault("5m")
+    Duration deadLetterWindow();
 
     /** Most user questions listed in a notification. */
     @WithDefault("5")

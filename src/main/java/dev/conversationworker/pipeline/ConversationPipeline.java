@@ -49,6 +49,7 @@ public class ConversationPipeline {
     private final WorkerMetrics metrics;
     private final WorkerConfig config;
     private final Clock clock = Clock.systemUTC();
+    private volatile boolean stopping;
 
     ConversationPipeline(CpuWorkPool cpu, IngestConfig ingest, ConversationHistory history,
             FormattingConfig formatting, ConversationAnalyzer analyzer, AnalysisPublisher analyses,
@@ -65,7 +66,7 @@ public class ConversationPipeline {
     }
 
     public Uni<Void> process(byte[] recordValue) {
-        return cpu.run(() -> parser.parse(recordValue))
+        return untilDone("parse", () -> cpu.run(() -> parser.parse(recordValue)))
                 .invoke(event -> metrics.eventIn(event.type().wireName()))
                 .chain(event -> event.isMessage() ? store(event) : analyse(event));
     }
@@ -82,7 +83,7 @@ public class ConversationPipeline {
 
     private Uni<Void> analyse(ChatEvent trigger) {
         return untilDone("history-read", () -> history.read(trigger.conversationId()))
-                .chain(stored -> cpu.run(() -> Conversation.of(stored, formatter)))
+                .chain(stored -> untilDone("format", () -> cpu.run(() -> Conversation.of(stored, formatter))))
                 .chain(conversation -> analyzer.analyse(conversation.entries(), conversation.formatted())
                         .map(outcome -> AnalysisRecord.of(trigger, conversation.formatted(), outcome, now())))
                 .call(analysis -> untilDone("publish-analysis", () -> analyses.publish(analysis)))
@@ -94,16 +95,28 @@ public class ConversationPipeline {
                 .replaceWithVoid();
     }
 
-    /** Retries a step for as long as its failure is transient (Redis or Kafka away), with capped backoff. */
+    /** The worker is stopping: transient failures are no longer retried; their records stay unacknowledged. */
+    public void stop() {
+        stopping = true;
+    }
+
+    /**
+     * Retries a step for as long as its failure is transient (Redis or Kafka away, the CPU pool full), with capped
+     * backoff, until the worker stops.
+     */
     private <T> Uni<T> untilDone(String stage, Supplier<Uni<T>> step) {
         return Uni.createFrom().deferred(step::get)
-                .onFailure(TransientFailures::isTransient).invoke(failure -> {
+                .onFailure(this::retryable).invoke(failure -> {
                     metrics.transientRetry(stage);
                     LOG.warnf("CW-PIPE-001 %s failed (%s: %s), retrying", stage, failure.getClass().getSimpleName(),
                             failure.getMessage());
                 })
-                .onFailure(TransientFailures::isTransient).retry()
+                .onFailure(this::retryable).retry()
                 .withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff()).withJitter(0.3).indefinitely();
+    }
+
+    private boolean retryable(Throwable failure) {
+        return !stopping && TransientFailures.isTransient(failure);
     }
 
     private String now() {

@@ -34,6 +34,11 @@ public interface WorkerConfig {
     @WithDefault("3")
     int maxUnexpectedAttempts();
 
+    /** On SIGTERM: how long in-flight events may take to finish before the worker stops without them (they are
+     * left unacknowledged and redelivered to the next owner). */
+    @WithDefault("20s")
+    Duration shutdownTimeout();
+
     enum Ordering {
         key, partition
     }

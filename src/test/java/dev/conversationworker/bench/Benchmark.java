@@ -28,11 +28,13 @@ public final class Benchmark {
     private static final String PRIMARY = "bench-primary";
     private static final String FALLBACK = "bench-fallback";
 
+    /** @param warmUp conversations sent (and awaited) before measuring, to get JIT and first-use costs away */
     record Run(String scenario, String variant, int partitions, int conversations, int messages,
-            Map<String, String> env, List<String> jvm, boolean backlogFirst, Duration patience) {
+            Map<String, String> env, List<String> jvm, boolean backlogFirst, int warmUp, Duration patience) {
     }
 
-    record Result(Run run, long events, int analyses, double seconds, long p50, long p95, long p99,
+    /** @param steadyRate analyses per second between the 10th and the 90th percentile of completions */
+    record Result(Run run, long events, int analyses, double seconds, double steadyRate, long p50, long p95, long p99,
             double llmCallsPerAnalysis, String maxLagMs, double maxLagSinceStartMs, double heapMaxMib, double rssMib,
             double cpuPercent,
             int failed, int deadLetters, long blockedWarnings) {
@@ -80,19 +82,20 @@ public final class Benchmark {
     /** S1: one partition, LLM 1 s ± 10 %: key ordering against one event at a time per partition. */
     private void slowLlm() throws Exception {
         llm.defaultLatency(jitter(1000, 0.10));
-        measure(new Run("S1 slow LLM", "key", 1, scaled(5000), 4, Map.of(), List.of(), false,
+        measure(new Run("S1 slow LLM", "key", 1, scaled(5000), 4, Map.of(), List.of(), false, 200,
                 Duration.ofMinutes(5)));
+        // One analysis a second: a small sample is enough to know the rate.
         measure(new Run("S1 slow LLM", "partition", 1, 20, 4, Map.of("WORKER_ORDERING", "partition"), List.of(),
-                false, Duration.ofMinutes(5)));
+                false, 2, Duration.ofMinutes(5)));
     }
 
     /** S2: LLM answers at once, four partitions: how many events this machine gets through. */
     private void cpuCeiling() throws Exception {
         llm.defaultLatency(model -> 0);
-        measure(new Run("S2 CPU ceiling", "key", 4, scaled(25000), 4, Map.of(), List.of(), false,
+        measure(new Run("S2 CPU ceiling", "key", 4, scaled(25000), 4, Map.of(), List.of(), false, 200,
                 Duration.ofMinutes(5)));
         measure(new Run("S2 CPU ceiling", "partition", 4, scaled(5000), 4, Map.of("WORKER_ORDERING", "partition"),
-                List.of(), false, Duration.ofMinutes(5)));
+                List.of(), false, 200, Duration.ofMinutes(5)));
         notes.add(KafkaPerformance.measure(infra, (int) Math.max(50_000, 500_000 * scale)));
     }
 
@@ -106,8 +109,9 @@ public final class Benchmark {
         hedged.put("LLM_FALLBACK_BASE_URL", llm.baseUrl());
         hedged.put("LLM_FALLBACK_MODEL", FALLBACK);
         hedged.put("LLM_HEDGE_DELAY", "500ms");
-        measure(new Run("S3 tail", "hedge on", 4, scaled(2000), 1, hedged, List.of(), false, Duration.ofMinutes(5)));
-        measure(new Run("S3 tail", "hedge off", 4, scaled(2000), 1, common, List.of(), false,
+        measure(new Run("S3 tail", "hedge on", 4, scaled(2000), 1, hedged, List.of(), false, 200,
+                Duration.ofMinutes(5)));
+        measure(new Run("S3 tail", "hedge off", 4, scaled(2000), 1, common, List.of(), false, 200,
                 Duration.ofMinutes(5)));
     }
 
@@ -115,7 +119,7 @@ public final class Benchmark {
     private void backlog() throws Exception {
         llm.defaultLatency(jitter(1000, 0.10));
         measure(new Run("S4 backlog", "key, -Xmx256m", 4, scaled(200_000), 4, Map.of(), List.of("-Xmx256m"), true,
-                Duration.ofMinutes(20)));
+                0, Duration.ofMinutes(20)));
     }
 
     private void measure(Run run) throws Exception {
@@ -141,9 +145,7 @@ public final class Benchmark {
             }
             Path log = Path.of("target", id + "-worker.log");
             try (WorkerProcess worker = WorkerProcess.start(infra, 18000 + runNumber, log, env, run.jvm())) {
-                if (!run.backlogFirst()) {
-                    warmUp(workload, worker, id);
-                }
+                warmUp(workload, worker, id, run.warmUp());
                 LagHistogram lagBefore = LagHistogram.of(worker.metrics());
                 double cpuBefore = worker.cpuSeconds();
                 int callsBefore = llm.callCount(PRIMARY) + llm.callCount(FALLBACK);
@@ -162,7 +164,8 @@ public final class Benchmark {
                 int calls = llm.callCount(PRIMARY) + llm.callCount(FALLBACK) - callsBefore;
                 long blocked = Files.readAllLines(log).stream().filter(l -> l.contains("has been blocked for"))
                         .count();
-                Result result = new Result(run, events, workload.analyses(), seconds, workload.percentileMs(50),
+                Result result = new Result(run, events, workload.analyses(), seconds, workload.steadyRate(),
+                        workload.percentileMs(50),
                         workload.percentileMs(95), workload.percentileMs(99),
                         workload.analyses() == 0 ? 0 : (double) calls / workload.analyses(),
                         lag.worstMillis(), WorkerProcess.metric(metrics, "cw_event_loop_lag_max_seconds ") * 1000,
@@ -177,12 +180,15 @@ public final class Benchmark {
         }
     }
 
-    /** JIT and first-use costs out of the way: 200 conversations through the same topics, not measured. */
-    private void warmUp(Workload workload, WorkerProcess worker, String id) throws Exception {
-        workload.produce(id + "warm", 200, 2);
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (WorkerProcess.metric(worker.metrics(), "cw_analyses_total{") < 200 && Instant.now().isBefore(
-                deadline)) {
+    /** JIT and first-use costs out of the way: conversations through the same topics, not measured. */
+    private void warmUp(Workload workload, WorkerProcess worker, String id, int conversations) throws Exception {
+        if (conversations == 0) {
+            return;
+        }
+        workload.produce(id + "warm", conversations, 2);
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (WorkerProcess.metric(worker.metrics(), "cw_analyses_total{") < conversations && Instant.now()
+                .isBefore(deadline)) {
             Thread.sleep(200);
         }
     }
@@ -197,16 +203,19 @@ public final class Benchmark {
 
     private String table() {
         StringBuilder out = new StringBuilder();
-        out.append("| scenario | variant | events | analyses | s | events/s | analyses/s | p50 ms | p95 ms | p99 ms "
-                + "| LLM calls/analysis | max loop lag ms (run) | (since start) | max heap MiB | peak RSS MiB | CPU % | failed | DLQ "
-                + "| blocked warnings |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.append(
+                "| scenario | variant | events | analyses | s | events/s | analyses/s | steady analyses/s | p50 ms | p95 ms | p99 ms "
+                        + "| LLM calls/analysis | max loop lag ms (run) | (since start) | max heap MiB | peak RSS MiB | CPU % | failed | DLQ "
+                        + "| blocked warnings |\n");
+        out.append(
+                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
             out.append(String.format(
                     "| %s | %s | %d | %d | %.1f | %.0f | %.1f | %d | %d | %d | %.3f | %s | %.0f | %.0f "
                             + "| %.0f | %.0f | %d | %d | %d |%n",
                     r.run().scenario(), r.run().variant(), r.events(),
-                    r.analyses(), r.seconds(), r.eventsPerSecond(), r.analysesPerSecond(), r.p50(), r.p95(), r.p99(),
+                    r.analyses(), r.seconds(), r.eventsPerSecond(), r.analysesPerSecond(), r.steadyRate(), r.p50(),
+                    r.p95(), r.p99(),
                     r.llmCallsPerAnalysis(), r.maxLagMs(), r.maxLagSinceStartMs(), r.heapMaxMib(), r.rssMib(),
                     r.cpuPercent(), r.failed(),
                     r.deadLetters(), r.blockedWarnings()));

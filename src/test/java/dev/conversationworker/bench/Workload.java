@@ -32,6 +32,7 @@ final class Workload implements AutoCloseable {
     private final String inputTopic;
     private final Map<String, Long> triggerProducedAt = new ConcurrentHashMap<>();
     private final long[] latenciesMs;
+    private final long[] arrivalNanos;
     private final AtomicInteger analyses = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger deadLetters = new AtomicInteger();
@@ -48,6 +49,7 @@ final class Workload implements AutoCloseable {
         this.runId = runId;
         this.inputTopic = inputTopic;
         this.latenciesMs = new long[expected];
+        this.arrivalNanos = new long[expected];
         this.reader = new Thread(() -> read(analysesTopic, dlqTopic), "bench-reader");
         reader.setDaemon(true);
         reader.start();
@@ -136,6 +138,17 @@ final class Workload implements AutoCloseable {
         return sorted[Math.min(n - 1, (int) Math.ceil(p / 100.0 * n) - 1)];
     }
 
+    /** Analyses per second between the 10th and the 90th percentile of arrivals: the rate without ramp and tail. */
+    double steadyRate() {
+        int n = Math.min(analyses.get(), arrivalNanos.length);
+        if (n < 10) {
+            return 0;
+        }
+        int from = n / 10;
+        int to = n * 9 / 10;
+        return (to - from) / ((arrivalNanos[to] - arrivalNanos[from]) / 1e9);
+    }
+
     private void read(String analysesTopic, String dlqTopic) {
         Properties props = infra.kafkaClientProperties();
         props.put("group.id", "bench-reader-" + System.nanoTime());
@@ -160,6 +173,7 @@ final class Workload implements AutoCloseable {
                     int i = analyses.getAndIncrement();
                     if (i < latenciesMs.length) {
                         latenciesMs[i] = producedAt == null ? 0 : record.timestamp() - producedAt;
+                        arrivalNanos[i] = System.nanoTime();
                     }
                     lastAnalysisAt.set(Instant.now());
                 }
