@@ -2,6 +2,8 @@ package dev.conversationworker.ops;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,39 +20,47 @@ public class WorkerMetrics {
 
     private final MeterRegistry registry;
     private final Counter hedges;
+    private final Timer endToEnd;
+    // Meters are looked up on hot paths (event loops included): built once per tag set, then reused.
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> llmTimers = new ConcurrentHashMap<>();
 
     WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.hedges = Counter.builder("cw.llm.hedges")
                 .description("Fallback calls started because the primary was slow")
                 .register(registry);
+        this.endToEnd = Timer.builder("cw.analysis.end.to.end")
+                .description("From the trigger event's timestamp to its analysis").publishPercentileHistogram()
+                .register(registry);
     }
 
-    /** @param type the event type, or {@code unparsed} */
+    /** @param type the event type, or {@code invalid} */
     public void eventIn(String type) {
-        registry.counter("cw.events.in", "type", type).increment();
+        counter("cw.events.in", "type", type).increment();
     }
 
     public void deadLetter(String reason) {
-        registry.counter("cw.dead.letters", "reason", reason).increment();
+        counter("cw.dead.letters", "reason", reason).increment();
     }
 
     public void duplicateMessage() {
-        registry.counter("cw.history.duplicates").increment();
+        counter("cw.history.duplicates").increment();
     }
 
     public void analysis(String status, String provider) {
-        registry.counter("cw.analyses", "status", status, "provider", provider).increment();
+        counter("cw.analyses", "status", status, "provider", provider).increment();
     }
 
     public void notification(String kind, String severity) {
-        registry.counter("cw.notifications", "kind", kind, "severity", severity).increment();
+        counter("cw.notifications", "kind", kind, "severity", severity).increment();
     }
 
     public void llmCall(String endpoint, String outcome, Duration latency) {
-        Timer.builder("cw.llm.latency").description("Latency of LLM calls per endpoint and outcome")
+        llmTimers.computeIfAbsent(endpoint + "|" + outcome, key -> Timer.builder("cw.llm.latency")
+                .description("Latency of LLM calls per endpoint and outcome")
                 .tags("endpoint", endpoint, "outcome", outcome).publishPercentileHistogram()
-                .register(registry).record(latency);
+                .register(registry)).record(latency);
     }
 
     public void hedgeFired() {
@@ -58,12 +68,15 @@ public class WorkerMetrics {
     }
 
     public void transientRetry(String stage) {
-        registry.counter("cw.transient.retries", "stage", stage).increment();
+        counter("cw.transient.retries", "stage", stage).increment();
     }
 
     public void endToEnd(Duration sinceEvent) {
-        Timer.builder("cw.analysis.end.to.end").description("From the trigger event's timestamp to its analysis")
-                .publishPercentileHistogram().register(registry).record(sinceEvent);
+        endToEnd.record(sinceEvent);
+    }
+
+    private Counter counter(String name, String... tags) {
+        return counters.computeIfAbsent(name + String.join("|", tags), key -> registry.counter(name, tags));
     }
 
     public void gauge(String name, String description, Supplier<Number> value) {

@@ -55,7 +55,17 @@ public final class Benchmark {
     private final List<String> notes = new ArrayList<>();
     private int runNumber;
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run();
+        } catch (Exception | Error e) {
+            // The in-JVM broker's threads would keep the JVM (and Maven) waiting forever otherwise.
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run() throws Exception {
         Set<String> scenarios = Set.of(System.getProperty("bench.scenarios", "S1,S2,S3,S4").split(","));
         Benchmark bench = new Benchmark();
         bench.llm.recordCalls(false);
@@ -144,7 +154,11 @@ public final class Benchmark {
                 System.out.printf("[bench]   backlog of %d events waiting%n", events);
             }
             Path log = Path.of("target", id + "-worker.log");
-            try (WorkerProcess worker = WorkerProcess.start(infra, 18000 + runNumber, log, env, run.jvm())) {
+            List<String> jvm = new ArrayList<>(run.jvm());
+            // e.g. -Dbench.worker-jvm=-XX:StartFlightRecording=filename=target/worker.jfr to profile a run
+            jvm.addAll(List.of(System.getProperty("bench.worker-jvm", "").split(" ")).stream()
+                    .filter(option -> !option.isBlank()).toList());
+            try (WorkerProcess worker = WorkerProcess.start(infra, 18000 + runNumber, log, env, jvm)) {
                 warmUp(workload, worker, id, run.warmUp());
                 LagHistogram lagBefore = LagHistogram.of(worker.metrics());
                 double cpuBefore = worker.cpuSeconds();
@@ -174,8 +188,9 @@ public final class Benchmark {
                                 Instant.now()).toMillis() / 1000.0),
                         workload.failed(), workload.deadLetters(), blocked);
                 results.add(result);
-                System.out.printf("[bench]   %d analyses in %.1f s (%.1f/s), p99 %d ms%s%n", result.analyses(),
-                        seconds, result.analysesPerSecond(), result.p99(), complete ? "" : " (INCOMPLETE)");
+                System.out.printf("[bench]   %d analyses in %.1f s (%.1f/s, steady %.1f/s), p99 %d ms%s%n",
+                        result.analyses(), seconds, result.analysesPerSecond(), result.steadyRate(), result.p99(),
+                        complete ? "" : " (INCOMPLETE)");
             }
         }
     }
@@ -211,7 +226,7 @@ public final class Benchmark {
                 "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
             out.append(String.format(
-                    "| %s | %s | %d | %d | %.1f | %.0f | %.1f | %d | %d | %d | %.3f | %s | %.0f | %.0f "
+                    "| %s | %s | %d | %d | %.1f | %.0f | %.1f | %.1f | %d | %d | %d | %.3f | %s | %.0f | %.0f "
                             + "| %.0f | %.0f | %d | %d | %d |%n",
                     r.run().scenario(), r.run().variant(), r.events(),
                     r.analyses(), r.seconds(), r.eventsPerSecond(), r.analysesPerSecond(), r.steadyRate(), r.p50(),
