@@ -98,8 +98,9 @@ final class HedgedCall<T> {
                 if (done) {
                     return;
                 }
-                done = true;
             }
+            // The loser's request is aborted before the winner's answer travels on.
+            cancelAll();
             emitter.complete(item);
         }
 

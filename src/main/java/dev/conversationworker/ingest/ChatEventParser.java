@@ -6,6 +6,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +31,7 @@ public final class ChatEventParser {
 
     private static final Set<String> KNOWN_FIELDS = Set.of("eventId", "type", "conversationId", "timestamp", "role",
             "text", "userId", "channel", "language", "metadata");
+    static final int MAX_METADATA_DEPTH = 32;
     private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {
     };
 
@@ -171,7 +174,25 @@ public final class ChatEventParser {
         if (!node.isObject()) {
             throw new InvalidEventException("field 'metadata' must be an object, got " + node.getNodeType());
         }
+        checkDepth(node);
         return STRICT_JSON.convertValue(node, OBJECT_MAP);
+    }
+
+    /** Metadata is passed through, not a place for deep structures; the bound also keeps recursion shallow. */
+    private static void checkDepth(JsonNode metadata) {
+        Deque<Map.Entry<JsonNode, Integer>> toVisit = new ArrayDeque<>();
+        toVisit.push(Map.entry(metadata, 1));
+        while (!toVisit.isEmpty()) {
+            Map.Entry<JsonNode, Integer> next = toVisit.pop();
+            if (next.getValue() > MAX_METADATA_DEPTH) {
+                throw new InvalidEventException("field 'metadata' is nested deeper than " + MAX_METADATA_DEPTH);
+            }
+            next.getKey().elements().forEachRemaining(child -> {
+                if (child.isContainerNode()) {
+                    toVisit.push(Map.entry(child, next.getValue() + 1));
+                }
+            });
+        }
     }
 
     private static String truncate(String s) {

@@ -91,6 +91,12 @@ class ChatEventParserTest {
         String deep = "[".repeat(5000) + "]".repeat(5000);
         assertThatThrownBy(() -> parse("{\"eventId\": \"e\", \"metadata\": " + deep + "}"))
                 .isInstanceOf(InvalidEventException.class);
+        String deepMetadata = "{\"n\":".repeat(40) + "{}" + "}".repeat(40);
+        assertThatThrownBy(() -> parse(
+                """
+                        {"eventId": "e", "type": "conversation.closed", "conversationId": "c", "timestamp": "2026-11-24T10:00:00Z", "metadata": %s}"""
+                        .formatted(deepMetadata)))
+                .hasMessageContaining("nested deeper than 32");
     }
 
     @Test

@@ -31,12 +31,25 @@ public final class KafkaTestClient {
     private static KafkaTestClient instance;
 
     private final KafkaProducer<byte[], byte[]> producer;
-    private final Map<String, List<ConsumerRecord<byte[], byte[]>>> received = Map.of(
-            "conversation-analyses", new CopyOnWriteArrayList<>(),
-            "oncall-notifications", new CopyOnWriteArrayList<>(),
-            "chat-events-dlq", new CopyOnWriteArrayList<>());
+    private final String inputTopic;
+    private final Map<String, List<ConsumerRecord<byte[], byte[]>>> received;
 
-    private KafkaTestClient(Infrastructure infra) {
+    /** A client of the worker's default topics, shared by the tests of this JVM. */
+    public static synchronized KafkaTestClient get() {
+        if (instance == null) {
+            Infrastructure infra = Infrastructure.get();
+            infra.createTopics(4);
+            instance = new KafkaTestClient(infra, "chat-events", "conversation-analyses", "oncall-notifications",
+                    "chat-events-dlq");
+        }
+        return instance;
+    }
+
+    /** A client of topics of its own (which must exist): reads every output topic from the beginning. */
+    public KafkaTestClient(Infrastructure infra, String input, String analyses, String notifications, String dlq) {
+        this.inputTopic = input;
+        this.received = Map.of(analyses, new CopyOnWriteArrayList<>(), notifications, new CopyOnWriteArrayList<>(),
+                dlq, new CopyOnWriteArrayList<>());
         Properties producerProps = infra.kafkaClientProperties();
         producerProps.put("acks", "all");
         producerProps.put("linger.ms", "1");
@@ -46,15 +59,6 @@ public final class KafkaTestClient {
         reader.start();
     }
 
-    public static synchronized KafkaTestClient get() {
-        if (instance == null) {
-            Infrastructure infra = Infrastructure.get();
-            infra.createTopics(4);
-            instance = new KafkaTestClient(infra);
-        }
-        return instance;
-    }
-
     public RecordMetadata send(String key, String value) {
         return send(key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                 value == null ? null : value.getBytes(StandardCharsets.UTF_8), null);
@@ -62,7 +66,7 @@ public final class KafkaTestClient {
 
     public RecordMetadata send(byte[] key, byte[] value, Integer partition) {
         try {
-            return producer.send(new ProducerRecord<>("chat-events", partition, key, value)).get();
+            return producer.send(new ProducerRecord<>(inputTopic, partition, key, value)).get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         }
@@ -85,6 +89,24 @@ public final class KafkaTestClient {
     public static String header(ConsumerRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** Every record received so far on {@code topic}. */
+    public List<ConsumerRecord<byte[], byte[]>> records(String topic) {
+        return List.copyOf(received.get(topic));
+    }
+
+    /** Sends without waiting for each acknowledgement; {@link #flush()} waits for all. */
+    public void sendAsync(String key, String value) {
+        sendAsync(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    public void sendAsync(byte[] key, byte[] value, Integer partition) {
+        producer.send(new ProducerRecord<>(inputTopic, partition, key, value));
+    }
+
+    public void flush() {
+        producer.flush();
     }
 
     private void readOutputs(Infrastructure infra) {

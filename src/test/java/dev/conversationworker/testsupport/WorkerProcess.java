@@ -54,6 +54,10 @@ public final class WorkerProcess implements AutoCloseable {
         return worker;
     }
 
+    public String baseUrl() {
+        return "http://localhost:" + httpPort;
+    }
+
     public long pid() {
         return process.pid();
     }
@@ -121,6 +125,18 @@ public final class WorkerProcess implements AutoCloseable {
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** SIGKILL: the crash of a real machine, without a chance to commit or close anything. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** Sends SIGTERM; whether it then stopped within {@code patience} as a JVM does on SIGTERM (0 or 143). */
+    public boolean stopsCleanly(Duration patience) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)
+                && (process.exitValue() == 0 || process.exitValue() == 143);
     }
 
     /** SIGTERM, then SIGKILL if it has not stopped within 20 s. */
