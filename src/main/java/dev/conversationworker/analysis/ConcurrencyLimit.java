@@ -21,12 +21,14 @@ final class ConcurrencyLimit {
     // Guarded by this.
     private final Deque<Slot<?>> waiting = new ArrayDeque<>();
     private int running;
+    private int limit;
 
     ConcurrencyLimit(int max) {
         if (max < 1) {
             throw new IllegalArgumentException("max-concurrency must be at least 1, got " + max);
         }
         this.max = max;
+        this.limit = max;
     }
 
     <T> Uni<T> run(Supplier<Uni<T>> call) {
@@ -35,7 +37,7 @@ final class ConcurrencyLimit {
             emitter.onTermination(slot::cancel);
             boolean now;
             synchronized (this) {
-                now = running < max;
+                now = running < limit;
                 if (now) {
                     running++;
                 } else {
@@ -48,6 +50,37 @@ final class ConcurrencyLimit {
         });
     }
 
+    /** The provider pushed back: allow half as many calls at once (at least one). */
+    synchronized void reduce() {
+        limit = Math.max(1, limit / 2);
+    }
+
+    /** A call succeeded: allow one more at once, up to the configured maximum. */
+    void recover() {
+        Slot<?> next;
+        synchronized (this) {
+            if (limit >= max) {
+                return;
+            }
+            limit++;
+            if (running >= limit) {
+                return;
+            }
+            next = waiting.poll();
+            if (next == null) {
+                return;
+            }
+            running++;
+        }
+        if (!next.start()) {
+            release();
+        }
+    }
+
+    synchronized int limit() {
+        return limit;
+    }
+
     synchronized int running() {
         return running;
     }
@@ -56,12 +89,12 @@ final class ConcurrencyLimit {
         return waiting.size();
     }
 
-    /** Hands the slot to the next waiter still interested, or frees it. */
+    /** Hands the slot to the next waiter still interested, or frees it (always, when over a reduced limit). */
     private void release() {
         while (true) {
             Slot<?> next;
             synchronized (this) {
-                next = waiting.poll();
+                next = running > limit ? null : waiting.poll();
                 if (next == null) {
                     running--;
                     return;

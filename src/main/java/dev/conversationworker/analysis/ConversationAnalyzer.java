@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import org.jboss.logging.Logger;
 
@@ -31,10 +32,13 @@ public class ConversationAnalyzer {
     private final Optional<LlmEndpoint> primary;
     private final Optional<LlmEndpoint> fallback;
     private final OfflineAnalyzer offline = new OfflineAnalyzer();
+    private final Event<LlmNeedsOperator> needsOperator;
 
-    ConversationAnalyzer(LlmConfig config, LlmHttpClient http, WorkerMetrics metrics) {
+    ConversationAnalyzer(LlmConfig config, LlmHttpClient http, WorkerMetrics metrics,
+            Event<LlmNeedsOperator> needsOperator) {
         this.config = config;
         this.metrics = metrics;
+        this.needsOperator = needsOperator;
         LlmConfig.Endpoint p = config.primary();
         LlmConfig.Endpoint f = config.fallback();
         this.primary = p.baseUrl().filter(url -> !url.isBlank()).map(url -> new LlmEndpoint("primary", url,
@@ -50,13 +54,19 @@ public class ConversationAnalyzer {
                         f.apiKey().or(() -> f.baseUrl().isPresent() ? Optional.empty() : p.apiKey()).orElse(null),
                         f.model().or(p::model).orElse(DEFAULT_MODEL), f.responseFormat(), f.maxConcurrency(), config,
                         http));
-        primary.ifPresent(e -> metrics.gauge("cw.llm.waiting", "Calls waiting for a slot under max-concurrency",
-                List.of(Tag.of("endpoint", "primary")), e::waitingForSlot));
-        fallback.ifPresent(e -> metrics.gauge("cw.llm.waiting", "Calls waiting for a slot under max-concurrency",
-                List.of(Tag.of("endpoint", "fallback")), e::waitingForSlot));
+        primary.ifPresent(this::registerGauges);
+        fallback.ifPresent(this::registerGauges);
         LOG.infof("Analysis by %s", primary.map(e -> "LLM " + e.model() + fallback.map(fb -> " hedged by "
                 + fb.model() + " after " + config.hedgeDelay().toMillis() + " ms").orElse(" (no fallback)"))
                 .orElse("the offline analyzer (llm.primary.base-url is not set)"));
+    }
+
+    private void registerGauges(LlmEndpoint endpoint) {
+        List<Tag> tags = List.of(Tag.of("endpoint", endpoint.name()));
+        metrics.gauge("cw.llm.waiting", "Calls waiting for a slot under max-concurrency", tags,
+                endpoint::waitingForSlot);
+        metrics.gauge("cw.llm.concurrency.limit", "Calls allowed at once (halved on 429, regrown on success)", tags,
+                endpoint::concurrencyLimit);
     }
 
     public Uni<AnalysisOutcome> analyse(List<HistoryEntry> history, FormattedConversation formatted) {
@@ -91,6 +101,9 @@ public class ConversationAnalyzer {
                     metrics.llmCall(endpoint.name(), outcomeOf(failure), Duration.ofNanos(System.nanoTime() - started));
                     LOG.warnf("LLM %s (%s) gave no valid answer: %s", endpoint.name(), endpoint.model(),
                             failure.getMessage());
+                    if (failure instanceof LlmCallException call && call.needsOperator()) {
+                        needsOperator.fire(new LlmNeedsOperator(endpoint.name(), endpoint.model(), call.getMessage()));
+                    }
                 })
                 .onCancellation().invoke(() -> metrics.llmCall(endpoint.name(), "cancelled",
                         Duration.ofNanos(System.nanoTime() - started)));

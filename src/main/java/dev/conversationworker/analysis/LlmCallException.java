@@ -6,12 +6,27 @@ import java.time.Duration;
 public class LlmCallException extends RuntimeException {
 
     private final boolean retryable;
+    private final boolean needsOperator;
     private final Duration retryAfter;
 
     LlmCallException(String message, boolean retryable, Duration retryAfter) {
+        this(message, retryable, false, retryAfter);
+    }
+
+    private LlmCallException(String message, boolean retryable, boolean needsOperator, Duration retryAfter) {
         super(message, null, true, false);
         this.retryable = retryable;
+        this.needsOperator = needsOperator;
         this.retryAfter = retryAfter;
+    }
+
+    /** Not retried, and no retry will help until someone acts: a rejected key, an exhausted quota. */
+    static LlmCallException needsOperator(String message) {
+        return new LlmCallException(message, false, true, null);
+    }
+
+    public boolean needsOperator() {
+        return needsOperator;
     }
 
     static LlmCallException retryable(String message, Duration retryAfter) {

@@ -10,9 +10,10 @@ import org.jboss.logging.Logger;
 import io.smallrye.mutiny.Uni;
 
 /**
- * One OpenAI-compatible endpoint with its retries, the only layer that retries an LLM call: 408, 429, 5xx and I/O
- * errors are retried with exponential backoff and full jitter, honouring {@code Retry-After} up to a cap; other
- * 4xx answers and invalid results are not (they go to the fallback at once).
+ * One OpenAI-compatible endpoint with its retries, the only layer that retries an LLM call: 408, 409, 429, 5xx and
+ * I/O errors are retried with exponential backoff and full jitter, honouring {@code Retry-After} up to a cap; an
+ * invalid answer is retried once; other 4xx answers are not retried (401/403 and an exhausted quota need an
+ * operator). A 429 also halves the endpoint's concurrency, which grows back one call per success.
  */
 final class LlmEndpoint {
 
@@ -47,6 +48,11 @@ final class LlmEndpoint {
         return model;
     }
 
+    /** Calls allowed at once now: {@code max-concurrency}, or less after 429s. */
+    int concurrencyLimit() {
+        return concurrency.limit();
+    }
+
     /** Calls waiting for a slot under {@code max-concurrency}. */
     int waitingForSlot() {
         return concurrency.waiting();
@@ -55,15 +61,19 @@ final class LlmEndpoint {
     Uni<LlmAnswer> analyse(AnalysisPrompt prompt) {
         String body = ChatCompletions.requestBody(model, prompt, format, config.maxCompletionTokens(),
                 config.temperature());
-        return attempt(body, 1);
+        return attempt(body, 1, false);
     }
 
-    private Uni<LlmAnswer> attempt(String body, int attempt) {
+    private Uni<LlmAnswer> attempt(String body, int attempt, boolean invalidBefore) {
         long started = System.nanoTime();
         // The slot is held for one attempt only: a backoff pause does not keep others waiting.
         return concurrency.run(() -> http.postJson(url, apiKey, body))
                 .onFailure().transform(LlmEndpoint::asCallFailure)
                 .map(reply -> toAnswer(reply, started))
+                // A malformed or cut-off answer is often a fluke: one more try, then the fallback's turn.
+                .onFailure(InvalidAnswerException.class).recoverWithUni(failure -> invalidBefore
+                        ? Uni.createFrom().failure(failure)
+                        : attempt(body, attempt + 1, true))
                 .onFailure(LlmCallException.class).recoverWithUni(failure -> {
                     LlmCallException call = (LlmCallException) failure;
                     if (!call.retryable() || attempt >= config.retry().maxAttempts()) {
@@ -73,13 +83,14 @@ final class LlmEndpoint {
                     LOG.debugf("LLM %s attempt %d failed (%s), retrying in %d ms", name, attempt, call.getMessage(),
                             pause.toMillis());
                     return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
-                            .chain(() -> attempt(body, attempt + 1));
+                            .chain(() -> attempt(body, attempt + 1, invalidBefore));
                 });
     }
 
     private LlmAnswer toAnswer(HttpReply reply, long startedNanos) {
         int status = reply.status();
         if (status == 200) {
+            concurrency.recover();
             long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
             try {
                 return new LlmAnswer(name, model, latencyMs, ChatCompletions.parseAnswer(reply.body()));
@@ -88,6 +99,15 @@ final class LlmEndpoint {
             }
         }
         String message = name + " answered HTTP " + status;
+        if (status == 401 || status == 403) {
+            throw LlmCallException.needsOperator(message + ": the API key was rejected");
+        }
+        if (status == 429 && reply.body() != null && reply.body().contains("insufficient_quota")) {
+            throw LlmCallException.needsOperator(message + ": the quota is exhausted");
+        }
+        if (status == 429) {
+            concurrency.reduce(); // the provider says too much: fewer calls at once, recovering on success
+        }
         if (status == 408 || status == 409 || status == 429 || status >= 500) {
             throw LlmCallException.retryable(message,
                     ChatCompletions.retryAfter(reply.retryAfterMs(), reply.retryAfter()));

@@ -95,6 +95,18 @@ public final class GoogleChatMessages {
                 body(text, "dead-letters", card, "worker-dead-letters"));
     }
 
+    /** An LLM endpoint refuses to work until someone acts. The reason is ours (status and cause), never a key. */
+    public Notification llmNeedsOperator(String endpoint, String model, String reason, Instant at) {
+        String safeReason = TextNeutralizer.forText(reason, maxSnippetChars);
+        StringBuilder text = new StringBuilder("🚨 *LLM ").append(endpoint).append(" needs an operator* (model ")
+                .append(TextNeutralizer.forText(model, 100)).append("): ").append(safeReason)
+                .append(". Analyses go to the fallback, or are published as failed.");
+        ObjectNode card = card("LLM " + endpoint + " needs an operator", TextNeutralizer.forCard(model, 100));
+        paragraph(card.withArray("sections").addObject().putArray("widgets"), TextNeutralizer.escapeHtml(safeReason));
+        return new Notification("conversation-worker", "operational", "critical",
+                "llm-needs-operator:" + endpoint + ":" + at, body(text, "llm-" + endpoint, card, "worker-llm"));
+    }
+
     private static ObjectNode card(String title, String subtitle) {
         ObjectNode card = JSON.createObjectNode();
         card.putObject("header").put("title", title).put("subtitle", subtitle);

@@ -53,4 +53,35 @@ class ConcurrencyLimitTest {
         assertThat(limit.running()).isZero();
         assertThat(limit.waiting()).isZero();
     }
+
+    @Test
+    void pushBackHalvesTheLimitAndSuccessesGrowItBack() {
+        ConcurrencyLimit limit = new ConcurrencyLimit(8);
+        List<Cancellable> calls = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            calls.add(limit.run(() -> Uni.createFrom().nothing()).subscribe().with(v -> {
+            }));
+        }
+        assertThat(limit.running()).isEqualTo(8);
+        limit.reduce();
+        assertThat(limit.limit()).isEqualTo(4);
+        // Running calls end: their slots are not handed on until only 4 run.
+        for (int i = 0; i < 4; i++) {
+            calls.get(i).cancel();
+        }
+        assertThat(limit.running()).isEqualTo(4);
+        assertThat(limit.waiting()).isEqualTo(4);
+        calls.get(4).cancel();
+        assertThat(limit.running()).as("at the limit, a slot goes to a waiter").isEqualTo(4);
+        assertThat(limit.waiting()).isEqualTo(3);
+        limit.recover();
+        assertThat(limit.limit()).isEqualTo(5);
+        assertThat(limit.running()).isEqualTo(5);
+        for (int i = 0; i < 10; i++) {
+            limit.recover();
+        }
+        assertThat(limit.limit()).isEqualTo(8);
+        calls.forEach(Cancellable::cancel);
+        assertThat(limit.running()).isZero();
+    }
 }

@@ -66,6 +66,24 @@ class LlmResilienceTest {
         assertThat(analysis.getString("provider")).isEqualTo("fallback");
         assertThat(llm.calls(token, PRIMARY_MODEL)).hasSize(1);
         assertThat(startGapMs(token)).isLessThan(HEDGE_DELAY_MS);
+        // A rejected key needs a person: on-call hears of it (once per endpoint and window, not per conversation).
+        await().atMost(Duration.ofSeconds(10)).until(() -> !kafka.records("oncall-notifications",
+                r -> String.valueOf(KafkaTestClient.header(r, "dedupe-key")).startsWith("llm-needs-operator:primary"))
+                .isEmpty());
+    }
+
+    @Test
+    void aFlukeInvalidAnswerIsRetriedOnce() {
+        String token = token("fluke");
+        llm.script(token, PRIMARY_MODEL, attempt -> attempt == 1
+                ? Reply.raw(0, "Sure! Here is the JSON:", "stop")
+                : Reply.ok(5, LlmSimulator.defaultResult("")));
+        llm.script(token, FALLBACK_MODEL, attempt -> Reply.ok(4_000, LlmSimulator.defaultResult("")));
+
+        JsonObject analysis = analyse(token);
+
+        assertThat(analysis.getString("provider")).isEqualTo("primary");
+        assertThat(llm.calls(token, PRIMARY_MODEL)).hasSize(2);
     }
 
     @Test
@@ -77,6 +95,7 @@ class LlmResilienceTest {
         JsonObject analysis = analyse(token);
 
         assertThat(analysis.getString("provider")).isEqualTo("fallback");
+        assertThat(llm.calls(token, PRIMARY_MODEL)).as("retried once").hasSize(2);
         assertThat(startGapMs(token)).isLessThan(HEDGE_DELAY_MS);
     }
 

@@ -2,6 +2,8 @@ package dev.conversationworker.testsupport;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -43,10 +45,23 @@ public final class Infrastructure {
         this.toStop = toStop;
     }
 
+    // Quarkus loads test classes anew for every test profile, so a static field alone would start a broker per
+    // profile; the addresses are shared through system properties, which every class loader sees.
+    private static final String SHARED_KAFKA = "conversation-worker.test.kafka";
+    private static final String SHARED_REDIS = "conversation-worker.test.redis";
+
     public static synchronized Infrastructure get() {
         if (started == null) {
-            started = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "infrastructure-stop"));
+            String kafka = System.getProperty(SHARED_KAFKA);
+            String redis = System.getProperty(SHARED_REDIS);
+            if (kafka != null && redis != null) {
+                started = new Infrastructure(kafka, redis, List.of());
+            } else {
+                started = start();
+                System.setProperty(SHARED_KAFKA, started.bootstrapServers);
+                System.setProperty(SHARED_REDIS, started.redisHosts);
+                Runtime.getRuntime().addShutdownHook(new Thread(started::stopAtExit, "infrastructure-stop"));
+            }
         }
         return started;
     }
@@ -111,10 +126,42 @@ public final class Infrastructure {
         }
     }
 
+    /**
+     * At JVM exit: child processes and containers are stopped, but the in-JVM broker is only abandoned (its files
+     * deleted): closed while the JVM is exiting, it cannot register its own hooks and halts the JVM with status 1,
+     * which fails the test run after every test passed.
+     */
+    private synchronized void stopAtExit() {
+        toStop.removeIf(InJvmKafka.class::isInstance);
+        stop();
+        deleteTree(inJvmKafkaDirectory);
+    }
+
+    private static final Path inJvmKafkaDirectory = Path.of(System.getProperty("java.io.tmpdir"),
+            "cw-kafka-" + ProcessHandle.current().pid());
+
+    /** Marks the in-JVM broker among the things to stop. */
+    private record InJvmKafka(KafkaClusterTestKit cluster) implements AutoCloseable {
+
+        @Override
+        public void close() throws Exception {
+            cluster.close();
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            // best effort, at exit
+        }
+    }
+
     private static String kafkaInJvm(List<AutoCloseable> toStop) {
         try {
             KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
+                    .setBaseDirectory(Files.createDirectories(inJvmKafkaDirectory)).build())
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("offsets.topic.replication.factor", "1")
                     .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -125,7 +172,7 @@ public final class Infrastructure {
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            toStop.add(cluster);
+            toStop.add(new InJvmKafka(cluster));
             return cluster.bootstrapServers();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the in-JVM Kafka broker", e);
@@ -176,10 +223,7 @@ public final class Infrastructure {
         beforeStop.add(action);
     }
 
-    /**
-     * Stops what was started, once. Prefer calling it over leaving it to the exit hook: the in-JVM broker, closed
-     * while the JVM is already exiting, cannot register its own hooks and halts the JVM with status 1.
-     */
+    /** Stops what was started, once (the demo and the benchmark call it before they exit). */
     public synchronized void stop() {
         if (stopped) {
             return;
