@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.VertxException;
 
 /**
  * One OpenAI-compatible endpoint with its retries, the only layer that retries an LLM call: 408, 409, 429, 5xx and
@@ -129,7 +130,7 @@ final class LlmEndpoint {
 
     private static Throwable asCallFailure(Throwable failure) {
         if (failure instanceof IOException || failure instanceof TimeoutException
-                || failure instanceof io.vertx.core.VertxException) {
+                || failure instanceof VertxException) {
             return LlmCallException.retryable(failure.getClass().getSimpleName() + ": " + failure.getMessage(), null);
         }
         return failure;

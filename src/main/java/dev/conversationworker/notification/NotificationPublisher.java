@@ -1,5 +1,6 @@
 package dev.conversationworker.notification;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -34,7 +35,7 @@ public class NotificationPublisher {
 
     private GoogleChatMessages messages;
 
-    @jakarta.annotation.PostConstruct
+    @PostConstruct
     void init() {
         messages = new GoogleChatMessages(config.maxSnippetChars(), config.maxQuestions());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -37,7 +38,7 @@ class CpuWorkPoolTest {
                     .subscribe().with(ranOn::complete, ranOn::completeExceptionally);
         });
         assertThat(submittedFromEventLoop.get()).isTrue();
-        assertThat(ranOn.get(5, java.util.concurrent.TimeUnit.SECONDS))
+        assertThat(ranOn.get(5, TimeUnit.SECONDS))
                 .startsWith("false " + CpuWorkPool.THREAD_PREFIX);
     }
 

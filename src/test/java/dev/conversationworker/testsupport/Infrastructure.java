@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -36,7 +39,7 @@ public final class Infrastructure {
     private final String bootstrapServers;
     private final String redisHosts;
     private final List<AutoCloseable> toStop;
-    private final List<Runnable> beforeStop = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> beforeStop = new CopyOnWriteArrayList<>();
     private boolean stopped;
 
     private Infrastructure(String bootstrapServers, String redisHosts, List<AutoCloseable> toStop) {
@@ -76,7 +79,7 @@ public final class Infrastructure {
 
     /** Creates the worker's topics if missing: the input with {@code inputPartitions}, the others with 2. */
     public void createTopics(int inputPartitions) {
-        Map<String, Integer> partitionsByTopic = new java.util.LinkedHashMap<>();
+        Map<String, Integer> partitionsByTopic = new LinkedHashMap<>();
         TOPICS.forEach(topic -> partitionsByTopic.put(topic, topic.equals("chat-events") ? inputPartitions : 2));
         createTopics(partitionsByTopic);
     }
@@ -105,7 +108,7 @@ public final class Infrastructure {
         String kafkaFromEnv = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         String redisFromEnv = System.getenv("QUARKUS_REDIS_HOSTS");
         boolean docker = (kafkaFromEnv == null || redisFromEnv == null) && dockerAvailable();
-        List<AutoCloseable> toStop = new java.util.ArrayList<>();
+        List<AutoCloseable> toStop = new ArrayList<>();
         String kafka = kafkaFromEnv != null ? kafkaFromEnv : docker ? kafkaContainer(toStop) : kafkaInJvm(toStop);
         String redis = redisFromEnv != null ? redisFromEnv : docker ? redisContainer(toStop) : redisProcess(toStop);
         System.out.printf("[infrastructure] Kafka at %s, Redis at %s%n", kafka, redis);
