@@ -87,16 +87,16 @@ class LlmResilienceTest {
     }
 
     @Test
-    void anInvalidAnswerCountsAsAFailure() {
+    void anInvalidAnswerIsRetriedOnceThenCountsAsAFailure() {
         String token = token("cut-off");
         llm.script(token, PRIMARY_MODEL, attempt -> Reply.raw(0, "{\"userQuestions\": [\"How", "length"));
-        llm.script(token, FALLBACK_MODEL, attempt -> Reply.ok(10, LlmSimulator.defaultResult("")));
+        // Slow enough that the primary's second try is always seen first, however loaded the machine.
+        llm.script(token, FALLBACK_MODEL, attempt -> Reply.ok(1_000, LlmSimulator.defaultResult("")));
 
         JsonObject analysis = analyse(token);
 
         assertThat(analysis.getString("provider")).isEqualTo("fallback");
         assertThat(llm.calls(token, PRIMARY_MODEL)).as("retried once").hasSize(2);
-        assertThat(startGapMs(token)).isLessThan(HEDGE_DELAY_MS);
     }
 
     @Test
