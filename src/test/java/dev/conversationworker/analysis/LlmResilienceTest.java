@@ -28,13 +28,13 @@ import dev.conversationworker.testsupport.WorkerTestResource;
 
 /**
  * The hedged LLM call against a real HTTP server: slow primary, failing primary, both failing, rate limits, invalid
- * answers. The test profile sets a hedge delay of 300 ms and a deadline of 5 s.
+ * answers. The test profile sets a hedge delay of 1 s and a deadline of 5 s.
  */
 @QuarkusTest
 @TestProfile(WithLlm.class)
 class LlmResilienceTest {
 
-    private static final long HEDGE_DELAY_MS = 300;
+    private static final long HEDGE_DELAY_MS = 1000;
 
     private final KafkaTestClient kafka = KafkaTestClient.get();
     private final LlmSimulator llm = WorkerTestResource.simulator();
@@ -91,7 +91,7 @@ class LlmResilienceTest {
         String token = token("cut-off");
         llm.script(token, PRIMARY_MODEL, attempt -> Reply.raw(0, "{\"userQuestions\": [\"How", "length"));
         // Slow enough that the primary's second try is always seen first, however loaded the machine.
-        llm.script(token, FALLBACK_MODEL, attempt -> Reply.ok(1_000, LlmSimulator.defaultResult("")));
+        llm.script(token, FALLBACK_MODEL, attempt -> Reply.ok(1_500, LlmSimulator.defaultResult("")));
 
         JsonObject analysis = analyse(token);
 
