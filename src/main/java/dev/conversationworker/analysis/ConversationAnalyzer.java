@@ -67,6 +67,8 @@ public class ConversationAnalyzer {
                 endpoint::waitingForSlot);
         metrics.gauge("cw.llm.concurrency.limit", "Calls allowed at once (halved on 429, regrown on success)", tags,
                 endpoint::concurrencyLimit);
+        metrics.gauge("cw.llm.circuit.open", "1 while the endpoint's circuit is open (not called), else 0", tags,
+                () -> endpoint.circuitState() == CircuitBreaker.State.OPEN ? 1 : 0);
     }
 
     public Uni<AnalysisOutcome> analyse(List<HistoryEntry> history, FormattedConversation formatted) {

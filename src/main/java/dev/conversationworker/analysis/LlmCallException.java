@@ -8,6 +8,7 @@ public class LlmCallException extends RuntimeException {
     private final boolean retryable;
     private final boolean needsOperator;
     private final Duration retryAfter;
+    private boolean overloaded;
 
     LlmCallException(String message, boolean retryable, Duration retryAfter) {
         this(message, retryable, false, retryAfter);
@@ -31,6 +32,18 @@ public class LlmCallException extends RuntimeException {
 
     static LlmCallException retryable(String message, Duration retryAfter) {
         return new LlmCallException(message, true, retryAfter);
+    }
+
+    /** The endpoint answered 429: it is up, but wants fewer calls. */
+    static LlmCallException overloaded(String message, Duration retryAfter) {
+        LlmCallException e = new LlmCallException(message, true, retryAfter);
+        e.overloaded = true;
+        return e;
+    }
+
+    /** A 429: the endpoint is up (it answered), so this does not count towards opening its circuit. */
+    public boolean overloaded() {
+        return overloaded;
     }
 
     static LlmCallException permanent(String message) {

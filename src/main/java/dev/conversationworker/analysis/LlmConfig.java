@@ -47,6 +47,18 @@ public interface LlmConfig {
 
     Retry retry();
 
+    Circuit circuit();
+
+    /** Per endpoint: failed attempts in a row (5xx, I/O errors, timeouts) that open the circuit, and for how long. */
+    interface Circuit {
+
+        @WithDefault("5")
+        int failureThreshold();
+
+        @WithDefault("30s")
+        Duration openFor();
+    }
+
     interface Endpoint {
 
         /** e.g. {@code https://api.openai.com/v1}; {@code /chat/completions} is appended. */

@@ -28,6 +28,7 @@ final class LlmEndpoint {
     private final LlmConfig.ResponseFormat format;
     private final LlmHttpClient http;
     private final ConcurrencyLimit concurrency;
+    private final CircuitBreaker circuit;
 
     LlmEndpoint(String name, String baseUrl, String apiKey, String model, LlmConfig.ResponseFormat format,
             int maxConcurrency, LlmConfig config, LlmHttpClient http) {
@@ -39,6 +40,8 @@ final class LlmEndpoint {
         this.config = config;
         this.http = http;
         this.concurrency = new ConcurrencyLimit(maxConcurrency);
+        this.circuit = new CircuitBreaker(config.circuit().failureThreshold(), config.circuit().openFor(),
+                System::nanoTime);
     }
 
     String name() {
@@ -66,11 +69,18 @@ final class LlmEndpoint {
     }
 
     private Uni<LlmAnswer> attempt(String body, int attempt, boolean invalidBefore) {
+        if (!circuit.tryAcquire()) {
+            return Uni.createFrom()
+                    .failure(LlmCallException.permanent(name + " is not called: its circuit is open after "
+                            + circuit.failuresInARow() + " failed attempts in a row"));
+        }
         long started = System.nanoTime();
         // The slot is held for one attempt only: a backoff pause does not keep others waiting.
         return concurrency.run(() -> http.postJson(url, apiKey, body))
                 .onFailure().transform(LlmEndpoint::asCallFailure)
                 .map(reply -> toAnswer(reply, started))
+                .onItemOrFailure().invoke((answer, failure) -> recordForCircuit(failure))
+                .onCancellation().invoke(circuit::abandoned)
                 // A malformed or cut-off answer is often a fluke: one more try, then the fallback's turn.
                 .onFailure(InvalidAnswerException.class).recoverWithUni(failure -> invalidBefore
                         ? Uni.createFrom().failure(failure)
@@ -106,14 +116,30 @@ final class LlmEndpoint {
         if (status == 429 && reply.body() != null && reply.body().contains("insufficient_quota")) {
             throw LlmCallException.needsOperator(message + ": the quota is exhausted");
         }
+        Duration retryAfter = ChatCompletions.retryAfter(reply.retryAfterMs(), reply.retryAfter());
         if (status == 429) {
             concurrency.reduce(); // the provider says too much: fewer calls at once, recovering on success
+            throw LlmCallException.overloaded(message, retryAfter);
         }
-        if (status == 408 || status == 409 || status == 429 || status >= 500) {
-            throw LlmCallException.retryable(message,
-                    ChatCompletions.retryAfter(reply.retryAfterMs(), reply.retryAfter()));
+        if (status == 408 || status == 409 || status >= 500) {
+            throw LlmCallException.retryable(message, retryAfter);
         }
         throw LlmCallException.permanent(message);
+    }
+
+    /** Down-ness counts (5xx, I/O, timeouts); an answer of any kind, even a refusal or a 4xx, means it is up. */
+    private void recordForCircuit(Throwable failure) {
+        boolean down = failure instanceof LlmCallException call && call.retryable() && !call.overloaded();
+        if (down) {
+            circuit.failed();
+        } else {
+            circuit.succeeded();
+        }
+    }
+
+    /** Closed, open or half-open: for the metrics. */
+    CircuitBreaker.State circuitState() {
+        return circuit.state();
     }
 
     /** Full jitter on an exponential ceiling; a server's Retry-After wins when it asks for more (up to the cap). */

@@ -1,7 +1,6 @@
 package dev.conversationworker.notification;
 
 import java.time.Clock;
-import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,10 +19,7 @@ public class DeadLetterAlarm {
     private final NotifyConfig config;
     private final NotificationPublisher publisher;
     private final GoogleChatMessages messages;
-    private final Clock clock;
-    // Guarded by this.
-    private Instant windowStart = Instant.EPOCH;
-    private int inWindow;
+    private final WindowedCounter deadLetters;
 
     @Inject
     DeadLetterAlarm(NotifyConfig config, NotificationPublisher publisher) {
@@ -34,23 +30,14 @@ public class DeadLetterAlarm {
         this.config = config;
         this.publisher = publisher;
         this.messages = new GoogleChatMessages(config.maxSnippetChars(), config.maxQuestions());
-        this.clock = clock;
+        this.deadLetters = new WindowedCounter(config.deadLetterWindow(), clock);
     }
 
     public void deadLettered(String reason) {
-        Instant now = clock.instant();
-        Instant window;
-        int count;
-        synchronized (this) {
-            if (now.isAfter(windowStart.plus(config.deadLetterWindow()))) {
-                windowStart = now;
-                inWindow = 0;
-            }
-            count = ++inWindow;
-            window = windowStart;
-        }
-        if (count == config.deadLetterThreshold()) {
-            publisher.publish(messages.deadLettersPilingUp(count, config.deadLetterWindow(), window, reason))
+        WindowedCounter.Count count = deadLetters.increment();
+        if (count.value() == config.deadLetterThreshold()) {
+            publisher.publish(messages.deadLettersPilingUp(count.value(), config.deadLetterWindow(),
+                    count.windowStart(), reason))
                     .subscribe().with(ok -> {
                     }, failure -> LOG.errorf("CW-NOTIFY-001 Could not publish the dead-letter alarm: %s", failure));
         }

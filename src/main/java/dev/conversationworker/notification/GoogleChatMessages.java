@@ -83,6 +83,19 @@ public final class GoogleChatMessages {
                 body(text, "analysis-failed-" + analysis.analysisId(), card, threadKey(analysis.conversationId())));
     }
 
+    /** Analyses keep failing (both LLMs down, usually): one message for the rest of the window, not one each. */
+    public Notification analysesFailing(int count, Duration window, Instant windowStart, String lastError) {
+        String error = TextNeutralizer.forText(lastError, maxSnippetChars);
+        StringBuilder text = new StringBuilder("🚨 *Analyses are failing*: ").append(count).append(" within ")
+                .append(window.toMinutes()).append(" min; further failures in this window are not notified one by ")
+                .append("one (see cw_analyses_total{status=\"failed\"}). Last error: ").append(error);
+        ObjectNode card = card("Analyses are failing", count + " within " + window.toMinutes() + " min");
+        paragraph(card.withArray("sections").addObject().putArray("widgets"),
+                "<b>Last error</b><br>" + TextNeutralizer.escapeHtml(error));
+        return new Notification("conversation-worker", "operational", "critical", "analyses-failing:" + windowStart,
+                body(text, "analyses-failing", card, "worker-analyses-failing"));
+    }
+
     /** Many records dead-lettered in a short time: usually an upstream service sending off-contract events. */
     public Notification deadLettersPilingUp(int count, Duration window, Instant windowStart, String lastReason) {
         String reason = TextNeutralizer.forText(lastReason, maxSnippetChars);

@@ -1,5 +1,7 @@
 package dev.conversationworker.notification;
 
+import java.time.Clock;
+
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,19 +36,34 @@ public class NotificationPublisher {
     WorkerMetrics metrics;
 
     private GoogleChatMessages messages;
+    private WindowedCounter failedAnalyses;
 
     @PostConstruct
     void init() {
         messages = new GoogleChatMessages(config.maxSnippetChars(), config.maxQuestions());
+        failedAnalyses = new WindowedCounter(config.failedAnalysisWindow(), Clock.systemUTC());
     }
 
     /** Publishes what the analysis calls for: nothing, an attention message, or an analysis-failed message. */
     public Uni<Void> notifyIfNeeded(AnalysisRecord analysis) {
         if (analysis.isFailed()) {
-            return config.onFailedAnalysis() ? publish(messages.analysisFailed(analysis)) : Uni.createFrom().voidItem();
+            return config.onFailedAnalysis() ? notifyFailed(analysis) : Uni.createFrom().voidItem();
         }
         if (analysis.result().needsNotification(config.minSeverity())) {
             return publish(messages.attention(analysis));
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private Uni<Void> notifyFailed(AnalysisRecord analysis) {
+        WindowedCounter.Count failures = failedAnalyses.increment();
+        int burst = config.failedAnalysisBurst();
+        if (failures.value() <= burst) {
+            return publish(messages.analysisFailed(analysis));
+        }
+        if (failures.value() == burst + 1) {
+            return publish(messages.analysesFailing(failures.value(), config.failedAnalysisWindow(),
+                    failures.windowStart(), analysis.error()));
         }
         return Uni.createFrom().voidItem();
     }

@@ -23,6 +23,14 @@ public interface NotifyConfig {
     @WithDefault("500")
     int maxSnippetChars();
 
+    /** Failed analyses within {@code failed-analysis-window} notified one by one; the next one sends a single
+     * "analyses are failing" summary, and the rest of the window stays quiet (no flood in an LLM outage). */
+    @WithDefault("3")
+    int failedAnalysisBurst();
+
+    @WithDefault("5m")
+    Duration failedAnalysisWindow();
+
     /** Dead letters within {@code dead-letter-window} that make one operational notification. */
     @WithDefault("20")
     int deadLetterThreshold();

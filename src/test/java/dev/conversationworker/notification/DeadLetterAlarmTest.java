@@ -66,6 +66,14 @@ class DeadLetterAlarmTest {
                 return window;
             }
 
+            public int failedAnalysisBurst() {
+                return 3;
+            }
+
+            public Duration failedAnalysisWindow() {
+                return window;
+            }
+
             public int maxQuestions() {
                 return 5;
             }
