@@ -69,6 +69,11 @@ public final class Infrastructure {
         return started;
     }
 
+    /** Servers started elsewhere (a broker a test restarts, say): nothing to stop. */
+    public static Infrastructure at(String bootstrapServers, String redisHosts) {
+        return new Infrastructure(bootstrapServers, redisHosts, List.of());
+    }
+
     public String bootstrapServers() {
         return bootstrapServers;
     }

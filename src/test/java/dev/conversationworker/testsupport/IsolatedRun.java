@@ -37,7 +37,11 @@ public final class IsolatedRun implements AutoCloseable {
     private int messagesPerConversation;
 
     public IsolatedRun(String label, String redisHosts, Map<String, String> extraEnv) {
-        this.infra = Infrastructure.get();
+        this(label, Infrastructure.get().bootstrapServers(), redisHosts, extraEnv);
+    }
+
+    public IsolatedRun(String label, String bootstrapServers, String redisHosts, Map<String, String> extraEnv) {
+        this.infra = Infrastructure.at(bootstrapServers, redisHosts);
         this.id = label + "-" + Long.toString(System.currentTimeMillis(), 36);
         this.redisHosts = redisHosts;
         infra.createTopics(Map.of(topic("in"), 4, topic("out"), 2, topic("notify"), 1, topic("dlq"), 1));
