@@ -165,7 +165,12 @@ public final class Infrastructure {
         }
     }
 
+    // The in-JVM broker logs a lot at INFO; kept here so the configured loggers are not collected.
+    private static final List<java.util.logging.Logger> QUIET_LOGGERS = List.of("kafka", "org.apache.kafka",
+            "state.change.logger").stream().map(java.util.logging.Logger::getLogger).toList();
+
     private static String kafkaInJvm(List<AutoCloseable> toStop) {
+        QUIET_LOGGERS.forEach(logger -> logger.setLevel(java.util.logging.Level.WARNING));
         try {
             KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                     .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
