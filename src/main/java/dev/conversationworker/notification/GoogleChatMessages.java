@@ -86,38 +86,41 @@ public final class GoogleChatMessages {
     /** Analyses keep failing (both LLMs down, usually): one message for the rest of the window, not one each. */
     public Notification analysesFailing(int count, Duration window, Instant windowStart, String lastError) {
         String error = TextNeutralizer.forText(lastError, maxSnippetChars);
-        StringBuilder text = new StringBuilder("🚨 *Analyses are failing*: ").append(count).append(" within ")
-                .append(window.toMinutes()).append(" min; further failures in this window are not notified one by ")
-                .append("one (see cw_analyses_total{status=\"failed\"}). Last error: ").append(error);
-        ObjectNode card = card("Analyses are failing", count + " within " + window.toMinutes() + " min");
-        paragraph(card.withArray("sections").addObject().putArray("widgets"),
+        return aboutTheWorker("analyses-failing", "critical", "analyses-failing:" + windowStart,
+                "🚨 *Analyses are failing*: " + count + " within " + window.toMinutes() + " min; further failures in "
+                        + "this window are not notified one by one (see cw_analyses_total{status=\"failed\"}). "
+                        + "Last error: " + error,
+                "Analyses are failing", count + " within " + window.toMinutes() + " min",
                 "<b>Last error</b><br>" + TextNeutralizer.escapeHtml(error));
-        return new Notification("conversation-worker", "operational", "critical", "analyses-failing:" + windowStart,
-                body(text, "analyses-failing", card, "worker-analyses-failing"));
     }
 
     /** Many records dead-lettered in a short time: usually an upstream service sending off-contract events. */
     public Notification deadLettersPilingUp(int count, Duration window, Instant windowStart, String lastReason) {
         String reason = TextNeutralizer.forText(lastReason, maxSnippetChars);
-        StringBuilder text = new StringBuilder("⚠️ *").append(count).append(" events dead-lettered* within ")
-                .append(window.toMinutes()).append(" min (topic chat-events-dlq). Last reason: ").append(reason);
-        ObjectNode card = card("Dead letters piling up", count + " within " + window.toMinutes() + " min");
-        paragraph(card.withArray("sections").addObject().putArray("widgets"),
+        return aboutTheWorker("dead-letters", "high", "dead-letters:" + windowStart,
+                "⚠️ *" + count + " events dead-lettered* within " + window.toMinutes()
+                        + " min (topic chat-events-dlq). Last reason: " + reason,
+                "Dead letters piling up", count + " within " + window.toMinutes() + " min",
                 "<b>Last reason</b><br>" + TextNeutralizer.escapeHtml(reason));
-        return new Notification("conversation-worker", "operational", "high", "dead-letters:" + windowStart,
-                body(text, "dead-letters", card, "worker-dead-letters"));
     }
 
     /** An LLM endpoint refuses to work until someone acts. The reason is ours (status and cause), never a key. */
     public Notification llmNeedsOperator(String endpoint, String model, String reason, Instant at) {
         String safeReason = TextNeutralizer.forText(reason, maxSnippetChars);
-        StringBuilder text = new StringBuilder("🚨 *LLM ").append(endpoint).append(" needs an operator* (model ")
-                .append(TextNeutralizer.forText(model, 100)).append("): ").append(safeReason)
-                .append(". Analyses go to the fallback, or are published as failed.");
-        ObjectNode card = card("LLM " + endpoint + " needs an operator", TextNeutralizer.forCard(model, 100));
-        paragraph(card.withArray("sections").addObject().putArray("widgets"), TextNeutralizer.escapeHtml(safeReason));
-        return new Notification("conversation-worker", "operational", "critical",
-                "llm-needs-operator:" + endpoint + ":" + at, body(text, "llm-" + endpoint, card, "worker-llm"));
+        return aboutTheWorker("llm-" + endpoint, "critical", "llm-needs-operator:" + endpoint + ":" + at,
+                "🚨 *LLM " + endpoint + " needs an operator* (model " + TextNeutralizer.forText(model, 100) + "): "
+                        + safeReason + ". Analyses go to the fallback, or are published as failed.",
+                "LLM " + endpoint + " needs an operator", TextNeutralizer.forCard(model, 100),
+                TextNeutralizer.escapeHtml(safeReason));
+    }
+
+    /** Trouble of the worker itself, not of a conversation: one Chat thread per kind of trouble. */
+    private static Notification aboutTheWorker(String topic, String severity, String dedupeKey, String text,
+            String title, String subtitle, String detailHtml) {
+        ObjectNode card = card(title, subtitle);
+        paragraph(card.withArray("sections").addObject().putArray("widgets"), detailHtml);
+        return new Notification("conversation-worker", "operational", severity, dedupeKey,
+                body(new StringBuilder(text), topic, card, "worker-" + topic));
     }
 
     private static ObjectNode card(String title, String subtitle) {
