@@ -19,8 +19,4 @@ public record AnalysisOutcome(String status, String provider, String model, Long
     public static AnalysisOutcome failed(String error, long latencyMs) {
         return new AnalysisOutcome("failed", "none", null, latencyMs, null, error);
     }
-
-    public boolean isFailed() {
-        return result == null;
-    }
 }

@@ -94,13 +94,17 @@ final class HedgedCall<T> {
         }
 
         void win(T item) {
+            List<Cancellable> others;
             synchronized (this) {
                 if (done) {
                     return;
                 }
+                done = true;
+                others = List.copyOf(started);
+                started.clear();
             }
             // The loser's request is aborted before the winner's answer travels on.
-            cancelAll();
+            others.forEach(Cancellable::cancel);
             emitter.complete(item);
         }
 

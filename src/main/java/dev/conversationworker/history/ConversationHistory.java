@@ -2,7 +2,6 @@ package dev.conversationworker.history;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -95,7 +94,7 @@ public class ConversationHistory {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
                     .digest(script.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
-            throw new UncheckedIOException(new IOException(e));
+            throw new IllegalStateException("SHA-1 is part of every JVM", e);
         }
     }
 }

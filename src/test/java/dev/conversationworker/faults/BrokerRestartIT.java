@@ -2,6 +2,7 @@ package dev.conversationworker.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Tag;
@@ -29,7 +30,7 @@ class BrokerRestartIT {
                 kafka.stop();
                 Thread.sleep(5000);
                 kafka.start();
-                run.awaitAllAnalysed(KafkaProcess.patience());
+                run.awaitAllAnalysed(Duration.ofMinutes(2));
             }
             int repeats = run.verifyNothingLostNothingDoubled();
             System.out.printf("[broker-restart] 1800 events through a broker restart: none lost, %d repeated%n",

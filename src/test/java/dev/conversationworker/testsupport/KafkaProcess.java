@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -94,10 +93,5 @@ public final class KafkaProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             process.destroyForcibly().waitFor();
         }
-    }
-
-    /** How long a worker should be given to notice a restart. */
-    public static Duration patience() {
-        return Duration.ofMinutes(2);
     }
 }

@@ -58,10 +58,6 @@ public final class WorkerProcess implements AutoCloseable {
         return "http://localhost:" + httpPort;
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     private void awaitReady(Duration patience) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(patience);
         while (Instant.now().isBefore(deadline)) {
