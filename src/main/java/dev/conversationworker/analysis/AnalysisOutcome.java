@@ -7,16 +7,18 @@ package dev.conversationworker.analysis;
  * @param provider {@code primary}, {@code fallback}, {@code offline}, or {@code none}
  * @param result null when failed
  * @param error why it failed; null otherwise
+ * @param llmUnreachable failed because no LLM could be reached (down, circuit open, overloaded, key rejected), so
+ *        trying again later may succeed; false for answers that were there but unusable
  */
 public record AnalysisOutcome(String status, String provider, String model, Long llmLatencyMs,
-        AnalysisResult result, String error) {
+        AnalysisResult result, String error, boolean llmUnreachable) {
 
     public static AnalysisOutcome answered(String provider, String model, long latencyMs, AnalysisResult result) {
         return new AnalysisOutcome("primary".equals(provider) ? "ok" : "degraded", provider, model, latencyMs,
-                result, null);
+                result, null, false);
     }
 
-    public static AnalysisOutcome failed(String error, long latencyMs) {
-        return new AnalysisOutcome("failed", "none", null, latencyMs, null, error);
+    public static AnalysisOutcome failed(String error, long latencyMs, boolean llmUnreachable) {
+        return new AnalysisOutcome("failed", "none", null, latencyMs, null, error, llmUnreachable);
     }
 }

@@ -1,6 +1,7 @@
 package dev.conversationworker.analysis;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -74,11 +75,19 @@ public class ConversationAnalyzer {
     public Uni<AnalysisOutcome> analyse(List<HistoryEntry> history, FormattedConversation formatted) {
         if (history.isEmpty()) {
             return Uni.createFrom().item(new AnalysisOutcome("ok", "none", null, 0L, new AnalysisResult(List.of(),
-                    "none", "neutral", "The conversation has no messages.", false, Severity.NONE, "und"), null));
+                    "none", "neutral", "The conversation has no messages.", false, Severity.NONE, "und"), null, false));
         }
         if (primary.isEmpty()) {
             return Uni.createFrom().item(() -> AnalysisOutcome.answered("offline", OfflineAnalyzer.MODEL, 0,
                     offline.analyse(history)));
+        }
+        return askLlm(formatted);
+    }
+
+    /** The LLM part of an analysis, on its own: for analyses that waited for an LLM to come back. */
+    public Uni<AnalysisOutcome> askLlm(FormattedConversation formatted) {
+        if (primary.isEmpty()) {
+            return Uni.createFrom().item(AnalysisOutcome.failed("no LLM is configured any more", 0, false));
         }
         AnalysisPrompt prompt = AnalysisPrompt.of(formatted);
         long started = System.nanoTime();
@@ -92,7 +101,7 @@ public class ConversationAnalyzer {
                         + config.deadline().toMillis() + " ms"))
                 .map(a -> AnalysisOutcome.answered(a.endpoint(), a.model(), a.latencyMs(), a.result()))
                 .onFailure().recoverWithItem(failure -> AnalysisOutcome.failed(describe(failure),
-                        (System.nanoTime() - started) / 1_000_000));
+                        (System.nanoTime() - started) / 1_000_000, unreachable(failure)));
     }
 
     private Uni<LlmAnswer> timed(LlmEndpoint endpoint, AnalysisPrompt prompt) {
@@ -119,6 +128,14 @@ public class ConversationAnalyzer {
             return call.retryable() ? "unavailable" : "rejected";
         }
         return "error";
+    }
+
+    /** No LLM could be reached: the deadline passed, or some endpoint was down, overloaded or refused the key. */
+    private static boolean unreachable(Throwable failure) {
+        List<Throwable> all = new ArrayList<>(List.of(failure.getSuppressed()));
+        all.add(failure);
+        return all.stream().anyMatch(f -> f instanceof TimeoutException
+                || f instanceof LlmCallException call && call.unreachable());
     }
 
     private static String describe(Throwable failure) {

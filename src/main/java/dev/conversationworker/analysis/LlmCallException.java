@@ -9,6 +9,7 @@ public class LlmCallException extends RuntimeException {
     private final boolean needsOperator;
     private final Duration retryAfter;
     private boolean overloaded;
+    private boolean circuitOpen;
 
     LlmCallException(String message, boolean retryable, Duration retryAfter) {
         this(message, retryable, false, retryAfter);
@@ -44,6 +45,19 @@ public class LlmCallException extends RuntimeException {
     /** A 429: the endpoint is up (it answered), so this does not count towards opening its circuit. */
     public boolean overloaded() {
         return overloaded;
+    }
+
+    /** Not called at all: the endpoint's circuit is open. */
+    static LlmCallException circuitOpen(String message) {
+        LlmCallException e = new LlmCallException(message, false, null);
+        e.circuitOpen = true;
+        return e;
+    }
+
+    /** The endpoint could not give an answer now, but may later: down, overloaded, circuit open, or waiting for an
+     * operator. Not so for other 4xx answers (the request itself is wrong). */
+    public boolean unreachable() {
+        return retryable || needsOperator || circuitOpen;
     }
 
     static LlmCallException permanent(String message) {

@@ -71,7 +71,7 @@ final class LlmEndpoint {
     private Uni<LlmAnswer> attempt(String body, int attempt, boolean invalidBefore) {
         if (!circuit.tryAcquire()) {
             return Uni.createFrom()
-                    .failure(LlmCallException.permanent(name + " is not called: its circuit is open after "
+                    .failure(LlmCallException.circuitOpen(name + " is not called: its circuit is open after "
                             + circuit.failuresInARow() + " failed attempts in a row"));
         }
         long started = System.nanoTime();

@@ -1,12 +1,6 @@
 package dev.conversationworker.history;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,8 +18,7 @@ import dev.conversationworker.ingest.ChatEvent;
 @ApplicationScoped
 public class ConversationHistory {
 
-    private static final String APPEND_SCRIPT = loadScript("/history/append.lua");
-    private static final String APPEND_SHA = sha1(APPEND_SCRIPT);
+    private static final RedisScript APPEND = RedisScript.load("/history/append.lua");
 
     private final ReactiveRedisDataSource redis;
     private final HistoryConfig config;
@@ -40,12 +33,9 @@ public class ConversationHistory {
         HistoryKeys keys = keys(message.conversationId());
         String entry = HistoryCodec.encode(new HistoryEntry(message.eventId(), message.role().wireName(),
                 message.text(), message.timestamp().toString()));
-        String[] args = {"3", keys.messages(), keys.seenEventIds(), keys.sequence(), message.eventId(), entry,
+        return APPEND.run(redis, 3, keys.messages(), keys.seenEventIds(), keys.sequence(), message.eventId(), entry,
                 Integer.toString(config.maxMessages()), Long.toString(Math.max(1, config.ttl().toSeconds())),
-                Integer.toString(Math.max(config.dedupeWindow(), config.maxMessages()))};
-        return redis.execute("EVALSHA", withFirst(APPEND_SHA, args))
-                .onFailure(ConversationHistory::isNoScript)
-                .recoverWithUni(() -> redis.execute("EVAL", withFirst(APPEND_SCRIPT, args)))
+                Integer.toString(Math.max(config.dedupeWindow(), config.maxMessages())))
                 .map(response -> response.toLong() == 1L);
     }
 
@@ -68,33 +58,5 @@ public class ConversationHistory {
             entries.add(response.get(i).toString());
         }
         return entries;
-    }
-
-    private static boolean isNoScript(Throwable failure) {
-        return failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT");
-    }
-
-    private static String[] withFirst(String first, String[] rest) {
-        String[] all = new String[rest.length + 1];
-        all[0] = first;
-        System.arraycopy(rest, 0, all, 1, rest.length);
-        return all;
-    }
-
-    private static String loadScript(String resource) {
-        try (InputStream in = ConversationHistory.class.getResourceAsStream(resource)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException | NullPointerException e) {
-            throw new IllegalStateException("missing " + resource, e);
-        }
-    }
-
-    private static String sha1(String script) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(script.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is part of every JVM", e);
-        }
     }
 }

@@ -95,6 +95,16 @@ public final class GoogleChatMessages {
     }
 
     /** Many records dead-lettered in a short time: usually an upstream service sending off-contract events. */
+    public Notification analysesWaiting(String lastError, Duration maxWait, Instant windowStart) {
+        String error = TextNeutralizer.forText(lastError, maxSnippetChars);
+        return aboutTheWorker("analyses-waiting", "critical", "analyses-waiting:" + windowStart,
+                "🚨 *No LLM can be reached*: analyses are waiting. They are tried again and published when an LLM "
+                        + "answers, or as failed after " + readable(maxWait) + " (see cw_analyses_waiting). "
+                        + "Last error: " + error,
+                "No LLM can be reached", "Analyses wait up to " + readable(maxWait),
+                "<b>Last error</b><br>" + TextNeutralizer.escapeHtml(error));
+    }
+
     public Notification deadLettersPilingUp(int count, Duration window, Instant windowStart, String lastReason) {
         String reason = TextNeutralizer.forText(lastReason, maxSnippetChars);
         return aboutTheWorker("dead-letters", "high", "dead-letters:" + windowStart,
@@ -115,6 +125,10 @@ public final class GoogleChatMessages {
     }
 
     /** Trouble of the worker itself, not of a conversation: one Chat thread per kind of trouble. */
+    private static String readable(Duration duration) {
+        return duration.toSeconds() < 120 ? duration.toSeconds() + " s" : duration.toMinutes() + " min";
+    }
+
     private static Notification aboutTheWorker(String topic, String severity, String dedupeKey, String text,
             String title, String subtitle, String detailHtml) {
         ObjectNode card = card(title, subtitle);

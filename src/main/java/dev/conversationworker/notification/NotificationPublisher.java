@@ -17,6 +17,8 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.publishing.AnalysisRecord;
 import dev.conversationworker.publishing.KafkaHeaders;
+import dev.conversationworker.waiting.WaitConfig;
+import dev.conversationworker.waiting.WaitingAnalysis;
 
 /** Decides whether an analysis is worth an on-call message and publishes it; completes once Kafka has it. */
 @ApplicationScoped
@@ -33,15 +35,20 @@ public class NotificationPublisher {
     NotifyConfig config;
 
     @Inject
+    WaitConfig waitConfig;
+
+    @Inject
     WorkerMetrics metrics;
 
     private GoogleChatMessages messages;
     private WindowedCounter failedAnalyses;
+    private WindowedCounter waitingAnalyses;
 
     @PostConstruct
     void init() {
         messages = new GoogleChatMessages(config.maxSnippetChars(), config.maxQuestions());
         failedAnalyses = new WindowedCounter(config.failedAnalysisWindow(), Clock.systemUTC());
+        waitingAnalyses = new WindowedCounter(config.failedAnalysisWindow(), Clock.systemUTC());
     }
 
     /** Publishes what the analysis calls for: nothing, an attention message, or an analysis-failed message. */
@@ -66,6 +73,18 @@ public class NotificationPublisher {
                     failures.windowStart(), analysis.error()));
         }
         return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * An analysis waits because no LLM could be reached: on-call hears it once per {@code failed-analysis-window},
+     * however many conversations wait (an outage is one problem, not one per conversation).
+     */
+    public Uni<Void> analysisWaiting(WaitingAnalysis analysis) {
+        WindowedCounter.Count waiting = waitingAnalyses.increment();
+        if (waiting.value() > 1) {
+            return Uni.createFrom().voidItem();
+        }
+        return publish(messages.analysesWaiting(analysis.lastError(), waitConfig.maxWait(), waiting.windowStart()));
     }
 
     /** Publishes a prepared notification; completes once Kafka has it. */

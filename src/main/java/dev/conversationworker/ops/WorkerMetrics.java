@@ -52,6 +52,14 @@ public class WorkerMetrics {
         counter("cw.analyses", "status", status, "provider", provider).increment();
     }
 
+    /**
+     * @param event of an analysis waiting for an LLM: {@code waiting} (parked), {@code already_waiting},
+     *        {@code full} (not parked), {@code retry}, {@code resumed} (answered) or {@code expired} (failed)
+     */
+    public void waiting(String event) {
+        counter("cw.analyses.waits", "event", event).increment();
+    }
+
     public void notification(String kind, String severity) {
         counter("cw.notifications", "kind", kind, "severity", severity).increment();
     }

@@ -3,8 +3,10 @@ package dev.conversationworker.pipeline;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 
+import dev.conversationworker.analysis.AnalysisOutcome;
 import dev.conversationworker.analysis.ConversationAnalyzer;
 import dev.conversationworker.formatting.ConversationFormatter;
 import dev.conversationworker.formatting.FormattedConversation;
@@ -27,12 +30,16 @@ import dev.conversationworker.notification.NotificationPublisher;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.publishing.AnalysisPublisher;
 import dev.conversationworker.publishing.AnalysisRecord;
+import dev.conversationworker.waiting.WaitConfig;
+import dev.conversationworker.waiting.WaitingAnalyses;
+import dev.conversationworker.waiting.WaitingAnalysis;
 
 /**
  * Where an event goes, start to end. A record is parsed (on the CPU pool); a message is appended to its
  * conversation's history; a trigger reads the history, formats it (on the CPU pool), has it analysed, publishes the
- * analysis and, when it calls for one, a notification. The returned {@link Uni} completes once every effect is
- * durable, fails with {@code InvalidEventException} for poison, and retries transient failures by itself.
+ * analysis and, when it calls for one, a notification. An analysis no LLM could be reached for waits in Redis and
+ * is resumed later ({@link #resume}). The returned {@link Uni} completes once every effect is durable, fails with
+ * {@code InvalidEventException} for poison, and retries transient failures by itself.
  */
 @ApplicationScoped
 public class ConversationPipeline {
@@ -48,12 +55,15 @@ public class ConversationPipeline {
     private final NotificationPublisher notifications;
     private final WorkerMetrics metrics;
     private final WorkerConfig config;
+    private final WaitingAnalyses waiting;
+    private final WaitConfig waitConfig;
     private final Clock clock = Clock.systemUTC();
     private volatile boolean stopping;
 
     ConversationPipeline(CpuWorkPool cpu, IngestConfig ingest, ConversationHistory history,
             FormattingConfig formatting, ConversationAnalyzer analyzer, AnalysisPublisher analyses,
-            NotificationPublisher notifications, WorkerMetrics metrics, WorkerConfig config) {
+            NotificationPublisher notifications, WorkerMetrics metrics, WorkerConfig config, WaitingAnalyses waiting,
+            WaitConfig waitConfig) {
         this.cpu = cpu;
         this.parser = new ChatEventParser(ingest.rejectUnknownFields(), ingest.maxIdLength());
         this.history = history;
@@ -63,6 +73,8 @@ public class ConversationPipeline {
         this.notifications = notifications;
         this.metrics = metrics;
         this.config = config;
+        this.waiting = waiting;
+        this.waitConfig = waitConfig;
     }
 
     public Uni<Void> process(byte[] recordValue) {
@@ -85,14 +97,61 @@ public class ConversationPipeline {
         return untilDone("history-read", () -> history.read(trigger.conversationId()))
                 .chain(stored -> untilDone("format", () -> cpu.run(() -> Conversation.of(stored, formatter))))
                 .chain(conversation -> analyzer.analyse(conversation.entries(), conversation.formatted())
-                        .map(outcome -> AnalysisRecord.of(trigger, conversation.formatted(), outcome, now())))
-                .call(analysis -> untilDone("publish-analysis", () -> analyses.publish(analysis)))
-                .call(analysis -> untilDone("publish-notification", () -> notifications.notifyIfNeeded(analysis)))
-                .invoke(analysis -> {
+                        .chain(outcome -> outcome.llmUnreachable() && !waitConfig.maxWait().isZero()
+                                ? waitForLlm(WaitingAnalysis.of(trigger, conversation.formatted(), outcome,
+                                        clock.instant()), outcome)
+                                : publish(AnalysisRecord.of(trigger, conversation.formatted(), outcome, now()),
+                                        trigger.timestamp())));
+    }
+
+    /**
+     * No LLM could be reached: the analysis waits in Redis, outside the in-flight slots, and the trigger is done
+     * with; {@link WaitingAnalysisResumer} tries it again later. If too many wait already, it is published as
+     * failed now.
+     */
+    private Uni<Void> waitForLlm(WaitingAnalysis analysis, AnalysisOutcome outcome) {
+        return untilDone("wait-park", () -> waiting.park(analysis)).chain(parked -> {
+            metrics.waiting(parked.name().toLowerCase(Locale.ROOT));
+            return switch (parked) {
+                case WAITING -> untilDone("publish-notification", () -> notifications.analysisWaiting(analysis));
+                case ALREADY_WAITING -> Uni.createFrom().voidItem();
+                case FULL -> publish(analysis.toRecord(AnalysisOutcome.failed(outcome.error() + "; not kept waiting: "
+                        + waitConfig.maxWaiting() + " analyses wait already (analysis.max-waiting)",
+                        outcome.llmLatencyMs(), true), now()), OffsetDateTime.parse(analysis.triggeredAt()));
+            };
+        });
+    }
+
+    /**
+     * A waiting analysis whose turn has come: the LLM is asked again. Answered, it is published; unreachable
+     * still, it waits again, unless it has waited {@code analysis.max-wait}: then it is published as failed.
+     */
+    public Uni<Void> resume(WaitingAnalysis analysis) {
+        return analyzer.askLlm(analysis.conversation()).chain(outcome -> {
+            AnalysisOutcome published = outcome;
+            if (outcome.llmUnreachable()) {
+                if (!analysis.waitedAtLeast(waitConfig.maxWait(), clock.instant())) {
+                    metrics.waiting("retry");
+                    return untilDone("wait-reschedule",
+                            () -> waiting.retryLater(analysis.failedAgain(outcome.error())));
+                }
+                published = AnalysisOutcome.failed("no LLM answered within analysis.max-wait ("
+                        + waitConfig.maxWait().toSeconds() + " s, " + (analysis.attempts() + 1)
+                        + " attempts); last error: " + outcome.error(), outcome.llmLatencyMs(), true);
+            }
+            metrics.waiting(outcome.llmUnreachable() ? "expired" : "resumed");
+            return publish(analysis.toRecord(published, now()), OffsetDateTime.parse(analysis.triggeredAt()))
+                    .call(() -> untilDone("wait-done", () -> waiting.done(analysis)));
+        });
+    }
+
+    private Uni<Void> publish(AnalysisRecord analysis, OffsetDateTime triggeredAt) {
+        return untilDone("publish-analysis", () -> analyses.publish(analysis))
+                .call(() -> untilDone("publish-notification", () -> notifications.notifyIfNeeded(analysis)))
+                .invoke(() -> {
                     metrics.analysis(analysis.status(), analysis.provider());
-                    metrics.endToEnd(Duration.between(trigger.timestamp().toInstant(), clock.instant()));
-                })
-                .replaceWithVoid();
+                    metrics.endToEnd(Duration.between(triggeredAt.toInstant(), clock.instant()));
+                });
     }
 
     /** The worker is stopping: transient failures are no longer retried; their records stay unacknowledged. */

@@ -18,10 +18,16 @@ public record AnalysisRecord(String analysisId, String conversationId, String tr
 
     public static AnalysisRecord of(ChatEvent trigger, FormattedConversation conversation, AnalysisOutcome outcome,
             String analyzedAt) {
-        return new AnalysisRecord(analysisId(trigger.conversationId(), trigger.eventId()), trigger.conversationId(),
-                trigger.eventId(), trigger.type().wireName(), outcome.status(), conversation.messageCount(),
-                conversation.truncated(), analyzedAt, outcome.model(), outcome.provider(), outcome.llmLatencyMs(),
-                outcome.result(), outcome.error());
+        return of(trigger.conversationId(), trigger.eventId(), trigger.type().wireName(), conversation, outcome,
+                analyzedAt);
+    }
+
+    /** @param trigger the trigger's wire type */
+    public static AnalysisRecord of(String conversationId, String triggerEventId, String trigger,
+            FormattedConversation conversation, AnalysisOutcome outcome, String analyzedAt) {
+        return new AnalysisRecord(analysisId(conversationId, triggerEventId), conversationId, triggerEventId, trigger,
+                outcome.status(), conversation.messageCount(), conversation.truncated(), analyzedAt, outcome.model(),
+                outcome.provider(), outcome.llmLatencyMs(), outcome.result(), outcome.error());
     }
 
     /** The same trigger always gives the same id (a name-based UUID), so consumers can drop duplicates by it. */

@@ -100,7 +100,8 @@ class LlmResilienceTest {
     }
 
     @Test
-    void whenBothFailTheAnalysisIsPublishedAsFailedAndOnCallIsTold() {
+    void whenBothFailAndNothingMayWaitTheAnalysisIsPublishedAsFailedAndOnCallIsTold() {
+        // The test profile sets analysis.max-wait=0 (no waiting for the LLM); LlmOutageTest covers waiting.
         String token = token("both-down");
         llm.script(token, PRIMARY_MODEL, attempt -> Reply.status(500, Map.of()));
         llm.script(token, FALLBACK_MODEL, attempt -> Reply.status(503, Map.of()));

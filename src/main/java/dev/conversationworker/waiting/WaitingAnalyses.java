@@ -1,0 +1,143 @@
+package dev.conversationworker.waiting;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+
+import dev.conversationworker.history.HistoryConfig;
+import dev.conversationworker.history.RedisScript;
+
+/**
+ * The door to the waiting room in Redis, shared by every instance: a hash of waiting analyses and a sorted set of
+ * when each is next due. Each step is one Lua script, so a claim by one instance and a claim by another never take
+ * the same analysis, and an analysis is never half parked or half forgotten. Non-blocking only.
+ */
+@ApplicationScoped
+public class WaitingAnalyses {
+
+    /** What became of a request to park. */
+    public enum Parked {
+        /** Now waiting. */
+        WAITING,
+        /** It was waiting already (its trigger was delivered again); the first wait stands. */
+        ALREADY_WAITING,
+        /** {@code analysis.max-waiting} are waiting: it cannot. */
+        FULL
+    }
+
+    private static final Logger LOG = Logger.getLogger(WaitingAnalyses.class);
+    private static final RedisScript PARK = RedisScript.load("/waiting/park.lua");
+    private static final RedisScript CLAIM = RedisScript.load("/waiting/claim.lua");
+    private static final RedisScript RESCHEDULE = RedisScript.load("/waiting/reschedule.lua");
+    private static final RedisScript DONE = RedisScript.load("/waiting/done.lua");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ReactiveRedisDataSource redis;
+    private final WaitConfig config;
+    private final Clock clock;
+    private final String dueKey;
+    private final String itemsKey;
+
+    @Inject
+    WaitingAnalyses(ReactiveRedisDataSource redis, WaitConfig config, HistoryConfig history) {
+        this(redis, config, history.keyPrefix(), Clock.systemUTC());
+    }
+
+    WaitingAnalyses(ReactiveRedisDataSource redis, WaitConfig config, String keyPrefix, Clock clock) {
+        this.redis = redis;
+        this.config = config;
+        this.clock = clock;
+        // One hash tag: both keys sit on one Redis Cluster slot, so the scripts may touch them together.
+        this.dueKey = keyPrefix + ":{waiting}:due";
+        this.itemsKey = keyPrefix + ":{waiting}:analyses";
+    }
+
+    public Uni<Parked> park(WaitingAnalysis analysis) {
+        long due = clock.millis() + backoff(1).toMillis();
+        return PARK.run(redis, 2, dueKey, itemsKey, analysis.id(), encode(analysis), Long.toString(due),
+                Integer.toString(config.maxWaiting()))
+                .map(response -> switch (response.toInteger()) {
+                    case 1 -> Parked.WAITING;
+                    case 0 -> Parked.ALREADY_WAITING;
+                    default -> Parked.FULL;
+                });
+    }
+
+    /** Takes up to {@code max} analyses whose attempt is due, for {@code analysis.lease}. */
+    public Uni<List<WaitingAnalysis>> claimDue(int max) {
+        long now = clock.millis();
+        return CLAIM.run(redis, 2, dueKey, itemsKey, Long.toString(now), Integer.toString(max),
+                Long.toString(now + config.lease().toMillis()))
+                .chain(this::decodeAll);
+    }
+
+    /** The analysis failed once more: it is due again after a longer pause. */
+    public Uni<Void> retryLater(WaitingAnalysis analysis) {
+        return reschedule(analysis, clock.millis() + backoff(analysis.attempts()).toMillis());
+    }
+
+    /** A claimed analysis this instance will not try after all (it is stopping): due again at once, for others. */
+    public Uni<Void> release(WaitingAnalysis analysis) {
+        return reschedule(analysis, clock.millis());
+    }
+
+    public Uni<Void> done(WaitingAnalysis analysis) {
+        return DONE.run(redis, 2, dueKey, itemsKey, analysis.id()).replaceWithVoid();
+    }
+
+    public Uni<Long> count() {
+        return redis.execute("HLEN", itemsKey).map(Response::toLong);
+    }
+
+    private Uni<Void> reschedule(WaitingAnalysis analysis, long dueAt) {
+        return RESCHEDULE.run(redis, 2, dueKey, itemsKey, analysis.id(), encode(analysis), Long.toString(dueAt))
+                .replaceWithVoid();
+    }
+
+    /** Exponential from {@code retry-initial-backoff}, capped, with jitter so that a crowd does not come back as one. */
+    Duration backoff(int attempts) {
+        long ceiling = Math.min(config.retryMaxBackoff().toMillis(),
+                config.retryInitialBackoff().toMillis() << Math.min(Math.max(attempts - 1, 0), 20));
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling * 3 / 4, ceiling + 1));
+    }
+
+    private static String encode(WaitingAnalysis analysis) {
+        try {
+            return JSON.writeValueAsString(analysis);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a waiting analysis is plain data", e);
+        }
+    }
+
+    /** An entry that cannot be read (written by an incompatible version) is logged and dropped, not retried forever. */
+    private Uni<List<WaitingAnalysis>> decodeAll(Response idsAndItems) {
+        List<WaitingAnalysis> analyses = new ArrayList<>(idsAndItems.size() / 2);
+        List<Uni<Void>> dropped = new ArrayList<>();
+        for (int i = 0; i + 1 < idsAndItems.size(); i += 2) {
+            String id = idsAndItems.get(i).toString();
+            try {
+                analyses.add(JSON.readValue(idsAndItems.get(i + 1).toString(), WaitingAnalysis.class));
+            } catch (JsonProcessingException e) {
+                LOG.errorf("CW-WAIT-002 Dropping the unreadable waiting analysis %s: %s", id, e.getOriginalMessage());
+                dropped.add(DONE.run(redis, 2, dueKey, itemsKey, id).replaceWithVoid());
+            }
+        }
+        return dropped.isEmpty()
+                ? Uni.createFrom().item(analyses)
+                : Uni.join().all(dropped).andCollectFailures().replaceWith(analyses);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.conversationworker.waiting;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.conversationworker.analysis.AnalysisOutcome;
+import dev.conversationworker.formatting.FormattedConversation;
+import dev.conversationworker.ingest.ChatEvent;
+import dev.conversationworker.publishing.AnalysisRecord;
+
+/**
+ * An analysis waiting for an LLM: its trigger, the conversation as it was formatted when the trigger came (later
+ * messages do not change what the trigger asked about), and how long and how often it has been tried.
+ *
+ * @param trigger the trigger's wire type, e.g. {@code conversation_closed}
+ * @param triggeredAt the trigger event's timestamp (ISO-8601)
+ * @param waitingSince epoch ms of the first failed attempt
+ * @param attempts failed attempts so far, the first included
+ */
+public record WaitingAnalysis(String conversationId, String triggerEventId, String trigger, String triggeredAt,
+        FormattedConversation conversation, long waitingSince, int attempts, String lastError) {
+
+    /** The first attempt failed because no LLM could be reached. */
+    public static WaitingAnalysis of(ChatEvent trigger, FormattedConversation conversation, AnalysisOutcome failed,
+            Instant now) {
+        return new WaitingAnalysis(trigger.conversationId(), trigger.eventId(), trigger.type().wireName(),
+                trigger.timestamp().toString(), conversation, now.toEpochMilli(), 1, failed.error());
+    }
+
+    /** The analysis id: one entry per trigger, however often the trigger is delivered. */
+    public String id() {
+        return AnalysisRecord.analysisId(conversationId, triggerEventId);
+    }
+
+    public WaitingAnalysis failedAgain(String error) {
+        return new WaitingAnalysis(conversationId, triggerEventId, trigger, triggeredAt, conversation, waitingSince,
+                attempts + 1, error);
+    }
+
+    public AnalysisRecord toRecord(AnalysisOutcome outcome, String analyzedAt) {
+        return AnalysisRecord.of(conversationId, triggerEventId, trigger, conversation, outcome, analyzedAt);
+    }
+
+    public boolean waitedAtLeast(Duration maxWait, Instant now) {
+        return !Instant.ofEpochMilli(waitingSince).plus(maxWait).isAfter(now);
+    }
+}

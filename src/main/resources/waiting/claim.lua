@@ -1,0 +1,17 @@
+-- Claims waiting analyses whose attempt is due, for one instance: their due time moves to the end of a lease, so no
+-- other instance takes them meanwhile; if the claimer dies, they fall due again when the lease ends.
+-- KEYS[1] due times, KEYS[2] waiting analyses; ARGV[1] now (epoch ms), ARGV[2] most to claim, ARGV[3] lease end
+-- Returns id, JSON, id, JSON, ... of the claimed analyses.
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local claimed = {}
+for _, id in ipairs(ids) do
+  local item = redis.call('HGET', KEYS[2], id)
+  if item then
+    redis.call('ZADD', KEYS[1], ARGV[3], id)
+    claimed[#claimed + 1] = id
+    claimed[#claimed + 1] = item
+  else
+    redis.call('ZREM', KEYS[1], id)
+  end
+end
+return claimed

@@ -1,0 +1,193 @@
+package dev.conversationworker.waiting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.mutiny.Uni;
+
+import dev.conversationworker.formatting.FormattedConversation;
+import dev.conversationworker.testsupport.WithLlm;
+
+/** The waiting room in the real Redis, as two instances sharing it see it. */
+@QuarkusTest
+@TestProfile(WithLlm.class)
+class WaitingAnalysesTest {
+
+    private static final Duration AWAIT = Duration.ofSeconds(10);
+    private static final Duration LEASE = Duration.ofMinutes(2);
+
+    @Inject
+    ReactiveRedisDataSource redis;
+
+    private final ManualClock clock = new ManualClock();
+    private final String prefix = "cw-wait-test-" + System.nanoTime();
+
+    @Test
+    void twoInstancesClaimingAtOnceNeverTakeTheSameAnalysis() {
+        WaitingAnalyses one = room(1000);
+        WaitingAnalyses other = room(1000);
+        for (int i = 0; i < 200; i++) {
+            one.park(analysis("c" + i, clock.millis())).await().atMost(AWAIT);
+        }
+        clock.advance(Duration.ofMinutes(2));
+        Set<String> claimedByOne = new HashSet<>();
+        Set<String> claimedByOther = new HashSet<>();
+        List<WaitingAnalysis> lastOne;
+        List<WaitingAnalysis> lastOther;
+        do {
+            var both = Uni.combine().all().unis(one.claimDue(7), other.claimDue(7)).asTuple().await().atMost(AWAIT);
+            lastOne = both.getItem1();
+            lastOther = both.getItem2();
+            lastOne.forEach(a -> claimedByOne.add(a.conversationId()));
+            lastOther.forEach(a -> claimedByOther.add(a.conversationId()));
+        } while (!lastOne.isEmpty() || !lastOther.isEmpty());
+
+        assertThat(claimedByOne).doesNotContainAnyElementsOf(claimedByOther);
+        Set<String> all = new HashSet<>(claimedByOne);
+        all.addAll(claimedByOther);
+        assertThat(all).hasSize(200);
+        assertThat(claimedByOne).isNotEmpty();
+        assertThat(claimedByOther).isNotEmpty();
+    }
+
+    @Test
+    void aClaimIsALeaseThatFallsDueAgainIfItsHolderDies() {
+        WaitingAnalyses room = room(1000);
+        room.park(analysis("leased", clock.millis())).await().atMost(AWAIT);
+        assertThat(room.claimDue(10).await().atMost(AWAIT)).as("not due yet").isEmpty();
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(room.claimDue(10).await().atMost(AWAIT)).hasSize(1);
+        assertThat(room.claimDue(10).await().atMost(AWAIT)).as("claimed, for the lease").isEmpty();
+        clock.advance(LEASE.plusSeconds(1));
+        List<WaitingAnalysis> again = room.claimDue(10).await().atMost(AWAIT);
+        assertThat(again).extracting(WaitingAnalysis::conversationId).containsExactly("leased");
+
+        room.retryLater(again.get(0).failedAgain("still down")).await().atMost(AWAIT);
+        clock.advance(Duration.ofMinutes(2));
+        WaitingAnalysis rescheduled = room.claimDue(10).await().atMost(AWAIT).get(0);
+        assertThat(rescheduled.attempts()).isEqualTo(2);
+        assertThat(rescheduled.lastError()).isEqualTo("still down");
+
+        room.done(rescheduled).await().atMost(AWAIT);
+        assertThat(room.count().await().atMost(AWAIT)).isZero();
+        clock.advance(LEASE.plusSeconds(1));
+        assertThat(room.claimDue(10).await().atMost(AWAIT)).as("done is gone for good").isEmpty();
+    }
+
+    @Test
+    void aRedeliveredTriggerKeepsItsFirstWaitAndTheRoomIsBounded() {
+        WaitingAnalyses room = room(2);
+        long first = clock.millis();
+        assertThat(room.park(analysis("a", first)).await().atMost(AWAIT)).isEqualTo(WaitingAnalyses.Parked.WAITING);
+        assertThat(room.park(analysis("a", first + 60_000)).await().atMost(AWAIT))
+                .isEqualTo(WaitingAnalyses.Parked.ALREADY_WAITING);
+        assertThat(room.park(analysis("b", first)).await().atMost(AWAIT)).isEqualTo(WaitingAnalyses.Parked.WAITING);
+        assertThat(room.park(analysis("c", first)).await().atMost(AWAIT)).isEqualTo(WaitingAnalyses.Parked.FULL);
+
+        clock.advance(Duration.ofMinutes(2));
+        List<WaitingAnalysis> claimed = room.claimDue(10).await().atMost(AWAIT);
+        assertThat(claimed).extracting(WaitingAnalysis::conversationId).containsExactlyInAnyOrder("a", "b");
+        assertThat(claimed).filteredOn(a -> a.conversationId().equals("a")).singleElement()
+                .satisfies(a -> assertThat(a.waitingSince()).isEqualTo(first));
+    }
+
+    @Test
+    void anUnreadableEntryIsDroppedNotRetriedForever() {
+        WaitingAnalyses room = room(1000);
+        room.park(analysis("fine", clock.millis())).await().atMost(AWAIT);
+        String hash = prefix + ":{waiting}:analyses";
+        redis.execute("HSET", hash, "garbled", "{not json").await().atMost(AWAIT);
+        redis.execute("ZADD", prefix + ":{waiting}:due", "0", "garbled").await().atMost(AWAIT);
+        clock.advance(Duration.ofMinutes(2));
+
+        assertThat(room.claimDue(10).await().atMost(AWAIT)).extracting(WaitingAnalysis::conversationId)
+                .containsExactly("fine");
+        assertThat(room.count().await().atMost(AWAIT)).isEqualTo(1);
+    }
+
+    private WaitingAnalyses room(int maxWaiting) {
+        WaitConfig config = new WaitConfig() {
+
+            public Duration maxWait() {
+                return Duration.ofMinutes(15);
+            }
+
+            public int maxWaiting() {
+                return maxWaiting;
+            }
+
+            public Duration retryInitialBackoff() {
+                return Duration.ofSeconds(5);
+            }
+
+            public Duration retryMaxBackoff() {
+                return Duration.ofMinutes(1);
+            }
+
+            public Duration pollInterval() {
+                return Duration.ofSeconds(1);
+            }
+
+            public int maxResuming() {
+                return 64;
+            }
+
+            public Duration lease() {
+                return LEASE;
+            }
+        };
+        return new WaitingAnalyses(redis, config, prefix, clock);
+    }
+
+    private static WaitingAnalysis analysis(String conversationId, long waitingSince) {
+        return new WaitingAnalysis(conversationId, "close-" + conversationId, "conversation_closed",
+                "2026-11-24T10:00:00Z", new FormattedConversation("[1] user: hi", 1, 1, false), waitingSince, 1,
+                "primary answered HTTP 503");
+    }
+
+    /** Time that moves only when the test says so: leases and backoffs without sleeping. */
+    private static final class ManualClock extends Clock {
+
+        private final AtomicLong millis = new AtomicLong(Instant.parse("2026-11-24T10:00:00Z").toEpochMilli());
+
+        void advance(Duration by) {
+            millis.addAndGet(by.toMillis());
+        }
+
+        @Override
+        public long millis() {
+            return millis.get();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}
