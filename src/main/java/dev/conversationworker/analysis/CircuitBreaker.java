@@ -46,12 +46,15 @@ final class CircuitBreaker {
         probing = false;
     }
 
-    synchronized void failed() {
+    /** @return whether this failure opened the circuit (it was closed before) */
+    synchronized boolean failed() {
         probing = false;
+        boolean wasOpen = open;
         if (++failuresInARow >= threshold) {
             open = true;
             openUntil = nanoTime.getAsLong() + openForNanos;
         }
+        return open && !wasOpen;
     }
 
     /** The attempt ended without a verdict (cancelled: its hedge lost); a probe may go again. */

@@ -110,8 +110,10 @@ public class ConversationAnalyzer {
                 .invoke(a -> metrics.llmCall(endpoint.name(), "ok", Duration.ofNanos(System.nanoTime() - started)))
                 .onFailure().invoke(failure -> {
                     metrics.llmCall(endpoint.name(), outcomeOf(failure), Duration.ofNanos(System.nanoTime() - started));
-                    LOG.warnf("LLM %s (%s) gave no valid answer: %s", endpoint.name(), endpoint.model(),
-                            failure.getMessage());
+                    // Not calling an endpoint whose circuit is open is expected (it was logged when it opened).
+                    boolean notCalled = failure instanceof LlmCallException call && call.circuitOpen();
+                    LOG.logf(notCalled ? Logger.Level.DEBUG : Logger.Level.WARN, "LLM %s (%s) gave no valid answer: %s",
+                            endpoint.name(), endpoint.model(), failure.getMessage());
                     if (failure instanceof LlmCallException call && call.needsOperator()) {
                         needsOperator.fire(new LlmNeedsOperator(endpoint.name(), endpoint.model(), call.getMessage()));
                     }

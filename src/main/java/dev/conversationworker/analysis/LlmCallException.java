@@ -54,6 +54,10 @@ public class LlmCallException extends RuntimeException {
         return e;
     }
 
+    public boolean circuitOpen() {
+        return circuitOpen;
+    }
+
     /** The endpoint could not give an answer now, but may later: down, overloaded, circuit open, or waiting for an
      * operator. Not so for other 4xx answers (the request itself is wrong). */
     public boolean unreachable() {

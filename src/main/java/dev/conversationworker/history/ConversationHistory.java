@@ -9,6 +9,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
+import dev.conversationworker.formatting.SafeTruncation;
 import dev.conversationworker.ingest.ChatEvent;
 
 /**
@@ -32,7 +33,8 @@ public class ConversationHistory {
     public Uni<Boolean> append(ChatEvent message) {
         HistoryKeys keys = keys(message.conversationId());
         String entry = HistoryCodec.encode(new HistoryEntry(message.eventId(), message.role().wireName(),
-                message.text(), message.timestamp().toString()));
+                SafeTruncation.withEllipsis(message.text(), config.maxMessageChars()),
+                message.timestamp().toString()));
         return APPEND.run(redis, 3, keys.messages(), keys.seenEventIds(), keys.sequence(), message.eventId(), entry,
                 Integer.toString(config.maxMessages()), Long.toString(Math.max(1, config.ttl().toSeconds())),
                 Integer.toString(Math.max(config.dedupeWindow(), config.maxMessages())))

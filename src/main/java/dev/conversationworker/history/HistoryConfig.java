@@ -13,6 +13,11 @@ public interface HistoryConfig {
     @WithDefault("200")
     int maxMessages();
 
+    /** Longest message text stored, in characters; longer ones are cut (never inside a surrogate pair) and marked.
+     * Bounds what one conversation costs in Redis and on reading; keep it at least {@code formatting.max-message-chars}. */
+    @WithDefault("4000")
+    int maxMessageChars();
+
     /** Idle time after which a conversation's history expires; every write refreshes it. */
     @WithDefault("7d")
     Duration ttl();

@@ -50,9 +50,13 @@ public class ChatEventConsumer {
 
     @PostConstruct
     void init() {
-        dispatcher = new KeyedDispatcher(config.maxInFlight());
+        dispatcher = new KeyedDispatcher(config.maxInFlight(), config.maxInFlightBytes().asLongValue());
         metrics.gauge("cw.events.in.flight", "Events admitted and not yet finished", dispatcher::inFlight);
         metrics.gauge("cw.events.in.flight.peak", "Most events ever in flight at once", dispatcher::peakInFlight);
+        metrics.gauge("cw.events.in.flight.bytes", "Record bytes admitted and not yet finished",
+                dispatcher::inFlightBytes);
+        metrics.gauge("cw.events.in.flight.bytes.peak", "Most record bytes ever in flight at once",
+                dispatcher::peakInFlightBytes);
         metrics.gauge("cw.conversations.in.flight", "Ordering keys with work in flight", dispatcher::activeKeys);
     }
 
@@ -75,7 +79,8 @@ public class ChatEventConsumer {
     public Uni<Void> onRecord(Message<byte[]> record) {
         IncomingKafkaRecordMetadata<?, ?> kafka = record.getMetadata(IncomingKafkaRecordMetadata.class)
                 .orElseThrow(() -> new IllegalStateException("not a Kafka record"));
-        return dispatcher.submit(orderingKey(kafka), () -> handle(record, kafka));
+        return dispatcher.submit(orderingKey(kafka), record.getPayload() == null ? 0 : record.getPayload().length,
+                () -> handle(record, kafka));
     }
 
     private String orderingKey(IncomingKafkaRecordMetadata<?, ?> kafka) {

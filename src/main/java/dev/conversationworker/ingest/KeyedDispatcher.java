@@ -2,8 +2,10 @@ package dev.conversationworker.ingest;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -12,7 +14,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Runs work of one key strictly in submission order and work of different keys concurrently, with at most
- * {@code maxInFlight} pieces admitted (running or waiting behind their key) in all. {@link #submit} completes when
+ * {@code maxInFlight} pieces and {@code maxInFlightBytes} of records admitted (running or waiting behind their key)
+ * in all; one piece larger than the byte budget is admitted alone, so nothing is refused. {@link #submit} completes when
  * the work is admitted, not when it is done: the caller waits only while the dispatcher is full, which is what
  * stops the consumer fetching. A key has state only while it has work admitted, so memory follows the in-flight
  * bound, not the number of keys ever seen.
@@ -20,44 +23,80 @@ import io.smallrye.mutiny.Uni;
 final class KeyedDispatcher {
 
     private final int maxInFlight;
+    private final long maxInFlightBytes;
     // All guarded by this.
-    private final Map<String, Deque<Supplier<Uni<Void>>>> waitingByKey = new HashMap<>();
-    private final Deque<Runnable> waitingForRoom = new ArrayDeque<>();
+    private final Map<String, Deque<Work>> waitingByKey = new HashMap<>();
+    private final Deque<Admission> waitingForRoom = new ArrayDeque<>();
     private int inFlight;
+    private long inFlightBytes;
     private int peakInFlight;
+    private long peakInFlightBytes;
     private boolean closed;
 
-    KeyedDispatcher(int maxInFlight) {
+    private record Work(long bytes, Supplier<Uni<Void>> run) {
+    }
+
+    private record Admission(long bytes, Runnable admit) {
+    }
+
+    KeyedDispatcher(int maxInFlight, long maxInFlightBytes) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("worker.max-in-flight must be at least 1, got " + maxInFlight);
         }
+        if (maxInFlightBytes < 1) {
+            throw new IllegalArgumentException("worker.max-in-flight-bytes must be at least 1, got "
+                    + maxInFlightBytes);
+        }
         this.maxInFlight = maxInFlight;
+        this.maxInFlightBytes = maxInFlightBytes;
     }
 
-    /** @param work must not fail: it reports its own outcome (acks or nacks its record) */
-    Uni<Void> submit(String key, Supplier<Uni<Void>> work) {
+    /**
+     * @param bytes the record's size, counted against the byte budget while the work is admitted
+     * @param work must not fail: it reports its own outcome (acks or nacks its record)
+     */
+    Uni<Void> submit(String key, long bytes, Supplier<Uni<Void>> work) {
         return Uni.createFrom().emitter(admitted -> {
             Runnable admit = () -> {
-                enqueue(key, work);
+                enqueue(key, new Work(bytes, work));
                 admitted.complete(null);
             };
             synchronized (this) {
                 if (closed) {
                     return; // never admitted: the record stays unacknowledged, for the next owner
                 }
-                if (inFlight >= maxInFlight) {
-                    waitingForRoom.add(admit);
+                if (!waitingForRoom.isEmpty() || !hasRoomFor(bytes)) {
+                    waitingForRoom.add(new Admission(bytes, admit));
                     return;
                 }
-                inFlight++;
-                peakInFlight = Math.max(peakInFlight, inFlight);
+                take(bytes);
             }
             admit.run();
         });
     }
 
+    private boolean hasRoomFor(long bytes) {
+        return inFlight < maxInFlight && (inFlight == 0 || inFlightBytes + bytes <= maxInFlightBytes);
+    }
+
+    private void take(long bytes) {
+        inFlight++;
+        inFlightBytes += bytes;
+        peakInFlight = Math.max(peakInFlight, inFlight);
+        peakInFlightBytes = Math.max(peakInFlightBytes, inFlightBytes);
+    }
+
     synchronized int inFlight() {
         return inFlight;
+    }
+
+    synchronized long inFlightBytes() {
+        return inFlightBytes;
+    }
+
+    /** The most record bytes ever admitted at once: within the budget, or one oversized record alone. */
+    synchronized long peakInFlightBytes() {
+        return peakInFlightBytes;
     }
 
     /** The most work ever admitted at once: never above the bound. */
@@ -88,9 +127,9 @@ final class KeyedDispatcher {
         return true;
     }
 
-    private void enqueue(String key, Supplier<Uni<Void>> work) {
+    private void enqueue(String key, Work work) {
         synchronized (this) {
-            Deque<Supplier<Uni<Void>>> queue = waitingByKey.get(key);
+            Deque<Work> queue = waitingByKey.get(key);
             if (queue != null) {
                 queue.add(work);
                 return;
@@ -100,16 +139,18 @@ final class KeyedDispatcher {
         start(key, work);
     }
 
-    private void start(String key, Supplier<Uni<Void>> work) {
-        Uni.createFrom().deferred(work::get).subscribe().with(ignored -> finished(key), failure -> finished(key));
+    private void start(String key, Work work) {
+        Uni.createFrom().deferred(work.run()::get).subscribe()
+                .with(ignored -> finished(key, work), failure -> finished(key, work));
     }
 
-    private void finished(String key) {
-        Supplier<Uni<Void>> next;
-        Runnable admit = null;
+    private void finished(String key, Work done) {
+        Work next;
+        List<Runnable> admitted = new ArrayList<>();
         synchronized (this) {
             inFlight--;
-            Deque<Supplier<Uni<Void>>> queue = waitingByKey.get(key);
+            inFlightBytes -= done.bytes();
+            Deque<Work> queue = waitingByKey.get(key);
             next = queue.poll();
             if (next == null) {
                 waitingByKey.remove(key);
@@ -117,17 +158,16 @@ final class KeyedDispatcher {
             if (inFlight == 0) {
                 notifyAll();
             }
-            if (inFlight < maxInFlight && !waitingForRoom.isEmpty()) {
-                admit = waitingForRoom.poll();
-                inFlight++;
-                peakInFlight = Math.max(peakInFlight, inFlight);
+            // In arrival order: a large record waiting for room is not overtaken by small ones forever.
+            while (!waitingForRoom.isEmpty() && hasRoomFor(waitingForRoom.peek().bytes())) {
+                Admission admission = waitingForRoom.poll();
+                take(admission.bytes());
+                admitted.add(admission.admit());
             }
         }
         if (next != null) {
             start(key, next);
         }
-        if (admit != null) {
-            admit.run();
-        }
+        admitted.forEach(Runnable::run);
     }
 }

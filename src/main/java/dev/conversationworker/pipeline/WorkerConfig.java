@@ -2,6 +2,7 @@ package dev.conversationworker.pipeline;
 
 import java.time.Duration;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -17,6 +18,11 @@ public interface WorkerConfig {
     /** Events in flight in the whole instance; when reached, the consumer stops fetching. */
     @WithDefault("512")
     int maxInFlight();
+
+    /** Record bytes in flight in the whole instance (a memory bound whatever the record sizes); one larger record
+     * is taken alone. When reached, the consumer stops fetching. */
+    @WithDefault("32M")
+    MemorySize maxInFlightBytes();
 
     /** Threads of the bounded pool that parses and formats (CPU work never runs on an event loop). 0 = cores. */
     @WithDefault("0")

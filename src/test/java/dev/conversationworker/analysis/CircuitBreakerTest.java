@@ -20,7 +20,7 @@ class CircuitBreakerTest {
         circuit.failed();
         circuit.failed();
         assertThat(circuit.tryAcquire()).isTrue();
-        circuit.failed();
+        assertThat(circuit.failed()).as("this failure opens it").isTrue();
         assertThat(circuit.state()).isEqualTo(CircuitBreaker.State.OPEN);
         assertThat(circuit.tryAcquire()).isFalse();
 
@@ -42,7 +42,7 @@ class CircuitBreakerTest {
         assertThat(circuit.tryAcquire()).isTrue();
         circuit.abandoned(); // the probe's hedge lost
         assertThat(circuit.tryAcquire()).isTrue();
-        circuit.failed();
+        assertThat(circuit.failed()).as("a failed probe keeps it open: no news").isFalse();
         assertThat(circuit.state()).isEqualTo(CircuitBreaker.State.OPEN);
         assertThat(circuit.tryAcquire()).isFalse();
     }

@@ -104,6 +104,11 @@ public final class Benchmark {
         llm.defaultLatency(model -> 0);
         measure(new Run("S2 CPU ceiling", "key", 4, scaled(25000), 4, Map.of(), List.of(), false, 200,
                 Duration.ofMinutes(5)));
+        // The consumer's queue as SmallRye ships it (500 × 2 records, unbounded in bytes), against ours (100 × 1).
+        measure(new Run("S2 CPU ceiling", "key, queue 500×2", 4, scaled(25000), 4,
+                Map.of("MP_MESSAGING_INCOMING_CHAT_EVENTS_MAX_POLL_RECORDS", "500",
+                        "MP_MESSAGING_INCOMING_CHAT_EVENTS_MAX_QUEUE_SIZE_FACTOR", "2"),
+                List.of(), false, 200, Duration.ofMinutes(5)));
         measure(new Run("S2 CPU ceiling", "partition", 4, scaled(5000), 4, Map.of("WORKER_ORDERING", "partition"),
                 List.of(), false, 200, Duration.ofMinutes(5)));
         notes.add(KafkaPerformance.measure(infra, (int) Math.max(50_000, 500_000 * scale)));

@@ -24,7 +24,7 @@ class KeyedDispatcherTest {
     @Test
     void keepsEachKeyInOrderRunsKeysConcurrentlyAndNeverExceedsTheBound() {
         int maxInFlight = 16;
-        KeyedDispatcher dispatcher = new KeyedDispatcher(maxInFlight);
+        KeyedDispatcher dispatcher = new KeyedDispatcher(maxInFlight, Long.MAX_VALUE);
         Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
         AtomicInteger running = new AtomicInteger();
         AtomicInteger maxRunning = new AtomicInteger();
@@ -36,7 +36,7 @@ class KeyedDispatcherTest {
             int seq = i;
             long delay = 1 + random.nextInt(5);
             // Submission waits for admission, like the consumer does.
-            dispatcher.submit(key, () -> Uni.createFrom().voidItem()
+            dispatcher.submit(key, 0, () -> Uni.createFrom().voidItem()
                     .invoke(() -> maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max))
                     .onItem().delayIt().by(Duration.ofMillis(delay))
                     .invoke(() -> {
@@ -56,13 +56,13 @@ class KeyedDispatcherTest {
 
     @Test
     void oneKeyRunsOneAtATime() {
-        KeyedDispatcher dispatcher = new KeyedDispatcher(8);
+        KeyedDispatcher dispatcher = new KeyedDispatcher(8, Long.MAX_VALUE);
         AtomicInteger running = new AtomicInteger();
         AtomicInteger maxRunning = new AtomicInteger();
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             int seq = i;
-            dispatcher.submit("same", () -> Uni.createFrom().voidItem()
+            dispatcher.submit("same", 0, () -> Uni.createFrom().voidItem()
                     .invoke(() -> maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max))
                     .onItem().delayIt().by(Duration.ofMillis(5))
                     .invoke(() -> {
@@ -79,13 +79,39 @@ class KeyedDispatcherTest {
 
     @Test
     void aFullDispatcherHoldsAdmissionUntilRoomIsMade() {
-        KeyedDispatcher dispatcher = new KeyedDispatcher(1);
+        KeyedDispatcher dispatcher = new KeyedDispatcher(1, Long.MAX_VALUE);
         AtomicReference<UniEmitter<? super Void>> firstWork = new AtomicReference<>();
-        dispatcher.submit("a", () -> Uni.createFrom().<Void>emitter(firstWork::set)).await().indefinitely();
+        dispatcher.submit("a", 0, () -> Uni.createFrom().<Void>emitter(firstWork::set)).await().indefinitely();
         AtomicBoolean secondAdmitted = new AtomicBoolean();
-        dispatcher.submit("b", () -> Uni.createFrom().voidItem()).subscribe().with(v -> secondAdmitted.set(true));
+        dispatcher.submit("b", 0, () -> Uni.createFrom().voidItem()).subscribe().with(v -> secondAdmitted.set(true));
         assertThat(secondAdmitted).as("no room yet").isFalse();
         firstWork.get().complete(null);
         await().atMost(Duration.ofSeconds(5)).untilTrue(secondAdmitted);
+    }
+
+    @Test
+    void recordBytesInFlightStayWithinTheBudgetAndAnOversizedRecordGoesAlone() {
+        KeyedDispatcher dispatcher = new KeyedDispatcher(100, 1_000);
+        List<UniEmitter<? super Void>> running = new CopyOnWriteArrayList<>();
+        AtomicInteger admitted = new AtomicInteger();
+        for (int i = 0; i < 3; i++) {
+            dispatcher.submit("k" + i, 400, () -> Uni.createFrom().<Void>emitter(running::add)).subscribe()
+                    .with(v -> admitted.incrementAndGet());
+        }
+        assertThat(admitted).as("two of 400 bytes fit in 1,000; the third waits").hasValue(2);
+        AtomicBoolean oversizedAdmitted = new AtomicBoolean();
+        dispatcher.submit("big", 5_000, () -> Uni.createFrom().<Void>emitter(running::add)).subscribe()
+                .with(v -> oversizedAdmitted.set(true));
+
+        running.get(0).complete(null);
+        assertThat(admitted).as("room for the third").hasValue(3);
+        assertThat(oversizedAdmitted).as("waits behind the third, in arrival order").isFalse();
+        running.get(1).complete(null);
+        running.get(2).complete(null);
+        assertThat(oversizedAdmitted).as("alone, once nothing else is in flight").isTrue();
+        assertThat(dispatcher.inFlightBytes()).isEqualTo(5_000);
+        assertThat(dispatcher.peakInFlightBytes()).isEqualTo(5_000);
+        running.get(3).complete(null);
+        assertThat(dispatcher.inFlightBytes()).isZero();
     }
 }

@@ -5,12 +5,14 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -103,10 +105,33 @@ public final class Infrastructure {
                     }
                 }
             }
+            awaitLeaders(admin, partitionsByTopic.keySet());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Producing to a partition whose leader is not yet known everywhere can trip the idempotent producer
+     * (OUT_OF_ORDER_SEQUENCE, then lost test records); so a new topic is used only once every partition has one.
+     */
+    private static void awaitLeaders(Admin admin, Collection<String> topics) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try {
+                boolean led = admin.describeTopics(topics).allTopicNames().get().values().stream()
+                        .flatMap(description -> description.partitions().stream())
+                        .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+                if (led) {
+                    return;
+                }
+            } catch (ExecutionException notYet) {
+                // metadata not there yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("topics without leaders after 30 s: " + topics);
     }
 
     private static Infrastructure start() {

@@ -89,9 +89,13 @@ public final class IsolatedRun implements AutoCloseable {
     }
 
     public WorkerProcess startWorker() throws Exception {
+        return startWorker(List.of());
+    }
+
+    public WorkerProcess startWorker(List<String> jvmOptions) throws Exception {
         Path log = Path.of("target", id + "-worker-" + (logs.size() + 1) + ".log");
         logs.add(log);
-        return WorkerProcess.start(infra, 19000 + (int) (System.nanoTime() % 900), log, env, List.of());
+        return WorkerProcess.start(infra, 19000 + (int) (System.nanoTime() % 900), log, env, jvmOptions);
     }
 
     public List<Path> logs() {
@@ -99,7 +103,11 @@ public final class IsolatedRun implements AutoCloseable {
     }
 
     public boolean allAnalysed() {
-        return conversations.stream().allMatch(c -> !kafka.records(topic("out"), c).isEmpty());
+        return allAnalysed(conversations);
+    }
+
+    public boolean allAnalysed(List<String> which) {
+        return which.stream().allMatch(c -> !kafka.records(topic("out"), c).isEmpty());
     }
 
     public void awaitAllAnalysed(Duration patience) throws InterruptedException {

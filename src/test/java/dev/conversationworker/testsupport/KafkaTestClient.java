@@ -33,6 +33,7 @@ public final class KafkaTestClient {
     private final KafkaProducer<byte[], byte[]> producer;
     private final String inputTopic;
     private final Map<String, List<ConsumerRecord<byte[], byte[]>>> received;
+    private final List<Exception> sendFailures = new CopyOnWriteArrayList<>();
 
     /** A client of the worker's default topics, shared by the tests of this JVM. */
     public static synchronized KafkaTestClient get() {
@@ -102,11 +103,22 @@ public final class KafkaTestClient {
     }
 
     public void sendAsync(byte[] key, byte[] value, Integer partition) {
-        producer.send(new ProducerRecord<>(inputTopic, partition, key, value));
+        producer.send(new ProducerRecord<>(inputTopic, partition, key, value), (metadata, failure) -> {
+            if (failure != null) {
+                sendFailures.add(failure);
+            }
+        });
     }
 
+    /** Waits for every record sent so far; fails if any could not be sent (a test must know what its input was). */
     public void flush() {
         producer.flush();
+        if (!sendFailures.isEmpty()) {
+            IllegalStateException e = new IllegalStateException(sendFailures.size() + " test records not sent");
+            sendFailures.forEach(e::addSuppressed);
+            sendFailures.clear();
+            throw e;
+        }
     }
 
     private void readOutputs(Infrastructure infra) {

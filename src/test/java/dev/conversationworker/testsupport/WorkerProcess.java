@@ -104,6 +104,10 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
+    public boolean alive() {
+        return process.isAlive();
+    }
+
     public Path log() {
         return log;
     }
