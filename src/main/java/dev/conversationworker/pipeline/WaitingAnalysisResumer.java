@@ -41,6 +41,7 @@ public class WaitingAnalysisResumer {
     private final AtomicBoolean claiming = new AtomicBoolean();
     private volatile boolean stopping;
     private volatile boolean moreMayBeDue;
+    private volatile boolean claimsFailing;
     private volatile long waitingCount;
     private long timer = -1;
 
@@ -97,11 +98,20 @@ public class WaitingAnalysisResumer {
         }
         waiting.claimDue(room).subscribe().with(claimed -> {
             claiming.set(false);
+            if (claimsFailing) {
+                claimsFailing = false;
+                LOG.info("CW-WAIT-001 Waiting analyses can be claimed again");
+            }
             moreMayBeDue = claimed.size() == room;
             claimed.forEach(this::resume);
         }, failure -> {
             claiming.set(false);
-            LOG.warnf("CW-WAIT-001 Could not claim waiting analyses: %s", failure.getMessage());
+            // Once per outage, not every poll: readiness and CW-PIPE-001 already tell that Redis is away.
+            if (!claimsFailing) {
+                claimsFailing = true;
+                LOG.warnf("CW-WAIT-001 Could not claim waiting analyses (%s); trying every %d ms",
+                        failure.getMessage(), config.pollInterval().toMillis());
+            }
         });
     }
 
