@@ -92,45 +92,52 @@ class HostileInputIT {
             kafka.sendAsync(keyBytes, bytes(Events.analysisRequested(sentinel + "-req", sentinel)), 0);
             kafka.flush();
 
+            // The worker dies at its first OutOfMemoryError: surviving is the proof the heap sufficed.
             WorkerProcess worker = run.startWorker(List.of("-Xmx" + HEAP, "-XX:+ExitOnOutOfMemoryError"));
-            double peakHeapMib = 0;
-            Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
-            while (Instant.now().isBefore(deadline) && !(done(kafka, run, sentinel) && run.allAnalysed(large))) {
-                assertThat(worker.alive()).as("the worker is alive; see " + worker.log()).isTrue();
-                peakHeapMib = Math.max(peakHeapMib, heapUsedMib(worker));
-                Thread.sleep(250);
-            }
-            assertThat(done(kafka, run, sentinel)).as("the sentinel was analysed: nothing stalled").isTrue();
-            assertThat(run.allAnalysed(large)).as("every large conversation analysed").isTrue();
+            try {
+                double peakHeapMib = 0;
+                double peakLiveMib = 0;
+                Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
+                while (Instant.now().isBefore(deadline) && !(done(kafka, run, sentinel) && run.allAnalysed(large))) {
+                    assertThat(worker.alive()).as("the worker is alive; see " + worker.log()).isTrue();
+                    peakHeapMib = Math.max(peakHeapMib, sampleMib(worker, "jvm_memory_used_bytes{area=\"heap\""));
+                    peakLiveMib = Math.max(peakLiveMib, sampleMib(worker, "jvm_gc_live_data_size_bytes "));
+                    Thread.sleep(250);
+                }
+                assertThat(done(kafka, run, sentinel)).as("the sentinel was analysed: nothing stalled").isTrue();
+                assertThat(run.allAnalysed(large)).as("every large conversation analysed").isTrue();
 
-            List<ConsumerRecord<byte[], byte[]>> dead = kafka.records(run.topic("dlq"));
-            assertThat(dead).hasSize(invalid);
-            assertThat(dead).allSatisfy(r -> assertThat(KafkaTestClient.header(r, "dead-letter-reason"))
-                    .isNotBlank());
-            for (ChatEvent trigger : validTriggers) {
-                assertThat(kafka.values(run.topic("out"), trigger.conversationId()))
-                        .as("analysis of valid trigger %s", trigger.eventId())
-                        .anySatisfy(a -> assertThat(a.getString("triggerEventId")).isEqualTo(trigger.eventId()));
-            }
-            assertThat(kafka.values(run.topic("out"), longConversation).get(0).getInteger("messageCount"))
-                    .as("history.max-messages").isEqualTo(200);
-            JsonObject largeAnalysis = kafka.values(run.topic("out"), large.get(0)).get(0);
-            assertThat(largeAnalysis.getInteger("messageCount")).isEqualTo(LARGE_MESSAGES);
-            assertThat(largeAnalysis.getBoolean("truncated")).isTrue();
+                List<ConsumerRecord<byte[], byte[]>> dead = kafka.records(run.topic("dlq"));
+                assertThat(dead).hasSize(invalid);
+                assertThat(dead).allSatisfy(r -> assertThat(KafkaTestClient.header(r, "dead-letter-reason"))
+                        .isNotBlank());
+                for (ChatEvent trigger : validTriggers) {
+                    assertThat(kafka.values(run.topic("out"), trigger.conversationId()))
+                            .as("analysis of valid trigger %s", trigger.eventId())
+                            .anySatisfy(a -> assertThat(a.getString("triggerEventId")).isEqualTo(trigger.eventId()));
+                }
+                assertThat(kafka.values(run.topic("out"), longConversation).get(0).getInteger("messageCount"))
+                        .as("history.max-messages").isEqualTo(200);
+                JsonObject largeAnalysis = kafka.values(run.topic("out"), large.get(0)).get(0);
+                assertThat(largeAnalysis.getInteger("messageCount")).isEqualTo(LARGE_MESSAGES);
+                assertThat(largeAnalysis.getBoolean("truncated")).isTrue();
 
-            String metrics = worker.metrics();
-            double peakInFlightMib = WorkerProcess.metric(metrics, "cw_events_in_flight_bytes_peak ") / MIB;
-            assertThat(peakInFlightMib).as("record bytes in flight at once, MiB")
-                    .isLessThanOrEqualTo(IN_FLIGHT_BYTES / MIB);
-            assertThat(worker.alive()).isTrue();
-            assertThat(Files.readString(worker.log())).doesNotContain("OutOfMemoryError")
-                    .doesNotContain("has been blocked for");
-            double rss = worker.peakRssMib();
-            worker.close();
-            System.out.printf("[fuzz] %d mutated records: %d dead-lettered, %d valid triggers analysed; %d large "
-                    + "records (%.0f MiB) in a %s heap: heap used at most %.0f MiB, record bytes in flight at most "
-                    + "%.1f MiB, peak RSS %.0f MiB%n", CASES, invalid, validTriggers.size(),
-                    LARGE_CONVERSATIONS * LARGE_MESSAGES, largeBytes / MIB, HEAP, peakHeapMib, peakInFlightMib, rss);
+                String metrics = worker.metrics();
+                double peakInFlightMib = WorkerProcess.metric(metrics, "cw_events_in_flight_bytes_peak ") / MIB;
+                assertThat(peakInFlightMib).as("record bytes in flight at once, MiB")
+                        .isLessThanOrEqualTo(IN_FLIGHT_BYTES / MIB);
+                assertThat(worker.alive()).isTrue();
+                assertThat(Files.readString(worker.log())).doesNotContain("OutOfMemoryError")
+                        .doesNotContain("has been blocked for");
+                double rss = worker.peakRssMib();
+                System.out.printf("[fuzz] %d mutated records: %d dead-lettered, %d valid triggers analysed; %d large "
+                        + "records (%.0f MiB) in a %s heap: heap used at most %.0f MiB (live after a collection at most "
+                        + "%.0f MiB), record bytes in flight at most %.1f MiB, peak RSS %.0f MiB%n", CASES, invalid,
+                        validTriggers.size(), LARGE_CONVERSATIONS * LARGE_MESSAGES, largeBytes / MIB, HEAP, peakHeapMib,
+                        peakLiveMib, peakInFlightMib, rss);
+            } finally {
+                worker.close();
+            }
         }
     }
 
@@ -140,9 +147,9 @@ class HostileInputIT {
         return !kafka.records(run.topic("out"), sentinel).isEmpty();
     }
 
-    private static double heapUsedMib(WorkerProcess worker) {
+    private static double sampleMib(WorkerProcess worker, String metricPrefix) {
         try {
-            return WorkerProcess.metric(worker.metrics(), "jvm_memory_used_bytes{area=\"heap\"") / MIB;
+            return WorkerProcess.metric(worker.metrics(), metricPrefix) / MIB;
         } catch (IOException | InterruptedException | RuntimeException e) {
             return 0; // busy or between samples: the next one counts
         }
