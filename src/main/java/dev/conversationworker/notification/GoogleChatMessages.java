@@ -94,7 +94,7 @@ public final class GoogleChatMessages {
                 "<b>Last error</b><br>" + TextNeutralizer.escapeHtml(error));
     }
 
-    /** Many records dead-lettered in a short time: usually an upstream service sending off-contract events. */
+    /** No LLM could be reached: analyses wait for one. Sent once per window, however many wait. */
     public Notification analysesWaiting(String lastError, Duration maxWait, Instant windowStart) {
         String error = TextNeutralizer.forText(lastError, maxSnippetChars);
         return aboutTheWorker("analyses-waiting", "critical", "analyses-waiting:" + windowStart,
@@ -105,6 +105,7 @@ public final class GoogleChatMessages {
                 "<b>Last error</b><br>" + TextNeutralizer.escapeHtml(error));
     }
 
+    /** Many records dead-lettered in a short time: usually an upstream service sending off-contract events. */
     public Notification deadLettersPilingUp(int count, Duration window, Instant windowStart, String lastReason) {
         String reason = TextNeutralizer.forText(lastReason, maxSnippetChars);
         return aboutTheWorker("dead-letters", "high", "dead-letters:" + windowStart,
@@ -124,11 +125,11 @@ public final class GoogleChatMessages {
                 TextNeutralizer.escapeHtml(safeReason));
     }
 
-    /** Trouble of the worker itself, not of a conversation: one Chat thread per kind of trouble. */
     private static String readable(Duration duration) {
         return duration.toSeconds() < 120 ? duration.toSeconds() + " s" : duration.toMinutes() + " min";
     }
 
+    /** Trouble of the worker itself, not of a conversation: one Chat thread per kind of trouble. */
     private static Notification aboutTheWorker(String topic, String severity, String dedupeKey, String text,
             String title, String subtitle, String detailHtml) {
         ObjectNode card = card(title, subtitle);

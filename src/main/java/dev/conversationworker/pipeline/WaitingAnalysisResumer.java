@@ -6,8 +6,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
@@ -31,12 +33,12 @@ import dev.conversationworker.waiting.WaitingAnalysis;
 public class WaitingAnalysisResumer {
 
     private static final Logger LOG = Logger.getLogger(WaitingAnalysisResumer.class);
+    private static final Duration HAND_BACK_PATIENCE = Duration.ofSeconds(2);
 
     private final Vertx vertx;
     private final ConversationPipeline pipeline;
     private final WaitingAnalyses waiting;
     private final WaitConfig config;
-    private final WorkerConfig worker;
     private final Map<String, WaitingAnalysis> resuming = new ConcurrentHashMap<>();
     private final AtomicBoolean claiming = new AtomicBoolean();
     private volatile boolean stopping;
@@ -46,12 +48,11 @@ public class WaitingAnalysisResumer {
     private long timer = -1;
 
     WaitingAnalysisResumer(Vertx vertx, ConversationPipeline pipeline, WaitingAnalyses waiting,
-            WaitConfig config, WorkerConfig worker, WorkerMetrics metrics) {
+            WaitConfig config, WorkerMetrics metrics) {
         this.vertx = vertx;
         this.pipeline = pipeline;
         this.waiting = waiting;
         this.config = config;
-        this.worker = worker;
         metrics.gauge("cw.analyses.waiting", "Analyses waiting in Redis for an LLM (all instances)",
                 () -> waitingCount);
         metrics.gauge("cw.analyses.resuming", "Waiting analyses this instance is trying again now", resuming::size);
@@ -61,14 +62,19 @@ public class WaitingAnalysisResumer {
         timer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> tick());
     }
 
-    /**
-     * SIGTERM: claim nothing more, give what is being tried the shutdown timeout to finish, and hand back what
-     * did not, so another instance may take it at once instead of after the lease.
-     */
-    void stop(@Observes ShutdownEvent event) {
+    /** SIGTERM, first of all: claim nothing more. */
+    void stopClaiming(@Observes @Priority(1) ShutdownEvent event) {
         stopping = true;
         vertx.cancelTimer(timer);
-        long deadline = System.nanoTime() + worker.shutdownTimeout().toNanos();
+    }
+
+    /**
+     * SIGTERM, after the consumer's drain (which gave everything in flight the shutdown timeout): what is still
+     * being tried is handed back, due at once, so another instance takes it now instead of after the lease. If it
+     * finishes here all the same, it is published twice, with one id.
+     */
+    void handBack(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) ShutdownEvent event) {
+        long deadline = System.nanoTime() + HAND_BACK_PATIENCE.toNanos();
         while (!resuming.isEmpty() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
@@ -102,6 +108,10 @@ public class WaitingAnalysisResumer {
                 claimsFailing = false;
                 LOG.info("CW-WAIT-001 Waiting analyses can be claimed again");
             }
+            if (stopping) { // claimed while the worker began to stop: handBack returns them
+                claimed.forEach(analysis -> resuming.put(analysis.id(), analysis));
+                return;
+            }
             moreMayBeDue = claimed.size() == room;
             claimed.forEach(this::resume);
         }, failure -> {
@@ -118,9 +128,10 @@ public class WaitingAnalysisResumer {
     private void resume(WaitingAnalysis analysis) {
         resuming.put(analysis.id(), analysis);
         pipeline.resume(analysis).subscribe().with(done -> finished(analysis), failure -> {
-            // Only while stopping (transient failures are retried until then): the lease brings it back.
             LOG.infof("CW-WAIT-005 Left waiting analysis %s for later: %s", analysis.id(), failure.getMessage());
-            finished(analysis);
+            if (!stopping) {
+                finished(analysis); // a bug, not a stop (transient failures are retried): its lease brings it back
+            } // else it stays listed, and handBack hands it back at once
         });
     }
 

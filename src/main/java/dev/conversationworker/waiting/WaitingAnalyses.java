@@ -99,6 +99,7 @@ public class WaitingAnalyses {
         return DONE.run(redis, 2, dueKey, itemsKey, analysis.id()).replaceWithVoid();
     }
 
+    /** How many analyses wait, in all instances. */
     public Uni<Long> count() {
         return redis.execute("HLEN", itemsKey).map(Response::toLong);
     }

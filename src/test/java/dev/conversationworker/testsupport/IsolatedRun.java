@@ -121,7 +121,7 @@ public final class IsolatedRun implements AutoCloseable {
     /** The checks after a run; returns how many analyses were repeats (same id, published again). */
     public int verifyNothingLostNothingDoubled() throws Exception {
         int repeats = 0;
-        try (RedisInspector redis = new RedisInspector(redisHosts)) {
+        try (RedisInspector redis = new RedisInspector(redisHosts, env.getOrDefault("HISTORY_KEY_PREFIX", "cw"))) {
             for (String c : conversations) {
                 List<ConsumerRecord<byte[], byte[]>> analyses = kafka.records(topic("out"), c);
                 String expectedId = AnalysisRecord.analysisId(c, c + "-close");

@@ -19,15 +19,17 @@ public final class RedisInspector implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
     private final Redis redis;
+    private final String keyPrefix;
 
-    public RedisInspector(String redisHosts) {
+    public RedisInspector(String redisHosts, String keyPrefix) {
         this.redis = Redis.createClient(vertx, redisHosts);
+        this.keyPrefix = keyPrefix;
     }
 
-    /** The conversation's history, oldest first, as the worker stored it under the default key prefix. */
+    /** The conversation's history, oldest first, as the worker stored it. */
     public List<HistoryEntry> history(String conversationId) throws Exception {
         Response response = redis.send(Request.cmd(Command.LRANGE)
-                .arg(HistoryKeys.of("cw", conversationId).messages()).arg(0).arg(-1))
+                .arg(HistoryKeys.of(keyPrefix, conversationId).messages()).arg(0).arg(-1))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         List<String> stored = new ArrayList<>();
         response.forEach(item -> stored.add(item.toString()));
