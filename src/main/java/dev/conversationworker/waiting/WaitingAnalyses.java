@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.redis.client.Response;
 
 import dev.conversationworker.history.HistoryConfig;
@@ -82,6 +83,8 @@ public class WaitingAnalyses {
         long now = clock.millis();
         return CLAIM.run(redis, 2, dueKey, itemsKey, Long.toString(now), Integer.toString(max),
                 Long.toString(now + config.lease().toMillis()))
+                // A batch of formatted conversations to parse is CPU work: off the event loop.
+                .emitOn(Infrastructure.getDefaultWorkerPool())
                 .chain(this::decodeAll);
     }
 
