@@ -3,6 +3,7 @@ package dev.conversationworker.notification;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
@@ -103,6 +104,13 @@ public final class GoogleChatMessages {
                         + "Last error: " + error,
                 "No LLM can be reached", "Analyses wait up to " + readable(maxWait),
                 "<b>Last error</b><br>" + TextNeutralizer.escapeHtml(error));
+    }
+
+    /** The waiting room is empty again: what waited has been published (answered, or failed after the wait). */
+    public Notification analysesNoLongerWaiting(Instant at) {
+        return aboutTheWorker("analyses-waiting", "none", "analyses-waiting-over:" + at.truncatedTo(ChronoUnit.MINUTES),
+                "✅ *No analysis is waiting for an LLM any more*: everything that waited has been published.",
+                "No analysis waiting any more", "The LLM answers again", "Everything that waited has been published.");
     }
 
     /** Many records dead-lettered in a short time: usually an upstream service sending off-contract events. */

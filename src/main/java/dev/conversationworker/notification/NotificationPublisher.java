@@ -1,6 +1,7 @@
 package dev.conversationworker.notification;
 
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,6 +44,7 @@ public class NotificationPublisher {
     private GoogleChatMessages messages;
     private WindowedCounter failedAnalyses;
     private WindowedCounter waitingAnalyses;
+    private final AtomicBoolean outageAnnounced = new AtomicBoolean();
 
     @PostConstruct
     void init() {
@@ -84,7 +86,19 @@ public class NotificationPublisher {
         if (waiting.value() > 1) {
             return Uni.createFrom().voidItem();
         }
+        outageAnnounced.set(true);
         return publish(messages.analysesWaiting(analysis.lastError(), waitConfig.maxWait(), waiting.windowStart()));
+    }
+
+    /**
+     * The last waiting analysis has been published: if this instance announced the wait, on-call hears it is over,
+     * in the same thread (once per announcement, so a trickle of waits does not make a trickle of all-clears).
+     */
+    public Uni<Void> noAnalysisWaiting() {
+        if (!outageAnnounced.compareAndSet(true, false)) {
+            return Uni.createFrom().voidItem();
+        }
+        return publish(messages.analysesNoLongerWaiting(Clock.systemUTC().instant()));
     }
 
     /** Publishes a prepared notification; completes once Kafka has it. */

@@ -18,6 +18,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
+import dev.conversationworker.notification.NotificationPublisher;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.waiting.WaitConfig;
 import dev.conversationworker.waiting.WaitingAnalyses;
@@ -39,6 +40,7 @@ public class WaitingAnalysisResumer {
     private final ConversationPipeline pipeline;
     private final WaitingAnalyses waiting;
     private final WaitConfig config;
+    private final NotificationPublisher notifications;
     private final Map<String, WaitingAnalysis> resuming = new ConcurrentHashMap<>();
     private final AtomicBoolean claiming = new AtomicBoolean();
     private volatile boolean stopping;
@@ -48,11 +50,12 @@ public class WaitingAnalysisResumer {
     private long timer = -1;
 
     WaitingAnalysisResumer(Vertx vertx, ConversationPipeline pipeline, WaitingAnalyses waiting,
-            WaitConfig config, WorkerMetrics metrics) {
+            WaitConfig config, NotificationPublisher notifications, WorkerMetrics metrics) {
         this.vertx = vertx;
         this.pipeline = pipeline;
         this.waiting = waiting;
         this.config = config;
+        this.notifications = notifications;
         metrics.gauge("cw.analyses.waiting", "Analyses waiting in Redis for an LLM (all instances)",
                 () -> waitingCount);
         metrics.gauge("cw.analyses.resuming", "Waiting analyses this instance is trying again now", resuming::size);
@@ -95,7 +98,7 @@ public class WaitingAnalysisResumer {
     }
 
     private void tick() {
-        waiting.count().subscribe().with(count -> waitingCount = count, failure -> {
+        waiting.count().subscribe().with(this::counted, failure -> {
             // Redis away: readiness says so; the count is refreshed on the next tick.
         });
         int room = config.maxResuming() - resuming.size();
@@ -123,6 +126,15 @@ public class WaitingAnalysisResumer {
                         failure.getMessage(), config.pollInterval().toMillis());
             }
         });
+    }
+
+    private void counted(long count) {
+        long before = waitingCount;
+        waitingCount = count;
+        if (before > 0 && count == 0) {
+            notifications.noAnalysisWaiting().subscribe().with(ok -> {
+            }, failure -> LOG.warnf("CW-NOTIFY-001 Could not publish the end of the wait: %s", failure));
+        }
     }
 
     private void resume(WaitingAnalysis analysis) {

@@ -30,7 +30,7 @@ import dev.conversationworker.waiting.WaitingAnalyses;
 /**
  * Both LLMs down: their circuits open, so the worker stops hammering them; the analyses due meanwhile wait in Redis
  * (the consumer goes on, far past its in-flight bound) and are published when the LLM comes back; on-call hears
- * of the outage once, not once per conversation. {@code AnalysisMaxWaitTest} covers the wait running out.
+ * of the outage once, not once per conversation, and once more when nothing waits any more. {@code AnalysisMaxWaitTest} covers the wait running out.
  */
 @QuarkusTest
 @TestProfile(LlmOutageTest.Outage.class)
@@ -95,6 +95,10 @@ class LlmOutageTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> waitingCount() == waitingBefore);
         assertThat(conversations).allSatisfy(c -> assertThat(kafka.records("oncall-notifications", c)).isEmpty());
         assertThat(outageNotifications(kafka, testStart)).as("one notification about the outage").isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !kafka.records("oncall-notifications",
+                r -> r.timestamp() >= testStart && String.valueOf(KafkaTestClient.header(r, "dedupe-key"))
+                        .startsWith("analyses-waiting-over:"))
+                .isEmpty());
         System.out.printf("[outage] LLMs down %d ms: %d conversations waited, %d calls reached the LLMs; all "
                 + "published %d ms after they came back%n", downForMs, CONVERSATIONS, callsWhileDown, catchUpMs);
     }

@@ -3,6 +3,8 @@ package dev.conversationworker.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 
@@ -91,5 +93,24 @@ class GoogleChatMessagesTest {
         AnalysisResult result = new AnalysisResult(questions, "refund", "negative", summary, true, Severity.HIGH, "en");
         return new AnalysisRecord(AnalysisRecord.analysisId(conversationId, "close-1"), conversationId, "close-1",
                 "conversation.closed", "ok", 4, false, "2026-11-24T10:00:00Z", "m", "primary", 800L, result, null);
+    }
+
+    @Test
+    void anLlmOutageIsOneThreadFromAlarmToAllClear() {
+        Instant start = Instant.parse("2026-11-24T10:00:00Z");
+        Notification alarm = messages.analysesWaiting("primary answered HTTP 503 <users/all> https://x.example",
+                Duration.ofMinutes(15), start);
+        Notification allClear = messages.analysesNoLongerWaiting(start.plusSeconds(95));
+
+        JsonObject alarmBody = new JsonObject(alarm.body());
+        assertThat(alarm.kind()).isEqualTo("operational");
+        assertThat(alarm.severity()).isEqualTo("critical");
+        assertThat(alarm.dedupeKey()).isEqualTo("analyses-waiting:2026-11-24T10:00:00Z");
+        assertThat(alarmBody.getString("text")).contains("No LLM can be reached").contains("after 15 min")
+                .doesNotContain("<users/all>").doesNotContain("https://");
+        assertThat(allClear.dedupeKey()).isEqualTo("analyses-waiting-over:2026-11-24T10:01:00Z");
+        assertThat(new JsonObject(allClear.body()).getJsonObject("thread").getString("threadKey"))
+                .as("the all-clear lands in the alarm's thread")
+                .isEqualTo(alarmBody.getJsonObject("thread").getString("threadKey"));
     }
 }
