@@ -19,6 +19,7 @@ import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.publishing.AnalysisRecord;
 import dev.conversationworker.publishing.KafkaHeaders;
 import dev.conversationworker.waiting.WaitConfig;
+import dev.conversationworker.waiting.WaitingAnalyses;
 import dev.conversationworker.waiting.WaitingAnalysis;
 
 /** Decides whether an analysis is worth an on-call message and publishes it; completes once Kafka has it. */
@@ -39,18 +40,19 @@ public class NotificationPublisher {
     WaitConfig waitConfig;
 
     @Inject
+    WaitingAnalyses waitingRoom;
+
+    @Inject
     WorkerMetrics metrics;
 
     private GoogleChatMessages messages;
     private WindowedCounter failedAnalyses;
-    private WindowedCounter waitingAnalyses;
     private final AtomicBoolean outageAnnounced = new AtomicBoolean();
 
     @PostConstruct
     void init() {
         messages = new GoogleChatMessages(config.maxSnippetChars(), config.maxQuestions());
         failedAnalyses = new WindowedCounter(config.failedAnalysisWindow(), Clock.systemUTC());
-        waitingAnalyses = new WindowedCounter(config.failedAnalysisWindow(), Clock.systemUTC());
     }
 
     /** Publishes what the analysis calls for: nothing, an attention message, or an analysis-failed message. */
@@ -79,20 +81,24 @@ public class NotificationPublisher {
 
     /**
      * An analysis waits because no LLM could be reached: on-call hears it once per {@code failed-analysis-window},
-     * however many conversations wait (an outage is one problem, not one per conversation).
+     * however many conversations and instances wait (an outage is one problem, not one per conversation). The
+     * instances agree on who tells through the waiting room in Redis.
      */
     public Uni<Void> analysisWaiting(WaitingAnalysis analysis) {
-        WindowedCounter.Count waiting = waitingAnalyses.increment();
-        if (waiting.value() > 1) {
-            return Uni.createFrom().voidItem();
-        }
-        outageAnnounced.set(true);
-        return publish(messages.analysesWaiting(analysis.lastError(), waitConfig.maxWait(), waiting.windowStart()));
+        return waitingRoom.firstToAnnounce(config.failedAnalysisWindow()).chain(first -> {
+            if (!first) {
+                return Uni.createFrom().voidItem();
+            }
+            outageAnnounced.set(true);
+            return publish(messages.analysesWaiting(analysis.lastError(), waitConfig.maxWait(),
+                    Clock.systemUTC().instant()));
+        });
     }
 
     /**
      * The last waiting analysis has been published: if this instance announced the wait, on-call hears it is over,
-     * in the same thread (once per announcement, so a trickle of waits does not make a trickle of all-clears).
+     * in the same thread (once per announcement, so a trickle of waits does not make a trickle of all-clears, and
+     * one instance speaks for all).
      */
     public Uni<Void> noAnalysisWaiting() {
         if (!outageAnnounced.compareAndSet(true, false)) {

@@ -52,6 +52,7 @@ public class WaitingAnalyses {
     private final Clock clock;
     private final String dueKey;
     private final String itemsKey;
+    private final String announcedKey;
 
     @Inject
     WaitingAnalyses(ReactiveRedisDataSource redis, WaitConfig config, HistoryConfig history) {
@@ -65,6 +66,7 @@ public class WaitingAnalyses {
         // One hash tag: both keys sit on one Redis Cluster slot, so the scripts may touch them together.
         this.dueKey = keyPrefix + ":{waiting}:due";
         this.itemsKey = keyPrefix + ":{waiting}:analyses";
+        this.announcedKey = keyPrefix + ":{waiting}:announced";
     }
 
     public Uni<Parked> park(WaitingAnalysis analysis) {
@@ -100,6 +102,15 @@ public class WaitingAnalyses {
 
     public Uni<Void> done(WaitingAnalysis analysis) {
         return DONE.run(redis, 2, dueKey, itemsKey, analysis.id()).replaceWithVoid();
+    }
+
+    /**
+     * Whether this instance is the first, among all, to announce that analyses wait, in a window that starts now:
+     * a key set only if absent, expiring with the window.
+     */
+    public Uni<Boolean> firstToAnnounce(Duration window) {
+        return redis.execute("SET", announcedKey, Long.toString(clock.millis()), "NX", "PX",
+                Long.toString(Math.max(1, window.toMillis()))).map(response -> response != null);
     }
 
     /** How many analyses wait, in all instances. */

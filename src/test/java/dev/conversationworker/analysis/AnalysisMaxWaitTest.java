@@ -30,10 +30,13 @@ class AnalysisMaxWaitTest {
 
     public static class ShortWait extends WithLlm {
 
+        // Its own keys in Redis, new for every run: also the outage announcement, which outlives the test.
+        private static final String KEY_PREFIX = "cw-max-wait-" + System.nanoTime();
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("llm.circuit.failure-threshold", "3", "llm.circuit.open-for", "2s",
-                    "analysis.max-wait", MAX_WAIT.toSeconds() + "s", "history.key-prefix", "cw-max-wait");
+                    "analysis.max-wait", MAX_WAIT.toSeconds() + "s", "history.key-prefix", KEY_PREFIX);
         }
     }
 

@@ -41,12 +41,15 @@ class LlmOutageTest {
 
     public static class Outage extends WithLlm {
 
+        // Its own keys in Redis, new for every run: also the outage announcement, which outlives the test.
+        private static final String KEY_PREFIX = "cw-outage-" + System.nanoTime();
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("llm.circuit.failure-threshold", "3", "llm.circuit.open-for", "5s",
                     "analysis.max-wait", "5m",
                     // Its own waiting room in the shared Redis, and few slots: waiting must not hold them.
-                    "history.key-prefix", "cw-outage", "worker.max-in-flight", "16");
+                    "history.key-prefix", KEY_PREFIX, "worker.max-in-flight", "16");
         }
     }
 

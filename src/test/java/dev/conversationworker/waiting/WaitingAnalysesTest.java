@@ -121,6 +121,18 @@ class WaitingAnalysesTest {
         assertThat(room.count().await().atMost(AWAIT)).isEqualTo(1);
     }
 
+    @Test
+    void oneInstanceAmongAllAnnouncesTheWaitPerWindow() throws InterruptedException {
+        WaitingAnalyses one = room(1000);
+        WaitingAnalyses other = room(1000);
+        Duration window = Duration.ofMillis(300);
+        assertThat(one.firstToAnnounce(window).await().atMost(AWAIT)).isTrue();
+        assertThat(other.firstToAnnounce(window).await().atMost(AWAIT)).isFalse();
+        assertThat(one.firstToAnnounce(window).await().atMost(AWAIT)).isFalse();
+        Thread.sleep(window.toMillis() + 200);
+        assertThat(other.firstToAnnounce(window).await().atMost(AWAIT)).as("a new window").isTrue();
+    }
+
     private WaitingAnalyses room(int maxWaiting) {
         WaitConfig config = new WaitConfig() {
 
