@@ -29,12 +29,21 @@ public final class ConversationFormatter {
     }
 
     public FormattedConversation format(List<HistoryEntry> history) {
-        int total = history.size();
+        return format(history, history.size());
+    }
+
+    /**
+     * @param recent the most recent messages of the conversation, oldest first
+     * @param total messages in the whole conversation ({@code recent} are the last of them): lines are numbered
+     *        in the whole conversation, and the ones not in {@code recent} count as omitted
+     */
+    public FormattedConversation format(List<HistoryEntry> recent, int total) {
+        int skipped = Math.max(0, total - recent.size());
         Deque<String> kept = new ArrayDeque<>();
         int used = 0;
-        boolean cut = false;
-        for (int i = total - 1; i >= 0; i--) {
-            String line = line(i + 1, history.get(i));
+        boolean cut = skipped > 0;
+        for (int i = total - 1; i >= skipped; i--) {
+            String line = line(i + 1, recent.get(i - skipped));
             if (line.length() > maxMessageChars) {
                 line = SafeTruncation.withEllipsis(line, maxMessageChars);
                 cut = true;
@@ -55,7 +64,7 @@ public final class ConversationFormatter {
             kept.addFirst(line);
             used += needed;
         }
-        return result(kept, total, 0, cut);
+        return result(kept, total, skipped, cut);
     }
 
     private static FormattedConversation result(Deque<String> kept, int total, int omitted, boolean truncated) {

@@ -20,6 +20,8 @@ import dev.conversationworker.ingest.ChatEvent;
 public class ConversationHistory {
 
     private static final RedisScript APPEND = RedisScript.load("/history/append.lua");
+    private static final RedisScript READ = RedisScript.load("/history/read.lua");
+    private static final RedisScript MARK_PUBLISHED = RedisScript.load("/history/mark-published.lua");
 
     private final ReactiveRedisDataSource redis;
     private final HistoryConfig config;
@@ -29,36 +31,55 @@ public class ConversationHistory {
         this.config = config;
     }
 
-    /** Emits {@code true} when the message was appended, {@code false} when it was already there (redelivery). */
-    public Uni<Boolean> append(ChatEvent message) {
+    /**
+     * Emits {@code true} when the message was appended, {@code false} when it was already there (redelivery).
+     *
+     * @param partition the input partition the message came from, and {@code offset} its offset there
+     */
+    public Uni<Boolean> append(ChatEvent message, int partition, long offset) {
         HistoryKeys keys = keys(message.conversationId());
         String entry = HistoryCodec.encode(new HistoryEntry(message.eventId(), message.role().wireName(),
                 SafeTruncation.withEllipsis(message.text(), config.maxMessageChars()),
-                message.timestamp().toString()));
+                message.timestamp().toString(), partition, offset));
         return APPEND.run(redis, 3, keys.messages(), keys.seenEventIds(), keys.sequence(), message.eventId(), entry,
                 Integer.toString(config.maxMessages()), Long.toString(Math.max(1, config.ttl().toSeconds())),
                 Integer.toString(Math.max(config.dedupeWindow(), config.maxMessages())))
                 .map(response -> response.toLong() == 1L);
     }
 
-    /** The stored entries, oldest first, as JSON; decode them with {@link HistoryCodec} off the event loop. */
-    public Uni<List<String>> read(String conversationId) {
-        return redis.execute("LRANGE", keys(conversationId).messages(), "0", "-1")
-                .map(ConversationHistory::toStrings);
+    /**
+     * The conversation as it stood at a trigger: the messages stored before the trigger's offset in its partition
+     * (so a redelivered trigger sees what it saw the first time), only the most recent ones whose texts fill
+     * {@code budgetChars}. One script, walking from the end: a long history costs only what is returned.
+     * Decode the entries with {@link HistoryCodec} off the event loop.
+     */
+    public Uni<HistoryWindow> readBefore(String conversationId, int partition, long offset, int budgetChars) {
+        return READ.run(redis, 1, keys(conversationId).messages(), Integer.toString(partition),
+                Long.toString(offset), Integer.toString(budgetChars))
+                .map(ConversationHistory::toWindow);
+    }
+
+    /** Whether the analysis with this id was published already (a redelivered trigger is then not analysed again). */
+    public Uni<Boolean> wasPublished(String conversationId, String analysisId) {
+        return redis.execute("SISMEMBER", keys(conversationId).publishedAnalyses(), analysisId)
+                .map(response -> response != null && response.toLong() == 1L);
+    }
+
+    /** Remembers a published analysis for as long as the conversation's history is kept. */
+    public Uni<Void> markPublished(String conversationId, String analysisId) {
+        return MARK_PUBLISHED.run(redis, 1, keys(conversationId).publishedAnalyses(), analysisId,
+                Long.toString(Math.max(1, config.ttl().toSeconds()))).replaceWithVoid();
     }
 
     private HistoryKeys keys(String conversationId) {
         return HistoryKeys.of(config.keyPrefix(), conversationId);
     }
 
-    private static List<String> toStrings(Response response) {
-        if (response == null) {
-            return List.of();
-        }
-        List<String> entries = new ArrayList<>(response.size());
-        for (int i = 0; i < response.size(); i++) {
+    private static HistoryWindow toWindow(Response response) {
+        List<String> entries = new ArrayList<>(Math.max(0, response.size() - 2));
+        for (int i = 2; i < response.size(); i++) {
             entries.add(response.get(i).toString());
         }
-        return entries;
+        return new HistoryWindow(response.get(0).toInteger(), response.get(1).toInteger(), entries);
     }
 }

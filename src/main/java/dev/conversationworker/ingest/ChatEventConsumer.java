@@ -23,8 +23,8 @@ import dev.conversationworker.pipeline.WorkerConfig;
 
 /**
  * The door from Kafka. Each record is handed to the dispatcher under its ordering key and acknowledged once the
- * pipeline says its effects are durable; poison, and what keeps failing for no transient reason, is nacked, which
- * sends it to the dead-letter topic with the reason in its headers (the failure's class and message). What could
+ * pipeline says its effects are durable; poison, and what keeps failing for no transient reason, is written to the
+ * dead-letter topic with the reason in its headers ({@link DeadLetterWriter}) and then acknowledged. What could
  * not finish because the worker is stopping is left unacknowledged, for the next owner. The throttled commit strategy commits only up
  * to the first record not yet acknowledged, so nothing unfinished is skipped.
  */
@@ -46,7 +46,11 @@ public class ChatEventConsumer {
     @Inject
     DeadLetterAlarm deadLetterAlarm;
 
+    @Inject
+    DeadLetterWriter deadLetters;
+
     private KeyedDispatcher dispatcher;
+    private volatile boolean stopping;
 
     @PostConstruct
     void init() {
@@ -66,6 +70,7 @@ public class ChatEventConsumer {
      */
     void drain(@Observes ShutdownEvent event) throws InterruptedException {
         dispatcher.closeAdmission();
+        stopping = true;
         int inFlight = dispatcher.inFlight();
         boolean idle = dispatcher.awaitIdle(config.shutdownTimeout());
         LOG.infof("CW-INGEST-005 Stopping: %d event(s) were in flight, %s", inFlight, idle
@@ -79,8 +84,9 @@ public class ChatEventConsumer {
     public Uni<Void> onRecord(Message<byte[]> record) {
         IncomingKafkaRecordMetadata<?, ?> kafka = record.getMetadata(IncomingKafkaRecordMetadata.class)
                 .orElseThrow(() -> new IllegalStateException("not a Kafka record"));
-        return dispatcher.submit(orderingKey(kafka), record.getPayload() == null ? 0 : record.getPayload().length,
-                () -> handle(record, kafka));
+        long bytes = (record.getPayload() == null ? 0 : record.getPayload().length)
+                + (kafka.getKey() == null ? 0 : ((byte[]) kafka.getKey()).length);
+        return dispatcher.submit(orderingKey(kafka), bytes, () -> handle(record, kafka));
     }
 
     private String orderingKey(IncomingKafkaRecordMetadata<?, ?> kafka) {
@@ -94,18 +100,22 @@ public class ChatEventConsumer {
 
     private Uni<Void> handle(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka) {
         String where = kafka.getTopic() + "-" + kafka.getPartition() + "@" + kafka.getOffset();
-        return pipeline.process(record.getPayload())
+        return pipeline.process((byte[]) kafka.getKey(), record.getPayload(), kafka.getPartition(),
+                kafka.getOffset())
                 .onFailure(ChatEventConsumer::isUnexpected)
                 .invoke(failure -> LOG.errorf(failure, "CW-INGEST-002 Unexpected failure on %s", where))
                 .onFailure(ChatEventConsumer::isUnexpected).retry()
                 .atMost(Math.max(0, config.maxUnexpectedAttempts() - 1))
-                .onItemOrFailure().transformToUni((done, failure) -> settle(record, where, failure))
-                .onFailure().invoke(failure -> LOG.errorf(failure, "CW-INGEST-003 Could not settle %s", where))
+                .onItemOrFailure().transformToUni((done, failure) -> settle(record, kafka, where, failure))
+                .onFailure()
+                .invoke(failure -> LOG.infof("CW-INGEST-004 Left %s unacknowledged while stopping (%s); it will be "
+                        + "redelivered", where, LogSafe.oneLine(String.valueOf(failure))))
                 .onFailure().recoverWithNull();
     }
 
     /** Acknowledges what is done, dead-letters poison and what keeps failing, leaves the rest for redelivery. */
-    private Uni<Void> settle(Message<byte[]> record, String where, Throwable failure) {
+    private Uni<Void> settle(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka, String where,
+            Throwable failure) {
         if (failure == null) {
             return Uni.createFrom().completionStage(record.ack());
         }
@@ -121,8 +131,26 @@ public class ChatEventConsumer {
         }
         metrics.deadLetter(invalid ? "invalid" : "processing-failed");
         deadLetterAlarm.deadLettered(failure.getMessage());
-        LOG.warnf("CW-INGEST-001 Dead-lettering %s: %s", where, failure.getMessage());
-        return Uni.createFrom().completionStage(record.nack(failure));
+        LOG.warnf("CW-INGEST-001 Dead-lettering %s: %s", where, LogSafe.oneLine(failure.getMessage()));
+        return deadLetter(record, kafka, where, failure);
+    }
+
+    /**
+     * Writes the dead letter, then acknowledges the record. A write that fails (Kafka unavailable or refusing) is
+     * retried with backoff for as long as the worker runs, never leaving the record neither acknowledged nor
+     * retried; when stopping, it is left for redelivery.
+     */
+    private Uni<Void> deadLetter(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka, String where,
+            Throwable failure) {
+        return Uni.createFrom().deferred(() -> deadLetters.write(kafka, record.getPayload(), failure))
+                .onFailure(ignored -> !stopping).invoke(writeFailure -> {
+                    metrics.transientRetry("dead-letter");
+                    LOG.warnf("CW-INGEST-003 Could not dead-letter %s (%s), retrying", where,
+                            LogSafe.oneLine(String.valueOf(writeFailure)));
+                })
+                .onFailure(ignored -> !stopping).retry()
+                .withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff()).withJitter(0.3).indefinitely()
+                .chain(() -> Uni.createFrom().completionStage(record.ack()));
     }
 
     private static boolean isUnexpected(Throwable failure) {

@@ -4,9 +4,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.Map;
@@ -32,6 +34,9 @@ public final class ChatEventParser {
     private static final Set<String> KNOWN_FIELDS = Set.of("eventId", "type", "conversationId", "timestamp", "role",
             "text", "userId", "channel", "language", "metadata");
     static final int MAX_METADATA_DEPTH = 32;
+    /** The range of timestamps the contract accepts: [1970-01-01T00:00:00Z, 2100-01-01T00:00:00Z). */
+    static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
     private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {
     };
 
@@ -49,6 +54,24 @@ public final class ChatEventParser {
     public ChatEventParser(boolean rejectUnknownFields, int maxIdLength) {
         this.rejectUnknownFields = rejectUnknownFields;
         this.maxIdLength = maxIdLength;
+    }
+
+    /**
+     * Parses a record: its value as {@link #parse(byte[])}, and its key, which must be the event's
+     * {@code conversationId} in UTF-8. Kafka orders by key and the history is kept by {@code conversationId}: a
+     * record whose key differs (or is missing) would be ordered apart from the rest of its conversation.
+     */
+    public ChatEvent parse(byte[] key, byte[] value) {
+        ChatEvent event = parse(value);
+        if (key == null) {
+            throw new InvalidEventException("record has no key; it must be the conversationId '"
+                    + truncate(event.conversationId()) + "'");
+        }
+        if (!Arrays.equals(key, event.conversationId().getBytes(StandardCharsets.UTF_8))) {
+            throw new InvalidEventException("record key '" + truncate(new String(key, StandardCharsets.UTF_8))
+                    + "' is not the conversationId '" + truncate(event.conversationId()) + "'");
+        }
+        return event;
     }
 
     public ChatEvent parse(byte[] value) {
@@ -158,12 +181,19 @@ public final class ChatEventParser {
     }
 
     private static OffsetDateTime timestamp(String text) {
+        OffsetDateTime timestamp;
         try {
-            return OffsetDateTime.parse(text);
+            timestamp = OffsetDateTime.parse(text);
         } catch (DateTimeParseException e) {
             throw new InvalidEventException(
                     "field 'timestamp' must be an ISO-8601 date-time with offset, got '" + truncate(text) + "'");
         }
+        // Zero times (Go's 0001-01-01) and far futures are producer bugs, and durations from them overflow.
+        if (timestamp.toInstant().isBefore(EARLIEST) || !timestamp.toInstant().isBefore(LATEST)) {
+            throw new InvalidEventException("field 'timestamp' must be from " + EARLIEST + " to before " + LATEST
+                    + ", got '" + truncate(text) + "'");
+        }
+        return timestamp;
     }
 
     private static Map<String, Object> metadata(JsonNode root) {

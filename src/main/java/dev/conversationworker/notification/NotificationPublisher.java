@@ -1,6 +1,7 @@
 package dev.conversationworker.notification;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PostConstruct;
@@ -27,6 +28,8 @@ import dev.conversationworker.waiting.WaitingAnalysis;
 public class NotificationPublisher {
 
     public static final String CHANNEL = "oncall-notifications";
+    private static final Duration ANNOUNCEMENT_RETRY_BACKOFF = Duration.ofMillis(200);
+    private static final Duration ANNOUNCEMENT_RETRY_MAX_BACKOFF = Duration.ofSeconds(10);
 
     @Inject
     @Channel(CHANNEL)
@@ -90,8 +93,12 @@ public class NotificationPublisher {
                 return Uni.createFrom().voidItem();
             }
             outageAnnounced.set(true);
+            // This instance holds the announcement now: a failed publication is retried here, since a retry of
+            // the whole step would find the announcement taken and say nothing.
             return publish(messages.analysesWaiting(analysis.lastError(), waitConfig.maxWait(),
-                    Clock.systemUTC().instant()));
+                    Clock.systemUTC().instant()))
+                    .onFailure().retry().withBackOff(ANNOUNCEMENT_RETRY_BACKOFF, ANNOUNCEMENT_RETRY_MAX_BACKOFF)
+                    .withJitter(0.3).indefinitely();
         });
     }
 

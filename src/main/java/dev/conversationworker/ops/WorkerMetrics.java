@@ -18,6 +18,8 @@ import io.micrometer.core.instrument.Timer;
 @ApplicationScoped
 public class WorkerMetrics {
 
+    private static final Duration MAX_END_TO_END = Duration.ofDays(366);
+
     private final MeterRegistry registry;
     private final Counter hedges;
     private final Timer endToEnd;
@@ -48,13 +50,29 @@ public class WorkerMetrics {
         counter("cw.history.duplicates").increment();
     }
 
+    /** Stored history entries an analysis could not read (damaged, hand-written): skipped, never retried. */
+    public void unreadableHistoryEntries(int count) {
+        counter("cw.history.unreadable").increment(count);
+    }
+
+    /** History entries whose place relative to the trigger was unknown (older format): taken as earlier. */
+    public void unplacedHistoryEntries(int count) {
+        counter("cw.history.unplaced").increment(count);
+    }
+
+    /** A trigger whose analysis was published already (a redelivery after a crash or rebalance): not repeated. */
+    public void analysisAlreadyPublished() {
+        counter("cw.analyses.skipped", "reason", "already-published").increment();
+    }
+
     public void analysis(String status, String provider) {
         counter("cw.analyses", "status", status, "provider", provider).increment();
     }
 
     /**
      * @param event of an analysis waiting for an LLM: {@code waiting} (parked), {@code already_waiting},
-     *        {@code full} (not parked), {@code retry}, {@code resumed} (answered) or {@code expired} (failed)
+     *        {@code full} (not parked), {@code retry}, {@code resumed} (answered), {@code expired} (failed) or
+     *        {@code given_up} (failed unexpectedly too often)
      */
     public void waiting(String event) {
         counter("cw.analyses.waits", "event", event).increment();
@@ -80,7 +98,10 @@ public class WorkerMetrics {
     }
 
     public void endToEnd(Duration sinceEvent) {
-        endToEnd.record(sinceEvent);
+        // A producer's clock can be far off: a negative or absurd duration would skew (or overflow) the timer.
+        if (!sinceEvent.isNegative() && sinceEvent.compareTo(MAX_END_TO_END) <= 0) {
+            endToEnd.record(sinceEvent);
+        }
     }
 
     private Counter counter(String name, String... tags) {

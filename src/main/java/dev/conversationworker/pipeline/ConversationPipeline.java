@@ -23,6 +23,7 @@ import dev.conversationworker.formatting.FormattingConfig;
 import dev.conversationworker.history.ConversationHistory;
 import dev.conversationworker.history.HistoryCodec;
 import dev.conversationworker.history.HistoryEntry;
+import dev.conversationworker.history.HistoryWindow;
 import dev.conversationworker.ingest.ChatEvent;
 import dev.conversationworker.ingest.ChatEventParser;
 import dev.conversationworker.ingest.IngestConfig;
@@ -58,6 +59,7 @@ public class ConversationPipeline {
     private final WaitingAnalyses waiting;
     private final WaitConfig waitConfig;
     private final Clock clock = Clock.systemUTC();
+    private final int readBudget;
     private volatile boolean stopping;
 
     ConversationPipeline(CpuWorkPool cpu, IngestConfig ingest, ConversationHistory history,
@@ -68,6 +70,7 @@ public class ConversationPipeline {
         this.parser = new ChatEventParser(ingest.rejectUnknownFields(), ingest.maxIdLength());
         this.history = history;
         this.formatter = new ConversationFormatter(formatting.maxChars(), formatting.maxMessageChars());
+        this.readBudget = formatting.maxChars();
         this.analyzer = analyzer;
         this.analyses = analyses;
         this.notifications = notifications;
@@ -77,14 +80,20 @@ public class ConversationPipeline {
         this.waitConfig = waitConfig;
     }
 
-    public Uni<Void> process(byte[] recordValue) {
-        return untilDone("parse", () -> cpu.run(() -> parser.parse(recordValue)))
+    /**
+     * @param partition the record's partition and {@code offset} its offset: a message is stored with them, and a
+     *        trigger reads only the messages stored before it
+     */
+    public Uni<Void> process(byte[] recordKey, byte[] recordValue, int partition, long offset) {
+        return untilDone("parse", () -> cpu.run(() -> parser.parse(recordKey, recordValue)))
                 .invoke(event -> metrics.eventIn(event.type().wireName()))
-                .chain(event -> event.isMessage() ? store(event) : analyse(event));
+                .chain(event -> event.isMessage()
+                        ? store(event, partition, offset)
+                        : analyse(event, partition, offset));
     }
 
-    private Uni<Void> store(ChatEvent message) {
-        return untilDone("history-append", () -> history.append(message))
+    private Uni<Void> store(ChatEvent message, int partition, long offset) {
+        return untilDone("history-append", () -> history.append(message, partition, offset))
                 .invoke(appended -> {
                     if (!appended) {
                         metrics.duplicateMessage();
@@ -93,15 +102,43 @@ public class ConversationPipeline {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> analyse(ChatEvent trigger) {
-        return untilDone("history-read", () -> history.read(trigger.conversationId()))
-                .chain(stored -> untilDone("format", () -> cpu.run(() -> Conversation.of(stored, formatter))))
-                .chain(conversation -> analyzer.analyse(conversation.entries(), conversation.formatted())
-                        .chain(outcome -> outcome.llmUnreachable() && !waitConfig.maxWait().isZero()
-                                ? waitForLlm(WaitingAnalysis.of(trigger, conversation.formatted(), outcome,
-                                        clock.instant()), outcome)
-                                : publish(AnalysisRecord.of(trigger, conversation.formatted(), outcome, now()),
-                                        trigger.timestamp())));
+    /**
+     * Analyses the conversation as it stood at the trigger, unless this trigger's analysis was published already
+     * (the trigger is a redelivery): analysing it again would only repeat it, or, with messages stored since,
+     * publish a different result under the same {@code analysisId}.
+     */
+    private Uni<Void> analyse(ChatEvent trigger, int partition, long offset) {
+        String analysisId = AnalysisRecord.analysisId(trigger.conversationId(), trigger.eventId());
+        return untilDone("published-check", () -> history.wasPublished(trigger.conversationId(), analysisId))
+                .chain(published -> {
+                    if (published) {
+                        metrics.analysisAlreadyPublished();
+                        return Uni.createFrom().voidItem();
+                    }
+                    return untilDone("history-read", () -> history.readBefore(trigger.conversationId(), partition,
+                            offset, readBudget))
+                            .chain(window -> untilDone("format", () -> cpu.run(() -> Conversation.of(window,
+                                    formatter))))
+                            .chain(conversation -> analyse(trigger, conversation));
+                });
+    }
+
+    private Uni<Void> analyse(ChatEvent trigger, Conversation conversation) {
+        if (conversation.unreadable() > 0) {
+            metrics.unreadableHistoryEntries(conversation.unreadable());
+            LOG.warnf("CW-PIPE-002 Skipped %d unreadable history entr%s of conversation %s (damaged or written by "
+                    + "hand)", conversation.unreadable(), conversation.unreadable() == 1 ? "y" : "ies",
+                    trigger.conversationId());
+        }
+        if (conversation.unplaced() > 0) {
+            metrics.unplacedHistoryEntries(conversation.unplaced());
+        }
+        return analyzer.analyse(conversation.entries(), conversation.formatted())
+                .chain(outcome -> outcome.llmUnreachable() && !waitConfig.maxWait().isZero()
+                        ? waitForLlm(WaitingAnalysis.of(trigger, conversation.formatted(), outcome,
+                                clock.instant()), outcome)
+                        : publish(AnalysisRecord.of(trigger, conversation.formatted(), outcome, now()),
+                                trigger.timestamp()));
     }
 
     /**
@@ -127,6 +164,14 @@ public class ConversationPipeline {
      * still, it waits again, unless it has waited {@code analysis.max-wait}: then it is published as failed.
      */
     public Uni<Void> resume(WaitingAnalysis analysis) {
+        // Published already (by an attempt that failed after publishing, or by its trigger redelivered): done.
+        return untilDone("published-check", () -> history.wasPublished(analysis.conversationId(), analysis.id()))
+                .chain(published -> published
+                        ? untilDone("wait-done", () -> waiting.done(analysis))
+                        : askAgain(analysis));
+    }
+
+    private Uni<Void> askAgain(WaitingAnalysis analysis) {
         return analyzer.askLlm(analysis.conversation()).chain(outcome -> {
             AnalysisOutcome published = outcome;
             if (outcome.llmUnreachable()) {
@@ -145,9 +190,12 @@ public class ConversationPipeline {
         });
     }
 
+    /** Publishes the analysis and its notification, then remembers it as published (so a redelivery skips it). */
     private Uni<Void> publish(AnalysisRecord analysis, OffsetDateTime triggeredAt) {
         return untilDone("publish-analysis", () -> analyses.publish(analysis))
                 .call(() -> untilDone("publish-notification", () -> notifications.notifyIfNeeded(analysis)))
+                .call(() -> untilDone("mark-published", () -> history.markPublished(analysis.conversationId(),
+                        analysis.analysisId())))
                 .invoke(() -> {
                     metrics.analysis(analysis.status(), analysis.provider());
                     metrics.endToEnd(Duration.between(triggeredAt.toInstant(), clock.instant()));
@@ -183,11 +231,14 @@ public class ConversationPipeline {
     }
 
     /** A stored history decoded and rendered: the CPU part of an analysis. */
-    private record Conversation(List<HistoryEntry> entries, FormattedConversation formatted) {
+    private record Conversation(List<HistoryEntry> entries, FormattedConversation formatted, int unreadable,
+            int unplaced) {
 
-        static Conversation of(List<String> stored, ConversationFormatter formatter) {
-            List<HistoryEntry> entries = HistoryCodec.decode(stored);
-            return new Conversation(entries, formatter.format(entries));
+        static Conversation of(HistoryWindow window, ConversationFormatter formatter) {
+            HistoryCodec.Decoded decoded = HistoryCodec.decode(window.entries());
+            int total = Math.max(decoded.entries().size(), window.messageCount() - decoded.unreadable());
+            return new Conversation(decoded.entries(), formatter.format(decoded.entries(), total),
+                    decoded.unreadable(), Math.max(0, window.unplaced() - decoded.unreadable()));
         }
     }
 }

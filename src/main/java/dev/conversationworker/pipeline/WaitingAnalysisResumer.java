@@ -47,11 +47,16 @@ public class WaitingAnalysisResumer {
     private volatile boolean moreMayBeDue;
     private volatile boolean claimsFailing;
     private volatile long waitingCount;
+    private volatile long lastRenewal = System.nanoTime();
     private long timer = -1;
+    private final WorkerMetrics metrics;
+    private final int maxUnexpectedAttempts;
 
     WaitingAnalysisResumer(Vertx vertx, ConversationPipeline pipeline, WaitingAnalyses waiting,
-            WaitConfig config, NotificationPublisher notifications, WorkerMetrics metrics) {
+            WaitConfig config, NotificationPublisher notifications, WorkerMetrics metrics, WorkerConfig worker) {
         this.vertx = vertx;
+        this.metrics = metrics;
+        this.maxUnexpectedAttempts = Math.max(1, worker.maxUnexpectedAttempts());
         this.pipeline = pipeline;
         this.waiting = waiting;
         this.config = config;
@@ -98,6 +103,7 @@ public class WaitingAnalysisResumer {
     }
 
     private void tick() {
+        renewLeases();
         waiting.count().subscribe().with(this::counted, failure -> {
             // Redis away: readiness says so; the count is refreshed on the next tick.
         });
@@ -137,13 +143,41 @@ public class WaitingAnalysisResumer {
         }
     }
 
+    /**
+     * Every third of a lease, the claims of what is still being tried are extended: a publication retried through
+     * a Kafka outage can outlast a lease, and another instance must not claim (and publish) it meanwhile.
+     */
+    private void renewLeases() {
+        long now = System.nanoTime();
+        if (resuming.isEmpty() || now - lastRenewal < config.lease().toNanos() / 3) {
+            return;
+        }
+        lastRenewal = now;
+        waiting.renew(List.copyOf(resuming.values())).subscribe().with(ok -> {
+        }, failure -> LOG.debugf("Could not renew leases (%s); the next tick tries again", failure));
+    }
+
     private void resume(WaitingAnalysis analysis) {
         resuming.put(analysis.id(), analysis);
         pipeline.resume(analysis).subscribe().with(done -> finished(analysis), failure -> {
-            LOG.infof("CW-WAIT-005 Left waiting analysis %s for later: %s", analysis.id(), failure.getMessage());
-            if (!stopping) {
-                finished(analysis); // a bug, not a stop (transient failures are retried): its lease brings it back
-            } // else it stays listed, and handBack hands it back at once
+            if (stopping) {
+                LOG.infof("CW-WAIT-005 Left waiting analysis %s for later: %s", analysis.id(), failure.getMessage());
+                return; // it stays listed, and handBack hands it back at once
+            }
+            // A bug, not a stop (transient failures are retried): tried again later, a few times at most.
+            WaitingAnalysis failed = analysis.failedUnexpectedly(failure.toString());
+            Uni<Void> next;
+            if (failed.unexpectedFailures() >= maxUnexpectedAttempts) {
+                LOG.errorf(failure, "CW-WAIT-006 Gave up waiting analysis %s after %d unexpected failures",
+                        analysis.id(), failed.unexpectedFailures());
+                metrics.waiting("given_up");
+                next = waiting.done(analysis);
+            } else {
+                LOG.warnf("CW-WAIT-005 Waiting analysis %s failed unexpectedly (%s); trying it again later",
+                        analysis.id(), failure.toString());
+                next = waiting.retryLater(failed);
+            }
+            next.subscribe().with(ok -> finished(analysis), ignored -> finished(analysis)); // else: its lease ends
         });
     }
 

@@ -3,6 +3,7 @@ package dev.conversationworker.waiting;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -21,6 +22,7 @@ import io.vertx.mutiny.redis.client.Response;
 
 import dev.conversationworker.history.HistoryConfig;
 import dev.conversationworker.history.RedisScript;
+import dev.conversationworker.support.StoredJson;
 
 /**
  * The door to the waiting room in Redis, shared by every instance: a hash of waiting analyses and a sorted set of
@@ -45,7 +47,8 @@ public class WaitingAnalyses {
     private static final RedisScript CLAIM = RedisScript.load("/waiting/claim.lua");
     private static final RedisScript RESCHEDULE = RedisScript.load("/waiting/reschedule.lua");
     private static final RedisScript DONE = RedisScript.load("/waiting/done.lua");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final RedisScript RENEW = RedisScript.load("/waiting/renew.lua");
+    private static final ObjectMapper JSON = StoredJson.MAPPER;
 
     private final ReactiveRedisDataSource redis;
     private final WaitConfig config;
@@ -98,6 +101,19 @@ public class WaitingAnalyses {
     /** A claimed analysis this instance will not try after all (it is stopping): due again at once, for others. */
     public Uni<Void> release(WaitingAnalysis analysis) {
         return reschedule(analysis, clock.millis());
+    }
+
+    /** Extends the claims of analyses this instance is still working on by one lease from now. */
+    public Uni<Void> renew(Collection<WaitingAnalysis> analyses) {
+        if (analyses.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> args = new ArrayList<>(analyses.size() + 3);
+        args.add(dueKey);
+        args.add(itemsKey);
+        args.add(Long.toString(clock.millis() + config.lease().toMillis()));
+        analyses.forEach(analysis -> args.add(analysis.id()));
+        return RENEW.run(redis, 2, args.toArray(String[]::new)).replaceWithVoid();
     }
 
     public Uni<Void> done(WaitingAnalysis analysis) {

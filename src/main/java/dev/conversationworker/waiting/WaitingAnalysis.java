@@ -16,15 +16,18 @@ import dev.conversationworker.publishing.AnalysisRecord;
  * @param triggeredAt the trigger event's timestamp (ISO-8601)
  * @param waitingSince epoch ms of the first failed attempt
  * @param attempts failed attempts so far, the first included
+ * @param unexpectedFailures attempts that failed for a reason other than an unreachable LLM (a bug): after a few,
+ *        the analysis is given up rather than tried (and perhaps published and paged) every lease period forever
  */
 public record WaitingAnalysis(String conversationId, String triggerEventId, String trigger, String triggeredAt,
-        FormattedConversation conversation, long waitingSince, int attempts, String lastError) {
+        FormattedConversation conversation, long waitingSince, int attempts, String lastError,
+        int unexpectedFailures) {
 
     /** The first attempt failed because no LLM could be reached. */
     public static WaitingAnalysis of(ChatEvent trigger, FormattedConversation conversation, AnalysisOutcome failed,
             Instant now) {
         return new WaitingAnalysis(trigger.conversationId(), trigger.eventId(), trigger.type().wireName(),
-                trigger.timestamp().toString(), conversation, now.toEpochMilli(), 1, failed.error());
+                trigger.timestamp().toString(), conversation, now.toEpochMilli(), 1, failed.error(), 0);
     }
 
     /** The analysis id: one entry per trigger, however often the trigger is delivered. */
@@ -34,7 +37,13 @@ public record WaitingAnalysis(String conversationId, String triggerEventId, Stri
 
     public WaitingAnalysis failedAgain(String error) {
         return new WaitingAnalysis(conversationId, triggerEventId, trigger, triggeredAt, conversation, waitingSince,
-                attempts + 1, error);
+                attempts + 1, error, unexpectedFailures);
+    }
+
+    /** An attempt failed for a reason other than the LLM (a bug). */
+    public WaitingAnalysis failedUnexpectedly(String error) {
+        return new WaitingAnalysis(conversationId, triggerEventId, trigger, triggeredAt, conversation, waitingSince,
+                attempts + 1, error, unexpectedFailures + 1);
     }
 
     public AnalysisRecord toRecord(AnalysisOutcome outcome, String analyzedAt) {

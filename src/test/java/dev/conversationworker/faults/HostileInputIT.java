@@ -30,8 +30,8 @@ import dev.conversationworker.testsupport.WorkerProcess;
 /**
  * Thousands of mutated records through the packaged worker, in a heap smaller than the input: nothing crashes or
  * stalls; every valid event has its effect, every invalid one is dead-lettered with a reason; memory stays within
- * its bounds. The mutated records share one key, so they stay in order in one partition and a final sentinel
- * conversation proves everything before it was handled; the large records come on many keys at once, so that
+ * its bounds. The mutated records go to one partition, each keyed by the conversation it was made for (a mutation
+ * of its {@code conversationId} then makes it invalid); the large records come on many keys at once, so that
  * only the worker's byte budget keeps them from piling up in memory together.
  */
 @Tag("faults")
@@ -51,28 +51,28 @@ class HostileInputIT {
             KafkaTestClient kafka = run.kafka();
             Random random = new Random(20261124);
             String key = "fuzz-" + System.nanoTime();
-            byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
             int invalid = 0;
             List<ChatEvent> validTriggers = new ArrayList<>();
             for (int i = 0; i < CASES; i++) {
-                byte[] value = mutate(random, key + "-" + i);
+                Case mutated = mutate(random, key + "-" + i);
                 try {
-                    ChatEvent event = oracle.parse(value);
+                    ChatEvent event = oracle.parse(mutated.key(), mutated.value());
                     if (event.type().triggersAnalysis()) {
                         validTriggers.add(event);
                     }
                 } catch (InvalidEventException e) {
                     invalid++;
                 }
-                kafka.sendAsync(keyBytes, value, 0);
+                kafka.sendAsync(mutated.key(), mutated.value(), 0);
             }
-            // A 10,000-message conversation, same key, same partition.
+            // A 10,000-message conversation, same partition.
             String longConversation = key + "-long";
+            byte[] longKey = longConversation.getBytes(StandardCharsets.UTF_8);
             for (int m = 0; m < 10_000; m++) {
-                kafka.sendAsync(keyBytes, bytes(Events.message(longConversation + "-m" + m, longConversation,
+                kafka.sendAsync(longKey, bytes(Events.message(longConversation + "-m" + m, longConversation,
                         "user", "message " + m)), 0);
             }
-            kafka.sendAsync(keyBytes, bytes(Events.closed(longConversation + "-close", longConversation)), 0);
+            kafka.sendAsync(longKey, bytes(Events.closed(longConversation + "-close", longConversation)), 0);
             // Texts near the broker's record limit (1 MB), on many keys: 300 of them, more than the heap.
             String hugeText = "Tôi cần hỗ trợ 😀 ".repeat(35_000);
             List<String> large = new ArrayList<>();
@@ -89,7 +89,8 @@ class HostileInputIT {
                         bytes(Events.closed(conversation + "-close", conversation)), null);
             }
             String sentinel = key + "-sentinel";
-            kafka.sendAsync(keyBytes, bytes(Events.analysisRequested(sentinel + "-req", sentinel)), 0);
+            kafka.sendAsync(sentinel.getBytes(StandardCharsets.UTF_8),
+                    bytes(Events.analysisRequested(sentinel + "-req", sentinel)), 0);
             kafka.flush();
 
             // The worker dies at its first OutOfMemoryError: surviving is the proof the heap sufficed.
@@ -98,7 +99,10 @@ class HostileInputIT {
                 double peakHeapMib = 0;
                 double peakLiveMib = 0;
                 Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
-                while (Instant.now().isBefore(deadline) && !(done(kafka, run, sentinel) && run.allAnalysed(large))) {
+                int expectedDeadLetters = invalid;
+                while (Instant.now().isBefore(deadline) && !(done(kafka, run, sentinel) && run.allAnalysed(large)
+                        && kafka.records(run.topic("dlq")).size() >= expectedDeadLetters
+                        && allAnalysed(kafka, run, validTriggers))) {
                     assertThat(worker.alive()).as("the worker is alive; see " + worker.log()).isTrue();
                     peakHeapMib = Math.max(peakHeapMib, sampleMib(worker, "jvm_memory_used_bytes{area=\"heap\""));
                     peakLiveMib = Math.max(peakLiveMib, sampleMib(worker, "jvm_gc_live_data_size_bytes "));
@@ -150,6 +154,11 @@ class HostileInputIT {
         return !kafka.records(run.topic("out"), sentinel).isEmpty();
     }
 
+    private static boolean allAnalysed(KafkaTestClient kafka, IsolatedRun run, List<ChatEvent> triggers) {
+        return triggers.stream().allMatch(t -> kafka.values(run.topic("out"), t.conversationId()).stream()
+                .anyMatch(a -> t.eventId().equals(a.getString("triggerEventId"))));
+    }
+
     private static double sampleMib(WorkerProcess worker, String metricPrefix) {
         try {
             return WorkerProcess.metric(worker.metrics(), metricPrefix) / MIB;
@@ -162,8 +171,14 @@ class HostileInputIT {
         return event.encode().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A valid event of a random kind, then none, one or a few mutations of its JSON or bytes. */
-    private static byte[] mutate(Random random, String id) {
+    private record Case(byte[] key, byte[] value) {
+    }
+
+    /**
+     * A valid event of a random kind keyed by its conversation, then none, one or a few mutations of its JSON or
+     * bytes.
+     */
+    private static Case mutate(Random random, String id) {
         String conversation = switch (random.nextInt(6)) {
             case 0 -> "{" + id + "}";
             case 1 -> id + "\r\n*3\r\nFLUSHALL";
@@ -176,6 +191,7 @@ class HostileInputIT {
             case 1 -> Events.closed(id + "-e", conversation);
             default -> Events.analysisRequested(id + "-e", conversation);
         };
+        byte[] key = conversation.getBytes(StandardCharsets.UTF_8);
         String json = event.encode();
         switch (random.nextInt(14)) {
             // Edits of the text.
@@ -185,7 +201,7 @@ class HostileInputIT {
             case 3 -> {
                 byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
                 bytes[random.nextInt(bytes.length)] = (byte) (0x80 + random.nextInt(0x40));
-                return bytes;
+                return new Case(key, bytes);
             }
             // Edits of the object.
             case 4 -> json = event.putNull(pick(random, event)).encode();
@@ -207,7 +223,7 @@ class HostileInputIT {
                 // left valid
             }
         }
-        return json.getBytes(StandardCharsets.UTF_8);
+        return new Case(key, json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String pick(Random random, JsonObject event) {

@@ -66,6 +66,16 @@ class ConversationFormatterTest {
         assertThat(out.truncated()).isFalse();
     }
 
+    @Test
+    void onlyTheMostRecentMessagesReadAreNumberedInTheWholeConversation() {
+        FormattedConversation out = new ConversationFormatter(1000, 100)
+                .format(List.of(entry("user", "third"), entry("assistant", "fourth")), 4);
+        assertThat(out.text()).isEqualTo("[2 earlier messages omitted]\n3. [USER]: third\n4. [ASSISTANT]: fourth");
+        assertThat(out.messageCount()).isEqualTo(4);
+        assertThat(out.includedCount()).isEqualTo(2);
+        assertThat(out.truncated()).isTrue();
+    }
+
     private static void assertWholeCharacters(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -59,6 +59,9 @@ class ChatEventParserTest {
             null type                 | {"eventId": "e", "type": null, "conversationId": "c", "timestamp": "2026-11-24T10:00:00Z"} | missing required field 'type'
             unknown type              | {"eventId": "e", "type": "message.deleted", "conversationId": "c", "timestamp": "2026-11-24T10:00:00Z"} | unknown type 'message.deleted'
             bad timestamp             | {"eventId": "e", "type": "conversation.closed", "conversationId": "c", "timestamp": "yesterday"} | ISO-8601
+            Go's zero time            | {"eventId": "e", "type": "conversation.closed", "conversationId": "c", "timestamp": "0001-01-01T00:00:00Z"} | must be from 1970-01-01T00:00:00Z to before 2100-01-01T00:00:00Z
+            far future                | {"eventId": "e", "type": "conversation.closed", "conversationId": "c", "timestamp": "9999-12-31T23:59:59Z"} | must be from 1970
+            just before the epoch     | {"eventId": "e", "type": "conversation.closed", "conversationId": "c", "timestamp": "1970-01-01T06:59:59+07:00"} | must be from 1970
             timestamp without offset  | {"eventId": "e", "type": "conversation.closed", "conversationId": "c", "timestamp": "2026-11-24T10:00:00"} | ISO-8601
             message without text      | {"eventId": "e", "type": "message", "conversationId": "c", "timestamp": "2026-11-24T10:00:00Z", "role": "user"} | missing required field 'text'
             message with bad role     | {"eventId": "e", "type": "message", "conversationId": "c", "timestamp": "2026-11-24T10:00:00Z", "role": "bot", "text": "x"} | role must be one of
@@ -107,6 +110,23 @@ class ChatEventParserTest {
                         {"eventId": "e", "type": "conversation.closed", "conversationId": "c", "timestamp": "2026-11-24T10:00:00Z", "extra": 1}"""
                         .getBytes(StandardCharsets.UTF_8));
         assertThat(event.eventId()).isEqualTo("e");
+    }
+
+    @Test
+    void theRecordKeyMustBeTheConversationId() {
+        byte[] close = """
+                {"eventId": "e", "type": "conversation.closed", "conversationId": "c-Đức-🙂", "timestamp": "2026-11-24T10:00:00Z"}"""
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(parser.parse("c-Đức-🙂".getBytes(StandardCharsets.UTF_8), close).conversationId())
+                .isEqualTo("c-Đức-🙂");
+        assertThatThrownBy(() -> parser.parse("c-other".getBytes(StandardCharsets.UTF_8), close))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("record key 'c-other' is not the conversationId 'c-Đức-🙂'");
+        assertThatThrownBy(() -> parser.parse(null, close)).isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("record has no key");
+        // An invalid value is reported as such, whatever the key.
+        assertThatThrownBy(() -> parser.parse(null, "nope".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("not valid JSON");
     }
 
     private ChatEvent parse(String json) {

@@ -135,6 +135,6 @@ class KeyOrderedConcurrencyTest {
 
     private List<HistoryEntry> history(String conversation) {
         return HistoryCodec.decode(redis.list(String.class)
-                .lrange(HistoryKeys.of(historyConfig.keyPrefix(), conversation).messages(), 0, -1));
+                .lrange(HistoryKeys.of(historyConfig.keyPrefix(), conversation).messages(), 0, -1)).entries();
     }
 }

@@ -3,13 +3,20 @@ package dev.conversationworker.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.util.concurrent.RejectedExecutionException;
 
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+
 import io.vertx.core.VertxException;
+import io.vertx.redis.client.impl.types.ErrorType;
 
 import dev.conversationworker.ingest.InvalidEventException;
 
@@ -31,5 +38,34 @@ class TransientFailuresTest {
                 new IOException("parser")))).isFalse();
         assertThat(TransientFailures.isTransient(new NullPointerException())).isFalse();
         assertThat(TransientFailures.isTransient(new RuntimeException("WRONGTYPE Operation"))).isFalse();
+    }
+
+    @Test
+    void redisRefusingIsTransientAndRedisSayingOurDataIsWrongIsNot() {
+        for (String refusal : new String[]{"OOM command not allowed when used memory > 'maxmemory'.",
+                "NOREPLICAS Not enough good replicas to write.", "MISCONF Redis is configured to save RDB snapshots",
+                "NOAUTH Authentication required.", "NOPERM this user has no permissions", "LOADING Redis is loading",
+                "ERR max number of clients reached", "READONLY You can't write against a read only replica."}) {
+            assertThat(TransientFailures.isTransient(ErrorType.create(refusal))).as(refusal).isTrue();
+            assertThat(TransientFailures.isTransient(new RuntimeException(ErrorType.create(refusal)))).as(refusal)
+                    .isTrue();
+        }
+        assertThat(TransientFailures.isTransient(ErrorType.create(
+                "WRONGTYPE Operation against a key holding the wrong kind of value"))).isFalse();
+        assertThat(TransientFailures.isTransient(ErrorType.create("ERR Error running script (call to f_1): "
+                + "@user_script:3: bad argument"))).isFalse();
+    }
+
+    @Test
+    void kafkaRefusingIsTransient() {
+        assertThat(TransientFailures.isTransient(new TopicAuthorizationException("not authorized"))).isTrue();
+        assertThat(TransientFailures.isTransient(new SaslAuthenticationException("bad credentials"))).isTrue();
+    }
+
+    @Test
+    void ourOwnDataUnreadableIsNotTransientEvenThoughJacksonErrorsAreIoExceptions() {
+        JsonProcessingException unreadable = new JsonParseException(null, "Unexpected character");
+        assertThat(TransientFailures.isTransient(unreadable)).isFalse();
+        assertThat(TransientFailures.isTransient(new UncheckedIOException(unreadable))).isFalse();
     }
 }

@@ -54,6 +54,8 @@ public final class KafkaTestClient {
         Properties producerProps = infra.kafkaClientProperties();
         producerProps.put("acks", "all");
         producerProps.put("linger.ms", "1");
+        // Records near the broker's limit are the broker's to refuse, not the test client's.
+        producerProps.put("max.request.size", Integer.toString(4 * 1024 * 1024));
         producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
         Thread reader = new Thread(() -> readOutputs(infra), "test-output-reader");
         reader.setDaemon(true);
@@ -68,6 +70,15 @@ public final class KafkaTestClient {
     public RecordMetadata send(byte[] key, byte[] value, Integer partition) {
         try {
             return producer.send(new ProducerRecord<>(inputTopic, partition, key, value)).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends a record to the input topic, headers and all, and waits for the broker to accept it. */
+    public RecordMetadata send(Integer partition, byte[] key, byte[] value, Iterable<Header> headers) {
+        try {
+            return producer.send(new ProducerRecord<>(inputTopic, partition, key, value, headers)).get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         }

@@ -33,7 +33,7 @@ public final class RedisInspector implements AutoCloseable {
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         List<String> stored = new ArrayList<>();
         response.forEach(item -> stored.add(item.toString()));
-        return HistoryCodec.decode(stored);
+        return HistoryCodec.decode(stored).entries();
     }
 
     @Override

@@ -122,6 +122,18 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
+    /** The HTTP status of a GET on the worker's port, e.g. {@code /q/health/live}; -1 when it does not answer. */
+    public int httpStatus(String path) {
+        try {
+            return get(path).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());

@@ -170,7 +170,7 @@ class WaitingAnalysesTest {
     private static WaitingAnalysis analysis(String conversationId, long waitingSince) {
         return new WaitingAnalysis(conversationId, "close-" + conversationId, "conversation_closed",
                 "2026-11-24T10:00:00Z", new FormattedConversation("[1] user: hi", 1, 1, false), waitingSince, 1,
-                "primary answered HTTP 503");
+                "primary answered HTTP 503", 0);
     }
 
     /** Time that moves only when the test says so: leases and backoffs without sleeping. */
