@@ -185,17 +185,28 @@ public class ConversationPipeline {
                         + " attempts); last error: " + outcome.error(), outcome.llmLatencyMs(), true);
             }
             metrics.waiting(outcome.llmUnreachable() ? "expired" : "resumed");
-            return publish(analysis.toRecord(published, now()), OffsetDateTime.parse(analysis.triggeredAt()))
+            // A publication retried through a Kafka outage can outlast the claim: each retry renews it, so that
+            // no other instance claims (and publishes) the analysis meanwhile.
+            Runnable renewClaim = () -> waiting.renew(List.of(analysis)).subscribe().with(ok -> {
+            }, failure -> LOG.debugf("Could not renew the claim of %s: %s", analysis.id(), failure));
+            return publish(analysis.toRecord(published, now()), OffsetDateTime.parse(analysis.triggeredAt()),
+                    renewClaim)
                     .call(() -> untilDone("wait-done", () -> waiting.done(analysis)));
         });
     }
 
     /** Publishes the analysis and its notification, then remembers it as published (so a redelivery skips it). */
     private Uni<Void> publish(AnalysisRecord analysis, OffsetDateTime triggeredAt) {
-        return untilDone("publish-analysis", () -> analyses.publish(analysis))
-                .call(() -> untilDone("publish-notification", () -> notifications.notifyIfNeeded(analysis)))
+        return publish(analysis, triggeredAt, () -> {
+        });
+    }
+
+    /** @param onRetry runs before each retry of a step that failed for a transient reason */
+    private Uni<Void> publish(AnalysisRecord analysis, OffsetDateTime triggeredAt, Runnable onRetry) {
+        return untilDone("publish-analysis", () -> analyses.publish(analysis), onRetry)
+                .call(() -> untilDone("publish-notification", () -> notifications.notifyIfNeeded(analysis), onRetry))
                 .call(() -> untilDone("mark-published", () -> history.markPublished(analysis.conversationId(),
-                        analysis.analysisId())))
+                        analysis.analysisId()), onRetry))
                 .invoke(() -> {
                     metrics.analysis(analysis.status(), analysis.provider());
                     metrics.endToEnd(Duration.between(triggeredAt.toInstant(), clock.instant()));
@@ -212,8 +223,14 @@ public class ConversationPipeline {
      * backoff, until the worker stops.
      */
     private <T> Uni<T> untilDone(String stage, Supplier<Uni<T>> step) {
+        return untilDone(stage, step, () -> {
+        });
+    }
+
+    private <T> Uni<T> untilDone(String stage, Supplier<Uni<T>> step, Runnable onRetry) {
         return Uni.createFrom().deferred(step::get)
                 .onFailure(this::retryable).invoke(failure -> {
+                    onRetry.run();
                     metrics.transientRetry(stage);
                     LOG.warnf("CW-PIPE-001 %s failed (%s: %s), retrying", stage, failure.getClass().getSimpleName(),
                             failure.getMessage());

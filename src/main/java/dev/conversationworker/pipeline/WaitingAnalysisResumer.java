@@ -47,7 +47,6 @@ public class WaitingAnalysisResumer {
     private volatile boolean moreMayBeDue;
     private volatile boolean claimsFailing;
     private volatile long waitingCount;
-    private volatile long lastRenewal = System.nanoTime();
     private long timer = -1;
     private final WorkerMetrics metrics;
     private final int maxUnexpectedAttempts;
@@ -103,7 +102,6 @@ public class WaitingAnalysisResumer {
     }
 
     private void tick() {
-        renewLeases();
         waiting.count().subscribe().with(this::counted, failure -> {
             // Redis away: readiness says so; the count is refreshed on the next tick.
         });
@@ -141,20 +139,6 @@ public class WaitingAnalysisResumer {
             notifications.noAnalysisWaiting().subscribe().with(ok -> {
             }, failure -> LOG.warnf("CW-NOTIFY-001 Could not publish the end of the wait: %s", failure));
         }
-    }
-
-    /**
-     * Every third of a lease, the claims of what is still being tried are extended: a publication retried through
-     * a Kafka outage can outlast a lease, and another instance must not claim (and publish) it meanwhile.
-     */
-    private void renewLeases() {
-        long now = System.nanoTime();
-        if (resuming.isEmpty() || now - lastRenewal < config.lease().toNanos() / 3) {
-            return;
-        }
-        lastRenewal = now;
-        waiting.renew(List.copyOf(resuming.values())).subscribe().with(ok -> {
-        }, failure -> LOG.debugf("Could not renew leases (%s); the next tick tries again", failure));
     }
 
     private void resume(WaitingAnalysis analysis) {

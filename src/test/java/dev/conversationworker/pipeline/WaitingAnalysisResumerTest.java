@@ -1,0 +1,66 @@
+package dev.conversationworker.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.conversationworker.formatting.FormattedConversation;
+import dev.conversationworker.history.HistoryConfig;
+import dev.conversationworker.testsupport.Events;
+import dev.conversationworker.testsupport.KafkaTestClient;
+import dev.conversationworker.testsupport.WithLlm;
+import dev.conversationworker.waiting.WaitingAnalyses;
+import dev.conversationworker.waiting.WaitingAnalysis;
+
+/**
+ * A waiting analysis that fails for a reason other than the LLM (here a trigger time no version of the worker can
+ * read) is tried a few times and given up, not resumed, published and paged every lease period forever.
+ */
+@QuarkusTest
+@TestProfile(WithLlm.class)
+class WaitingAnalysisResumerTest {
+
+    private final KafkaTestClient kafka = KafkaTestClient.get();
+
+    @Inject
+    WaitingAnalyses waiting;
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    HistoryConfig history;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Test
+    void aWaitingAnalysisThatKeepsFailingUnexpectedlyIsGivenUp() {
+        String conversation = Events.newConversationId("given-up");
+        WaitingAnalysis broken = new WaitingAnalysis(conversation, "close-" + conversation, "conversation.closed",
+                "not a time", new FormattedConversation("1. [USER]: hello", 1, 1, false),
+                System.currentTimeMillis(), 1, "primary answered HTTP 503", 0);
+        double givenUpBefore = givenUp();
+        waiting.park(broken).await().atMost(Duration.ofSeconds(5));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> redis.hash(String.class)
+                .hget(history.keyPrefix() + ":{waiting}:analyses", broken.id()) == null);
+        assertThat(givenUp()).isEqualTo(givenUpBefore + 1);
+        assertThat(kafka.records("conversation-analyses", conversation)).isEmpty();
+    }
+
+    private double givenUp() {
+        var counter = registry.find("cw.analyses.waits").tag("event", "given_up").counter();
+        return counter == null ? 0 : counter.count();
+    }
+}
