@@ -109,7 +109,7 @@ public class ConversationPipeline {
      */
     private Uni<Void> analyse(ChatEvent trigger, int partition, long offset) {
         String analysisId = AnalysisRecord.analysisId(trigger.conversationId(), trigger.eventId());
-        return untilDone("published-check", () -> history.wasPublished(trigger.conversationId(), analysisId))
+        return untilDone("published-check", () -> wasPublished(trigger.conversationId(), analysisId))
                 .chain(published -> {
                     if (published) {
                         metrics.analysisAlreadyPublished();
@@ -165,7 +165,7 @@ public class ConversationPipeline {
      */
     public Uni<Void> resume(WaitingAnalysis analysis) {
         // Published already (by an attempt that failed after publishing, or by its trigger redelivered): done.
-        return untilDone("published-check", () -> history.wasPublished(analysis.conversationId(), analysis.id()))
+        return untilDone("published-check", () -> wasPublished(analysis.conversationId(), analysis.id()))
                 .chain(published -> published
                         ? untilDone("wait-done", () -> waiting.done(analysis))
                         : askAgain(analysis));
@@ -205,11 +205,33 @@ public class ConversationPipeline {
     private Uni<Void> publish(AnalysisRecord analysis, OffsetDateTime triggeredAt, Runnable onRetry) {
         return untilDone("publish-analysis", () -> analyses.publish(analysis), onRetry)
                 .call(() -> untilDone("publish-notification", () -> notifications.notifyIfNeeded(analysis), onRetry))
-                .call(() -> untilDone("mark-published", () -> history.markPublished(analysis.conversationId(),
-                        analysis.analysisId()), onRetry))
+                .call(() -> untilDone("mark-published", () -> markPublished(analysis), onRetry))
                 .invoke(() -> {
                     metrics.analysis(analysis.status(), analysis.provider());
                     metrics.endToEnd(Duration.between(triggeredAt.toInstant(), clock.instant()));
+                });
+    }
+
+    /**
+     * The marks of published analyses only save repeats: if they cannot be read (a key damaged by hand, say), the
+     * trigger is analysed as if nothing was published, rather than failed.
+     */
+    private Uni<Boolean> wasPublished(String conversationId, String analysisId) {
+        return history.wasPublished(conversationId, analysisId)
+                .onFailure(failure -> !TransientFailures.isTransient(failure)).recoverWithItem(failure -> {
+                    LOG.warnf("CW-PIPE-003 Could not read the published analyses of conversation %s (%s); analysing "
+                            + "as if none was", conversationId, failure.getMessage());
+                    return false;
+                });
+    }
+
+    /** Likewise, a mark that cannot be written must not make a published analysis fail (and be published again). */
+    private Uni<Void> markPublished(AnalysisRecord analysis) {
+        return history.markPublished(analysis.conversationId(), analysis.analysisId())
+                .onFailure(failure -> !TransientFailures.isTransient(failure)).recoverWithUni(failure -> {
+                    LOG.warnf("CW-PIPE-003 Could not remember analysis %s as published (%s)", analysis.analysisId(),
+                            failure.getMessage());
+                    return Uni.createFrom().voidItem();
                 });
     }
 

@@ -140,6 +140,20 @@ class ConversationHistoryTest {
     }
 
     @Test
+    void damagedKeysOfAConversationFailNeitherItsMessagesNorItsAnalysis() {
+        String conversation = Events.newConversationId("damaged-keys");
+        HistoryKeys keys = HistoryKeys.of(config.keyPrefix(), conversation);
+        redis.value(String.class).set(keys.publishedAnalyses(), "written by hand");
+        kafka.send(conversation, Events.message("m1-" + conversation, conversation, "user", "first").encode());
+        kafka.send(conversation, Events.closed("close-" + conversation, conversation).encode());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> kafka.records("conversation-analyses", conversation).size() == 1);
+        assertThat(kafka.values("conversation-analyses", conversation).get(0).getInteger("messageCount"))
+                .isEqualTo(1);
+        assertThat(kafka.records("chat-events-dlq", conversation)).isEmpty();
+    }
+
+    @Test
     void aTriggerSentTwiceIsAnalysedOnceEvenWithMessagesInBetween() {
         String conversation = Events.newConversationId("published-once");
         String request = Events.analysisRequested("req-" + conversation, conversation).encode();
