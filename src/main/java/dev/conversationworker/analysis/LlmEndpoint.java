@@ -77,7 +77,7 @@ final class LlmEndpoint {
         long started = System.nanoTime();
         // The slot is held for one attempt only: a backoff pause does not keep others waiting.
         return concurrency.run(() -> http.postJson(url, apiKey, body))
-                .onFailure().transform(LlmEndpoint::asCallFailure)
+                .onFailure().transform(this::asCallFailure)
                 .map(reply -> toAnswer(reply, started))
                 .onItemOrFailure().invoke((answer, failure) -> recordForCircuit(failure))
                 .onCancellation().invoke(circuit::abandoned)
@@ -158,7 +158,10 @@ final class LlmEndpoint {
         return Duration.ofMillis(jittered);
     }
 
-    private static Throwable asCallFailure(Throwable failure) {
+    private Throwable asCallFailure(Throwable failure) {
+        if (failure instanceof InvalidAnswerException invalid) {
+            return new InvalidAnswerException(name + " gave an invalid answer: " + invalid.getMessage());
+        }
         if (failure instanceof IOException || failure instanceof TimeoutException
                 || failure instanceof VertxException) {
             return LlmCallException.retryable(failure.getClass().getSimpleName() + ": " + failure.getMessage(), null);
