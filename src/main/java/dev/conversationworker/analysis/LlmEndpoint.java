@@ -44,6 +44,11 @@ final class LlmEndpoint {
                 System::nanoTime);
     }
 
+    /** True when an API key would go over plain {@code http://} to a host that is not this machine. */
+    boolean sendsKeyInClear() {
+        return KeyInClear.wouldBeSent(url, apiKey);
+    }
+
     String name() {
         return name;
     }
@@ -164,7 +169,9 @@ final class LlmEndpoint {
         }
         if (failure instanceof IOException || failure instanceof TimeoutException
                 || failure instanceof VertxException) {
-            return LlmCallException.retryable(failure.getClass().getSimpleName() + ": " + failure.getMessage(), null);
+            // The kind only: the exception's own message names hosts and ports (it is logged, not published).
+            LOG.debugf(failure, "LLM %s attempt failed", name);
+            return LlmCallException.retryable(name + " failed: " + FailureKind.of(failure), null);
         }
         return failure;
     }
