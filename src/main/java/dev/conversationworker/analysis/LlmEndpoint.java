@@ -33,7 +33,7 @@ final class LlmEndpoint {
     LlmEndpoint(String name, String baseUrl, String apiKey, String model, LlmConfig.ResponseFormat format,
             int maxConcurrency, LlmConfig config, LlmHttpClient http) {
         this.name = name;
-        this.url = baseUrl.replaceAll("/+$", "") + "/chat/completions";
+        this.url = withoutTrailingSlashes(baseUrl) + "/chat/completions";
         this.apiKey = apiKey;
         this.model = model;
         this.format = format;
@@ -42,6 +42,15 @@ final class LlmEndpoint {
         this.concurrency = new ConcurrencyLimit(maxConcurrency);
         this.circuit = new CircuitBreaker(config.circuit().failureThreshold(), config.circuit().openFor(),
                 System::nanoTime);
+    }
+
+    /** A backwards scan: {@code /+$} backtracks quadratically on a long run of slashes that is not at the end. */
+    private static String withoutTrailingSlashes(String url) {
+        int end = url.length();
+        while (end > 0 && url.charAt(end - 1) == '/') {
+            end--;
+        }
+        return url.substring(0, end);
     }
 
     /** True when an API key would go over plain {@code http://} to a host that is not this machine. */
