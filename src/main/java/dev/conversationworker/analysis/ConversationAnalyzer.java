@@ -56,10 +56,21 @@ public class ConversationAnalyzer {
                         f.model().or(p::model).orElse(DEFAULT_MODEL), f.responseFormat(), f.maxConcurrency(), config,
                         http));
         primary.ifPresent(this::registerGauges);
+        primary.ifPresent(ConversationAnalyzer::warnIfKeyInClear);
+        fallback.ifPresent(ConversationAnalyzer::warnIfKeyInClear);
         fallback.ifPresent(this::registerGauges);
         LOG.infof("Analysis by %s", primary.map(e -> "LLM " + e.model() + fallback.map(fb -> " hedged by "
                 + fb.model() + " after " + config.hedgeDelay().toMillis() + " ms").orElse(" (no fallback)"))
                 .orElse("the offline analyzer (llm.primary.base-url is not set)"));
+    }
+
+    private static void warnIfKeyInClear(LlmEndpoint endpoint) {
+        if (endpoint.sendsKeyInClear()) {
+            // Never the key itself.
+            LOG.warnf("CW-LLM-003 LLM %s (%s) is configured with an API key and a plain http:// base URL to a host "
+                    + "that is not this machine: the key crosses the network unencrypted; use https://",
+                    endpoint.name(), endpoint.model());
+        }
     }
 
     private void registerGauges(LlmEndpoint endpoint) {
@@ -140,13 +151,21 @@ public class ConversationAnalyzer {
                 || f instanceof LlmCallException call && call.unreachable());
     }
 
-    private static String describe(Throwable failure) {
-        StringBuilder text = new StringBuilder(failure.getMessage() == null
-                ? failure.getClass().getSimpleName()
-                : failure.getMessage());
+    /**
+     * The {@code error} of a failed analysis: our own messages (HTTP status, invalid answer, deadline, circuit) as
+     * they are, anything else reduced to its {@link FailureKind}, so no host, address, port or URL is published.
+     */
+    static String describe(Throwable failure) {
+        StringBuilder text = new StringBuilder(describeOne(failure));
         for (Throwable s : failure.getSuppressed()) {
-            text.append("; ").append(s.getMessage());
+            text.append("; ").append(describeOne(s));
         }
         return text.toString();
+    }
+
+    private static String describeOne(Throwable failure) {
+        boolean ours = failure instanceof LlmCallException || failure instanceof InvalidAnswerException
+                || failure.getClass() == TimeoutException.class;
+        return ours && failure.getMessage() != null ? failure.getMessage() : FailureKind.of(failure);
     }
 }

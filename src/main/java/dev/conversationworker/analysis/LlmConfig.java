@@ -3,6 +3,7 @@ package dev.conversationworker.analysis;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -33,6 +34,11 @@ public interface LlmConfig {
     /** Timeout of one HTTP attempt, from request to the last byte of the answer. */
     @WithDefault("20s")
     Duration requestTimeout();
+
+    /** Largest answer body read, after decompression; a larger one is an invalid answer and is never read whole
+     * (a misbehaving or hostile server must not be able to fill the heap, gzip bombs included). */
+    @WithDefault("256K")
+    MemorySize maxResponseBytes();
 
     /** Connections per endpoint of the shared HTTP client (HTTP/1.1: one call per connection at a time). */
     @WithDefault("512")

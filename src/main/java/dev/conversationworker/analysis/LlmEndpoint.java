@@ -33,7 +33,7 @@ final class LlmEndpoint {
     LlmEndpoint(String name, String baseUrl, String apiKey, String model, LlmConfig.ResponseFormat format,
             int maxConcurrency, LlmConfig config, LlmHttpClient http) {
         this.name = name;
-        this.url = baseUrl.replaceAll("/+$", "") + "/chat/completions";
+        this.url = withoutTrailingSlashes(baseUrl) + "/chat/completions";
         this.apiKey = apiKey;
         this.model = model;
         this.format = format;
@@ -42,6 +42,20 @@ final class LlmEndpoint {
         this.concurrency = new ConcurrencyLimit(maxConcurrency);
         this.circuit = new CircuitBreaker(config.circuit().failureThreshold(), config.circuit().openFor(),
                 System::nanoTime);
+    }
+
+    /** A backwards scan: {@code /+$} backtracks quadratically on a long run of slashes that is not at the end. */
+    private static String withoutTrailingSlashes(String url) {
+        int end = url.length();
+        while (end > 0 && url.charAt(end - 1) == '/') {
+            end--;
+        }
+        return url.substring(0, end);
+    }
+
+    /** True when an API key would go over plain {@code http://} to a host that is not this machine. */
+    boolean sendsKeyInClear() {
+        return KeyInClear.wouldBeSent(url, apiKey);
     }
 
     String name() {
@@ -77,7 +91,7 @@ final class LlmEndpoint {
         long started = System.nanoTime();
         // The slot is held for one attempt only: a backoff pause does not keep others waiting.
         return concurrency.run(() -> http.postJson(url, apiKey, body))
-                .onFailure().transform(LlmEndpoint::asCallFailure)
+                .onFailure().transform(this::asCallFailure)
                 .map(reply -> toAnswer(reply, started))
                 .onItemOrFailure().invoke((answer, failure) -> recordForCircuit(failure))
                 .onCancellation().invoke(circuit::abandoned)
@@ -158,10 +172,15 @@ final class LlmEndpoint {
         return Duration.ofMillis(jittered);
     }
 
-    private static Throwable asCallFailure(Throwable failure) {
+    private Throwable asCallFailure(Throwable failure) {
+        if (failure instanceof InvalidAnswerException invalid) {
+            return new InvalidAnswerException(name + " gave an invalid answer: " + invalid.getMessage());
+        }
         if (failure instanceof IOException || failure instanceof TimeoutException
                 || failure instanceof VertxException) {
-            return LlmCallException.retryable(failure.getClass().getSimpleName() + ": " + failure.getMessage(), null);
+            // The kind only: the exception's own message names hosts and ports (it is logged, not published).
+            LOG.debugf(failure, "LLM %s attempt failed", name);
+            return LlmCallException.retryable(name + " failed: " + FailureKind.of(failure), null);
         }
         return failure;
     }

@@ -1,5 +1,6 @@
 package dev.conversationworker.analysis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -7,31 +8,47 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
 /**
  * The one shared, pooled, non-blocking HTTP client for every LLM call. Cancelling the returned {@link Uni} resets
  * the HTTP request, so a hedge's loser or a timed-out attempt really stops (the server sees the connection go).
+ * Answer bodies are counted as they arrive, after decompression, and never kept beyond
+ * {@code llm.max-response-bytes}: a larger answer resets the request and fails as an {@link InvalidAnswerException}.
  */
 @ApplicationScoped
 class LlmHttpClient {
 
     private final HttpClient client;
     private final Duration requestTimeout;
+    private final long maxResponseBytes;
 
+    @Inject
     LlmHttpClient(Vertx vertx, LlmConfig config) {
-        this.requestTimeout = config.requestTimeout();
+        this(vertx, config.connectTimeout(), config.requestTimeout(), config.maxConnections(),
+                config.maxResponseBytes().asLongValue());
+    }
+
+    LlmHttpClient(Vertx vertx, Duration connectTimeout, Duration requestTimeout, int maxConnections,
+            long maxResponseBytes) {
+        this.requestTimeout = requestTimeout;
+        this.maxResponseBytes = maxResponseBytes;
         this.client = vertx.createHttpClient(new HttpClientOptions()
-                .setConnectTimeout((int) config.connectTimeout().toMillis())
-                .setMaxPoolSize(config.maxConnections())
+                .setConnectTimeout((int) connectTimeout.toMillis())
+                .setMaxPoolSize(maxConnections)
                 .setKeepAlive(true)
                 .setVerifyHost(true)
                 .setDecompressionSupported(true));
@@ -60,9 +77,9 @@ class LlmHttpClient {
                 if (abandoned.get()) {
                     request.reset();
                 }
-                return request.send(Buffer.buffer(json)).compose(response -> response.body()
+                return request.send(Buffer.buffer(json)).compose(response -> cappedBody(request, response)
                         .map(body -> new HttpReply(response.statusCode(), response.getHeader("Retry-After"),
-                                response.getHeader("retry-after-ms"), body.toString())));
+                                response.getHeader("retry-after-ms"), body.toString(StandardCharsets.UTF_8))));
             }).onComplete(result -> {
                 finished.set(true);
                 if (result.succeeded()) {
@@ -74,6 +91,49 @@ class LlmHttpClient {
         });
         return exchange.ifNoItem().after(requestTimeout)
                 .failWith(() -> new TimeoutException("no answer within " + requestTimeout.toMillis() + " ms"));
+    }
+
+    /**
+     * The body, counted chunk by chunk on the event loop (decompressed chunks when the answer is compressed). Past
+     * the cap the request is reset, so the rest is never read; a declared {@code Content-Length} over the cap is
+     * refused before any of the body arrives.
+     */
+    private Future<Buffer> cappedBody(HttpClientRequest request, HttpClientResponse response) {
+        Promise<Buffer> body = Promise.promise();
+        String declared = response.getHeader(HttpHeaders.CONTENT_LENGTH);
+        String encoding = response.getHeader(HttpHeaders.CONTENT_ENCODING);
+        if (declared != null && (encoding == null || "identity".equalsIgnoreCase(encoding))
+                && declaredLength(declared) > maxResponseBytes) {
+            request.reset();
+            return Future.failedFuture(tooLarge());
+        }
+        Buffer received = Buffer.buffer();
+        response.handler(chunk -> {
+            if (body.future().isComplete()) {
+                return;
+            }
+            if ((long) received.length() + chunk.length() > maxResponseBytes) {
+                body.tryFail(tooLarge());
+                request.reset();
+                return;
+            }
+            received.appendBuffer(chunk);
+        });
+        response.exceptionHandler(body::tryFail);
+        response.endHandler(v -> body.tryComplete(received));
+        return body.future();
+    }
+
+    private static long declaredLength(String contentLength) {
+        try {
+            return Long.parseLong(contentLength.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private InvalidAnswerException tooLarge() {
+        return new InvalidAnswerException("answer larger than " + maxResponseBytes + " bytes (llm.max-response-bytes)");
     }
 
     @PreDestroy

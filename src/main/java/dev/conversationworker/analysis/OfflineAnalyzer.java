@@ -20,7 +20,6 @@ public final class OfflineAnalyzer {
 
     public static final String MODEL = "offline-lexicon-1";
 
-    private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?…。])\\s+|\\R");
     private static final Pattern VIETNAMESE = Pattern.compile(
             "[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", Pattern.CASE_INSENSITIVE);
     private static final List<String> QUESTION_STARTS = List.of("how ", "what ", "why ", "when ", "where ", "who ",
@@ -81,11 +80,12 @@ public final class OfflineAnalyzer {
     private static List<String> questions(List<String> userTexts) {
         Set<String> found = new LinkedHashSet<>();
         for (String text : userTexts) {
-            for (String sentence : SENTENCE_END.split(text)) {
+            for (String sentence : Sentences.split(text)) {
                 String s = sentence.strip();
                 String lower = normalise(s);
+                String bare = Sentences.withoutTrailingFullStops(lower);
                 boolean question = s.endsWith("?") || QUESTION_STARTS.stream().anyMatch(lower::startsWith)
-                        || QUESTION_ENDS.stream().anyMatch(end -> lower.replaceAll("[.!]+$", "").endsWith(end));
+                        || QUESTION_ENDS.stream().anyMatch(bare::endsWith);
                 if (question && s.length() > 2) {
                     found.add(SafeTruncation.withEllipsis(s, ResultSchema.MAX_QUESTION_CHARS));
                 }

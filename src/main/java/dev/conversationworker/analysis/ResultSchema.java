@@ -3,6 +3,8 @@ package dev.conversationworker.analysis;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +23,14 @@ public final class ResultSchema {
     static final int MAX_QUESTIONS = 20;
     static final int MAX_QUESTION_CHARS = 500;
     static final int MAX_SUMMARY_CHARS = 2000;
+    static final int MAX_INTENT_CHARS = 64;
+    static final int MAX_LANGUAGE_CHARS = 16;
+    /** The intent as sent in the schema and as checked after normalising: a snake_case label. */
+    static final String INTENT_PATTERN = "^[a-z0-9_]+$";
+    /** A BCP-47-like tag: a 2-3 letter language, then optional subtags ({@code vi}, {@code en-US}, {@code zh-Hant}). */
+    static final String LANGUAGE_PATTERN = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$";
+    private static final Pattern INTENT = Pattern.compile(INTENT_PATTERN);
+    private static final Pattern LANGUAGE = Pattern.compile(LANGUAGE_PATTERN);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ResultSchema() {
@@ -31,12 +41,14 @@ public final class ResultSchema {
         ObjectNode schema = JSON.createObjectNode().put("type", "object");
         ObjectNode props = schema.putObject("properties");
         props.putObject("userQuestions").put("type", "array").putObject("items").put("type", "string");
-        props.putObject("intent").put("type", "string");
+        props.putObject("intent").put("type", "string").put("maxLength", MAX_INTENT_CHARS)
+                .put("pattern", INTENT_PATTERN);
         enumOf(props.putObject("sentiment"), AnalysisResult.SENTIMENTS);
         props.putObject("summary").put("type", "string");
         props.putObject("needsAttention").put("type", "boolean");
         enumOf(props.putObject("severity"), Arrays.stream(Severity.values()).map(Severity::wireName).toList());
-        props.putObject("language").put("type", "string");
+        props.putObject("language").put("type", "string").put("maxLength", MAX_LANGUAGE_CHARS)
+                .put("pattern", LANGUAGE_PATTERN);
         ArrayNode required = schema.putArray("required");
         props.fieldNames().forEachRemaining(required::add);
         schema.put("additionalProperties", false);
@@ -81,9 +93,42 @@ public final class ResultSchema {
         if (attention == null || !attention.isBoolean()) {
             throw new InvalidAnswerException("needsAttention must be a boolean");
         }
-        return new AnalysisResult(List.copyOf(userQuestions), text(root, "intent"), sentiment,
+        return new AnalysisResult(List.copyOf(userQuestions), intent(text(root, "intent")), sentiment,
                 SafeTruncation.withEllipsis(text(root, "summary"), MAX_SUMMARY_CHARS), attention.booleanValue(),
-                severity, text(root, "language"));
+                severity, language(text(root, "language")));
+    }
+
+    /**
+     * The intent ends up in metrics-like analytics, Chat cards and dashboards, so it must be a label, not prose.
+     * Normalised, then checked: trimmed, lower-cased, spaces and hyphens made underscores ({@code "Account Access"}
+     * is {@code account_access}, as servers without structured output tend to write it); anything that is still not
+     * {@code [a-z0-9_]+} of at most 64 characters is <em>rejected</em> as an invalid answer (retried, then the
+     * fallback), because cutting or rewriting prose would invent a label the model did not give.
+     */
+    static String intent(String raw) {
+        String intent = raw.strip().toLowerCase(Locale.ROOT).replace(' ', '_').replace('-', '_');
+        if (intent.isEmpty() || intent.length() > MAX_INTENT_CHARS || !INTENT.matcher(intent).matches()) {
+            throw new InvalidAnswerException("intent must be a snake_case label of at most " + MAX_INTENT_CHARS
+                    + " characters");
+        }
+        return intent;
+    }
+
+    /**
+     * The language is <em>rejected</em> (an invalid answer) unless, trimmed, it is a BCP-47-like tag of at most 16
+     * characters: there is no safe way to guess a tag from anything else. The language subtag is lower-cased
+     * ({@code EN} is {@code en}); the rest is kept as given.
+     */
+    static String language(String raw) {
+        String tag = raw.strip();
+        if (tag.isEmpty() || tag.length() > MAX_LANGUAGE_CHARS || !LANGUAGE.matcher(tag).matches()) {
+            throw new InvalidAnswerException("language must be a language tag such as 'en' or 'vi', of at most "
+                    + MAX_LANGUAGE_CHARS + " characters");
+        }
+        int dash = tag.indexOf('-');
+        return dash < 0
+                ? tag.toLowerCase(Locale.ROOT)
+                : tag.substring(0, dash).toLowerCase(Locale.ROOT) + tag.substring(dash);
     }
 
     private static String text(JsonNode root, String field) {

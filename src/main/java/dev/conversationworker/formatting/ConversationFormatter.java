@@ -4,18 +4,16 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 import dev.conversationworker.history.HistoryEntry;
 
 /**
  * Renders a conversation as numbered lines ({@code 1. [USER]: …}) within a character budget. The most recent
- * messages are kept; when older ones are left out a first line says how many. Pure CPU work: it runs on the
- * bounded worker pool, never on an event loop.
+ * messages are kept; when older ones are left out a first line says how many. Customer text loses its line
+ * breaks, control and format characters ({@link PromptText}), so {@code \n} appears only between lines. Pure CPU
+ * work: it runs on the bounded worker pool, never on an event loop.
  */
 public final class ConversationFormatter {
-
-    private static final Pattern LINE_BREAKS = Pattern.compile("\\R+");
 
     private final int maxChars;
     private final int maxMessageChars;
@@ -82,7 +80,8 @@ public final class ConversationFormatter {
     }
 
     private static String line(int number, HistoryEntry entry) {
-        String text = LINE_BREAKS.matcher(entry.text() == null ? "" : entry.text()).replaceAll(" ").strip();
+        // One line per message, without invisible characters: see PromptText.
+        String text = PromptText.inline(entry.text());
         return number + ". [" + entry.role().toUpperCase(Locale.ROOT) + "]: " + text;
     }
 

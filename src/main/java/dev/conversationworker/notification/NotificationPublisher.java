@@ -48,23 +48,32 @@ public class NotificationPublisher {
     @Inject
     WorkerMetrics metrics;
 
+    @Inject
+    AttentionClaims attentionClaims;
+
     private GoogleChatMessages messages;
     private WindowedCounter failedAnalyses;
+    private AttentionWindow attentionWindow;
     private final AtomicBoolean outageAnnounced = new AtomicBoolean();
 
     @PostConstruct
     void init() {
         messages = new GoogleChatMessages(config.maxSnippetChars(), config.maxQuestions());
         failedAnalyses = new WindowedCounter(config.failedAnalysisWindow(), Clock.systemUTC());
+        attentionWindow = new AttentionWindow(attentionClaims,
+                () -> metrics.notificationSuppressed("attention-window"));
     }
 
-    /** Publishes what the analysis calls for: nothing, an attention message, or an analysis-failed message. */
+    /**
+     * Publishes what the analysis calls for: nothing, an attention message (at most one per conversation per
+     * {@code notify.attention-window}), or an analysis-failed message.
+     */
     public Uni<Void> notifyIfNeeded(AnalysisRecord analysis) {
         if (analysis.isFailed()) {
             return config.onFailedAnalysis() ? notifyFailed(analysis) : Uni.createFrom().voidItem();
         }
         if (analysis.result().needsNotification(config.minSeverity())) {
-            return publish(messages.attention(analysis));
+            return attentionWindow.pageOnce(analysis, () -> publish(messages.attention(analysis)));
         }
         return Uni.createFrom().voidItem();
     }

@@ -38,6 +38,12 @@ public interface NotifyConfig {
     @WithDefault("5m")
     Duration deadLetterWindow();
 
+    /** At most one attention notification per conversation in this window, for all instances together (a Redis key
+     * per conversation); later ones are suppressed and counted in {@code cw_notifications_suppressed_total}, so one
+     * customer cannot page on-call at will. Failed-analysis notifications are not limited by it. */
+    @WithDefault("30m")
+    Duration attentionWindow();
+
     /** Most user questions listed in a notification. */
     @WithDefault("5")
     int maxQuestions();

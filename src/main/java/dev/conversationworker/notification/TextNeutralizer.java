@@ -1,7 +1,5 @@
 package dev.conversationworker.notification;
 
-import java.util.regex.Pattern;
-
 import dev.conversationworker.formatting.SafeTruncation;
 
 /**
@@ -10,11 +8,6 @@ import dev.conversationworker.formatting.SafeTruncation;
  * characters, and a length cap. The text stays readable: syntax is replaced by look-alike characters, not removed.
  */
 public final class TextNeutralizer {
-
-    private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}\\p{Cf}&&[^\\n]]");
-    private static final Pattern WHITESPACE_RUNS = Pattern.compile("\\s+");
-    private static final Pattern SCHEME = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*):/+");
-    private static final Pattern WWW = Pattern.compile("(?i)\\bwww\\.");
 
     private TextNeutralizer() {
     }
@@ -29,26 +22,76 @@ public final class TextNeutralizer {
         return escapeHtml(forText(customerText, maxChars));
     }
 
+    /**
+     * Two passes by hand, both linear: customer text can be long, and the regexes this replaced (a scheme pattern
+     * {@code \b[a-z][a-z0-9+.-]*:/+} on {@code a.a.a.a…}) backtracked quadratically.
+     */
     static String defuse(String text) {
         if (text == null) {
             return "";
         }
-        String s = CONTROL.matcher(text).replaceAll("");
-        s = WHITESPACE_RUNS.matcher(s).replaceAll(" ").strip();
-        s = SCHEME.matcher(s).replaceAll("$1[:]//");
-        s = WWW.matcher(s).replaceAll("www[.]");
-        StringBuilder out = new StringBuilder(s.length());
-        s.codePoints().forEach(c -> out.appendCodePoint(switch (c) {
-            case '<' -> '‹';
-            case '>' -> '›';
-            case '*' -> '∗';
-            case '_' -> 'ˍ';
-            case '~' -> '∼';
-            case '`' -> 'ˋ';
-            case '@' -> '＠';
-            default -> c;
-        }));
+        String s = withoutControlsOneSpaced(text);
+        StringBuilder out = new StringBuilder(s.length() + 16);
+        int i = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c == ':' && i + 1 < s.length() && s.charAt(i + 1) == '/') {
+                // Any "x://" or "x:/" reads as a link to Chat: "x[:]//" does not (also for schemes we do not know).
+                out.append("[:]//");
+                i++;
+                while (i < s.length() && s.charAt(i) == '/') {
+                    i++;
+                }
+                continue;
+            }
+            if ((c == 'w' || c == 'W') && (i == 0 || !isWordChar(s.charAt(i - 1)))
+                    && s.regionMatches(true, i, "www.", 0, 4)) {
+                out.append("www[.]");
+                i += 4;
+                continue;
+            }
+            out.append(switch (c) {
+                case '<' -> '‹';
+                case '>' -> '›';
+                case '*' -> '∗';
+                case '_' -> 'ˍ';
+                case '~' -> '∼';
+                case '`' -> 'ˋ';
+                case '@' -> '＠';
+                default -> c;
+            });
+            i++;
+        }
         return out.toString();
+    }
+
+    /** Control and format characters removed; runs of whitespace and line separators one space; stripped. */
+    private static String withoutControlsOneSpaced(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        boolean pendingSpace = false;
+        for (int i = 0; i < text.length();) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
+            if (c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r' || c == 0x2028
+                    || c == 0x2029) {
+                pendingSpace = !out.isEmpty();
+                continue;
+            }
+            int type = Character.getType(c);
+            if (type == Character.CONTROL || type == Character.FORMAT) {
+                continue;
+            }
+            if (pendingSpace) {
+                out.append(' ');
+                pendingSpace = false;
+            }
+            out.appendCodePoint(c);
+        }
+        return out.toString();
+    }
+
+    private static boolean isWordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_';
     }
 
     static String escapeHtml(String s) {

@@ -115,4 +115,9 @@ public class WorkerMetrics {
     public void gauge(String name, String description, Iterable<Tag> tags, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).tags(tags).register(registry);
     }
+
+    /** @param reason why a notification was not sent: {@code attention-window} (the conversation paged already) */
+    public void notificationSuppressed(String reason) {
+        counter("cw.notifications.suppressed", "reason", reason).increment();
+    }
 }

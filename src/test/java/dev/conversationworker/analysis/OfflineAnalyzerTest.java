@@ -1,7 +1,10 @@
 package dev.conversationworker.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,34 @@ class OfflineAnalyzerTest {
         assertThat(r.severity()).isEqualTo(Severity.NONE);
         assertThat(r.needsAttention()).isFalse();
         assertThat(r.summary()).contains("3 messages").contains("How do I export my data?");
+    }
+
+    @Test
+    void adversarialTextOfTheLargestStoredConversationIsAnalysedInLinearTime() {
+        // history.max-messages (200) messages of history.max-message-chars (4000): shapes that make a
+        // backtracking regex quadratic, e.g. a long run of dots that is not at the end.
+        List<HistoryEntry> history = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            history.add(user(switch (i % 8) {
+                case 0 -> ".".repeat(3999) + "x";
+                case 1 -> "!.".repeat(1999) + " x";
+                case 2 -> "?".repeat(3999) + "x";
+                case 3 -> "!".repeat(3999) + "\u00A0";
+                case 4 -> " ".repeat(1999) + "\t".repeat(2000) + "x";
+                case 5 -> "\uD83D\uDE00".repeat(1999) + ".!";
+                case 6 -> "a.".repeat(1999) + " k";
+                default -> "Có được không. ".repeat(266) + "gì";
+            }));
+        }
+        AnalysisResult r = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> analyzer.analyse(history));
+        assertThat(r.userQuestions()).isNotEmpty().allSatisfy(q -> assertThat(q).hasSizeLessThanOrEqualTo(
+                ResultSchema.MAX_QUESTION_CHARS));
+    }
+
+    @Test
+    void aQuestionEndingInAVietnameseParticleIsFoundDespiteTrailingPunctuation() {
+        AnalysisResult r = analyzer.analyse(List.of(user("Tôi đổi được không!!. Cảm ơn.")));
+        assertThat(r.userQuestions()).containsExactly("Tôi đổi được không!!.");
     }
 
     private static HistoryEntry user(String text) {

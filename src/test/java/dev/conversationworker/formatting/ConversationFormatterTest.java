@@ -88,6 +88,22 @@ class ConversationFormatterTest {
         }
     }
 
+    @Test
+    void controlAndFormatCharactersGoAndTruncationStillKeepsSurrogatePairsWhole() {
+        String text = "\u0007a\u200B" + "👨\u200D👩\u200D👧\u2028".repeat(700);
+        FormattedConversation out = new ConversationFormatter(1001, 999).format(List.of(entry("user", text)));
+        assertThat(out.text()).startsWith("1. [USER]: a👨👩👧 👨👩👧").doesNotContain("\u200D", "\u200B", "\u2028",
+                "\u0007");
+        for (int i = 0; i < out.text().length(); i++) {
+            char c = out.text().charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                assertThat(Character.isLowSurrogate(out.text().charAt(i + 1))).as("pair at %d", i).isTrue();
+            } else if (Character.isLowSurrogate(c)) {
+                assertThat(Character.isHighSurrogate(out.text().charAt(i - 1))).as("pair at %d", i).isTrue();
+            }
+        }
+    }
+
     private static HistoryEntry entry(String role, String text) {
         return new HistoryEntry("e", role, text, "2026-11-24T10:00:00Z");
     }

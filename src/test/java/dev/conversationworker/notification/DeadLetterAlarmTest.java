@@ -77,6 +77,10 @@ class DeadLetterAlarmTest {
             public int maxQuestions() {
                 return 5;
             }
+
+            public Duration attentionWindow() {
+                return Duration.ofMinutes(30);
+            }
         };
         NotificationPublisher publisher = new NotificationPublisher() {
 

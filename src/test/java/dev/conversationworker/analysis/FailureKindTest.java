@@ -1,0 +1,72 @@
+package dev.conversationworker.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLHandshakeException;
+
+import org.junit.jupiter.api.Test;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
+
+import dev.conversationworker.formatting.FormattedConversation;
+
+class FailureKindTest {
+
+    @Test
+    void vertxAndNettyFailuresAreReducedToAKind() {
+        assertThat(FailureKind.of(new ConnectException("Connection refused: localhost/127.0.0.1:1234")))
+                .isEqualTo("connection refused");
+        assertThat(FailureKind.of(new VertxException("The timeout period of 2000ms has been exceeded while "
+                + "executing POST /v1/chat/completions for server 10.0.3.7:8443"))).isEqualTo("timeout");
+        assertThat(FailureKind.of(new UnknownHostException("llm.internal.example: Name or service not known")))
+                .isEqualTo("host not found");
+        assertThat(FailureKind.of(new VertxException("Failed to resolve 'llm.internal.example'")))
+                .isEqualTo("host not found");
+        assertThat(FailureKind.of(new SSLHandshakeException("PKIX path building failed for llm.internal.example")))
+                .isEqualTo("TLS error");
+        assertThat(FailureKind.of(new VertxException("Connection reset by peer"))).isEqualTo("connection reset");
+        assertThat(FailureKind.of(new VertxException("Connection was closed"))).isEqualTo("connection closed");
+        assertThat(FailureKind.of(new IllegalStateException("http://10.0.3.7:8443/v1 broke")))
+                .isEqualTo("unexpected error (IllegalStateException)");
+    }
+
+    @Test
+    void thePublishedErrorKeepsOurOwnMessagesAndNamesNoHostPortOrUrl() {
+        TimeoutException deadline = new TimeoutException("no valid answer within the deadline of 30000 ms");
+        deadline.addSuppressed(LlmCallException.retryable("primary answered HTTP 503", null));
+        deadline.addSuppressed(new ConnectException("Connection refused: llm.internal/10.0.3.7:8443"));
+        deadline.addSuppressed(new InvalidAnswerException("fallback gave an invalid answer: model refused"));
+
+        assertThat(ConversationAnalyzer.describe(deadline)).isEqualTo("no valid answer within the deadline of "
+                + "30000 ms; primary answered HTTP 503; connection refused; fallback gave an invalid answer: model "
+                + "refused");
+    }
+
+    @Test
+    void aRefusedConnectionToARealPortFailsTheAttemptWithoutNamingIt() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Vertx vertx = Vertx.vertx();
+        try {
+            LlmHttpClient http = new LlmHttpClient(vertx, Duration.ofSeconds(2), Duration.ofSeconds(5), 4, 1024);
+            LlmEndpoint endpoint = new LlmEndpoint("primary", "http://127.0.0.1:" + closedPort + "/v1", null, "m",
+                    LlmConfig.ResponseFormat.json_schema, 4, new TestLlmConfig(1024), http);
+            assertThatThrownBy(() -> endpoint.analyse(AnalysisPrompt.of(new FormattedConversation("1. [USER]: hi",
+                    1, 1, false))).await().atMost(Duration.ofSeconds(10)))
+                    .isInstanceOf(LlmCallException.class).hasMessage("primary failed: connection refused")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("127.0.0.1", "" + closedPort));
+        } finally {
+            vertx.close();
+        }
+    }
+}
