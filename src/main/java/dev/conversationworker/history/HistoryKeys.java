@@ -12,14 +12,15 @@ import java.util.regex.Pattern;
  * land on one Redis Cluster slot and the append script may touch them together; an id with braces of its own could
  * not break that tag, because braces are not plain.
  */
-public record HistoryKeys(String messages, String seenEventIds, String sequence, String publishedAnalyses) {
+public record HistoryKeys(String messages, String seenEventIds, String sequence, String publishedAnalyses,
+        String paged) {
 
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
 
     public static HistoryKeys of(String prefix, String conversationId) {
         String tag = "{" + slug(conversationId) + "}";
         return new HistoryKeys(prefix + ":" + tag + ":messages", prefix + ":" + tag + ":seen",
-                prefix + ":" + tag + ":seq", prefix + ":" + tag + ":published");
+                prefix + ":" + tag + ":seq", prefix + ":" + tag + ":published", prefix + ":" + tag + ":paged");
     }
 
     static String slug(String conversationId) {

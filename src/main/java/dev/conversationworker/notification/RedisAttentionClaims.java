@@ -18,8 +18,6 @@ import dev.conversationworker.history.HistoryKeys;
 @ApplicationScoped
 class RedisAttentionClaims implements AttentionClaims {
 
-    private static final String SUFFIX = ":messages";
-
     private final ReactiveRedisDataSource redis;
     private final String keyPrefix;
     private final Duration window;
@@ -52,12 +50,8 @@ class RedisAttentionClaims implements AttentionClaims {
                 + " else return 0 end", "1", key(conversationId), analysisId).replaceWithVoid();
     }
 
-    /**
-     * {@code cw:{c:<id>}:paged}: in the conversation's hash tag, as {@link HistoryKeys} makes it (the tag is taken
-     * from there, so both agree on how an odd id is hashed), so the key lands on the conversation's cluster slot.
-     */
+    /** {@code cw:{c:<id>}:paged}: in the conversation's hash tag, so it lands on the conversation's cluster slot. */
     String key(String conversationId) {
-        String messages = HistoryKeys.of(keyPrefix, conversationId).messages();
-        return messages.substring(0, messages.length() - SUFFIX.length()) + ":paged";
+        return HistoryKeys.of(keyPrefix, conversationId).paged();
     }
 }

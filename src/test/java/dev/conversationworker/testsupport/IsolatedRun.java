@@ -10,8 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-
 import io.vertx.core.json.JsonObject;
 
 import dev.conversationworker.history.HistoryEntry;
@@ -35,6 +33,7 @@ public final class IsolatedRun implements AutoCloseable {
     private final List<Path> logs = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
     private int messagesPerConversation;
+    private int requestAfter = -1;
 
     public IsolatedRun(String label, String redisHosts, Map<String, String> extraEnv) {
         this(label, Infrastructure.get().bootstrapServers(), redisHosts, extraEnv);
@@ -72,13 +71,26 @@ public final class IsolatedRun implements AutoCloseable {
 
     /** Produces {@code count} conversations of {@code messages} messages and a close, interleaved. */
     public void produce(int count, int messages) {
+        produce(count, messages, false);
+    }
+
+    /**
+     * Produces {@code count} conversations of {@code messages} messages and a close, interleaved; with
+     * {@code requestMidway}, an {@code analysis.requested} after the first half of the messages, so that a trigger
+     * has messages after it (its analysis must not see them, however often it is redelivered).
+     */
+    public void produce(int count, int messages, boolean requestMidway) {
         this.messagesPerConversation = messages;
+        this.requestAfter = requestMidway ? messages / 2 : -1;
         int first = conversations.size();
         for (int i = first; i < first + count; i++) {
             conversations.add(id + "-c" + i);
         }
         for (int step = 0; step <= messages; step++) {
             for (String c : conversations.subList(first, first + count)) {
+                if (step == requestAfter) {
+                    kafka.sendAsync(c, Events.analysisRequested(c + "-req", c).encode());
+                }
                 JsonObject event = step < messages
                         ? Events.message(c + "-m" + step, c, step % 2 == 0 ? "user" : "assistant", "line " + step)
                         : Events.closed(c + "-close", c);
@@ -106,8 +118,13 @@ public final class IsolatedRun implements AutoCloseable {
         return allAnalysed(conversations);
     }
 
+    /** Whether each conversation's close (its last event) was analysed. */
     public boolean allAnalysed(List<String> which) {
-        return which.stream().allMatch(c -> !kafka.records(topic("out"), c).isEmpty());
+        return which.stream().allMatch(c -> {
+            String closeAnalysis = AnalysisRecord.analysisId(c, c + "-close");
+            return kafka.records(topic("out"), c).stream()
+                    .anyMatch(r -> closeAnalysis.equals(KafkaTestClient.header(r, "analysis-id")));
+        });
     }
 
     public void awaitAllAnalysed(Duration patience) throws InterruptedException {
@@ -118,20 +135,29 @@ public final class IsolatedRun implements AutoCloseable {
         assertThat(allAnalysed()).as("every conversation analysed within " + patience).isTrue();
     }
 
-    /** The checks after a run; returns how many analyses were repeats (same id, published again). */
+    /**
+     * The checks after a run; returns how many analyses were repeats (same id, published again). Every copy of an
+     * analysis is the same result: the conversation as it stood at its trigger.
+     */
     public int verifyNothingLostNothingDoubled() throws Exception {
         int repeats = 0;
         try (RedisInspector redis = new RedisInspector(redisHosts, env.getOrDefault("HISTORY_KEY_PREFIX", "cw"))) {
             for (String c : conversations) {
-                List<ConsumerRecord<byte[], byte[]>> analyses = kafka.records(topic("out"), c);
-                String expectedId = AnalysisRecord.analysisId(c, c + "-close");
-                assertThat(kafka.values(topic("out"), c)).as("analyses of " + c).isNotEmpty()
-                        .allSatisfy(a -> {
-                            assertThat(a.getString("analysisId")).isEqualTo(expectedId);
-                            assertThat(a.getString("status")).isEqualTo("ok");
-                            assertThat(a.getInteger("messageCount")).isEqualTo(messagesPerConversation);
-                        });
-                repeats += analyses.size() - 1;
+                Map<String, Integer> expectedCounts = new HashMap<>();
+                expectedCounts.put(AnalysisRecord.analysisId(c, c + "-close"), messagesPerConversation);
+                if (requestAfter >= 0) {
+                    expectedCounts.put(AnalysisRecord.analysisId(c, c + "-req"), requestAfter);
+                }
+                List<JsonObject> analyses = kafka.values(topic("out"), c);
+                assertThat(analyses).as("analyses of " + c).isNotEmpty().allSatisfy(a -> {
+                    assertThat(expectedCounts).as("analysis ids of " + c).containsKey(a.getString("analysisId"));
+                    assertThat(a.getString("status")).isEqualTo("ok");
+                    assertThat(a.getInteger("messageCount")).as("messages seen by " + a.getString("triggerEventId"))
+                            .isEqualTo(expectedCounts.get(a.getString("analysisId")));
+                });
+                assertThat(analyses).extracting(a -> a.getString("analysisId")).as("every trigger of " + c)
+                        .containsAll(expectedCounts.keySet());
+                repeats += analyses.size() - expectedCounts.size();
                 List<String> expectedLines = new ArrayList<>();
                 for (int m = 0; m < messagesPerConversation; m++) {
                     expectedLines.add(c + "-m" + m);
