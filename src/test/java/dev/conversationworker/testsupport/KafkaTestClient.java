@@ -54,6 +54,11 @@ public final class KafkaTestClient {
         Properties producerProps = infra.kafkaClientProperties();
         producerProps.put("acks", "all");
         producerProps.put("linger.ms", "1");
+        // Not idempotent: right after a topic is created, a NOT_LEADER_OR_FOLLOWER retry can send the idempotent
+        // producer into an endless OUT_OF_ORDER_SEQUENCE loop (seen with the in-JVM broker), and the test records
+        // expire. One request in flight keeps the order; a record sent twice is what the worker must absorb anyway.
+        producerProps.put("enable.idempotence", "false");
+        producerProps.put("max.in.flight.requests.per.connection", "1");
         // Records near the broker's limit are the broker's to refuse, not the test client's.
         producerProps.put("max.request.size", Integer.toString(4 * 1024 * 1024));
         producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
