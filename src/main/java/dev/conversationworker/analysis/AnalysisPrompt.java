@@ -3,8 +3,8 @@ package dev.conversationworker.analysis;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
-import dev.conversationworker.formatting.FormattedConversation;
-import dev.conversationworker.formatting.PromptText;
+import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.support.PromptText;
 
 /**
  * The instructions and the conversation, kept apart: instructions go in the system message, the conversation goes

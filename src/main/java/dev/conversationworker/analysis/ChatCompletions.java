@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.conversationworker.model.AnalysisResult;
+
 /** The OpenAI chat-completions wire format: the request we send, and what counts as a usable answer. */
 final class ChatCompletions {
 

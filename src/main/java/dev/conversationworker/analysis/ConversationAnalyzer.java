@@ -14,8 +14,12 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.Tag;
 import io.smallrye.mutiny.Uni;
 
-import dev.conversationworker.formatting.FormattedConversation;
-import dev.conversationworker.history.HistoryEntry;
+import dev.conversationworker.model.AnalysisOutcome;
+import dev.conversationworker.model.AnalysisResult;
+import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.HistoryEntry;
+import dev.conversationworker.model.LlmNeedsOperator;
+import dev.conversationworker.model.Severity;
 import dev.conversationworker.ops.WorkerMetrics;
 
 /**

@@ -9,8 +9,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import dev.conversationworker.formatting.SafeTruncation;
-import dev.conversationworker.history.HistoryEntry;
+import dev.conversationworker.model.AnalysisResult;
+import dev.conversationworker.model.HistoryEntry;
+import dev.conversationworker.model.Severity;
+import dev.conversationworker.support.SafeTruncation;
 
 /**
  * A small built-in analyzer for when no LLM is configured: question extraction, a sentiment lexicon for English

@@ -12,7 +12,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.conversationworker.formatting.SafeTruncation;
+import dev.conversationworker.model.AnalysisResult;
+import dev.conversationworker.model.Severity;
+import dev.conversationworker.support.SafeTruncation;
 
 /**
  * The result schema: as JSON Schema for {@code response_format}, and as the validation every answer passes,

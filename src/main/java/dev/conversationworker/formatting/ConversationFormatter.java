@@ -5,7 +5,10 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 
-import dev.conversationworker.history.HistoryEntry;
+import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.HistoryEntry;
+import dev.conversationworker.support.PromptText;
+import dev.conversationworker.support.SafeTruncation;
 
 /**
  * Renders a conversation as numbered lines ({@code 1. [USER]: …}) within a character budget. The most recent

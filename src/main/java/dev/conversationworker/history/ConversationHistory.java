@@ -9,8 +9,10 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
-import dev.conversationworker.formatting.SafeTruncation;
-import dev.conversationworker.ingest.ChatEvent;
+import dev.conversationworker.model.ChatEvent;
+import dev.conversationworker.model.HistoryEntry;
+import dev.conversationworker.support.RedisScript;
+import dev.conversationworker.support.SafeTruncation;
 
 /**
  * The door to Redis: appends messages exactly once and reads a conversation as it stands. Non-blocking only; the

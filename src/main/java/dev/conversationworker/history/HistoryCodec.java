@@ -6,6 +6,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import dev.conversationworker.model.HistoryEntry;
 import dev.conversationworker.support.StoredJson;
 
 /** The JSON form of a history entry in Redis: one compact object per list element. */

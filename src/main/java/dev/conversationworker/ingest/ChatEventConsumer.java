@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
@@ -15,11 +16,11 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
-import dev.conversationworker.notification.DeadLetterAlarm;
+import dev.conversationworker.model.DeadLettered;
+import dev.conversationworker.model.InvalidEventException;
 import dev.conversationworker.ops.WorkerMetrics;
-import dev.conversationworker.pipeline.ConversationPipeline;
-import dev.conversationworker.pipeline.TransientFailures;
-import dev.conversationworker.pipeline.WorkerConfig;
+import dev.conversationworker.support.LogSafe;
+import dev.conversationworker.support.TransientFailures;
 
 /**
  * The door from Kafka. Each record is handed to the dispatcher under its ordering key and acknowledged once the
@@ -35,7 +36,7 @@ public class ChatEventConsumer {
     private static final Logger LOG = Logger.getLogger(ChatEventConsumer.class);
 
     @Inject
-    ConversationPipeline pipeline;
+    ChatEventHandler pipeline;
 
     @Inject
     WorkerConfig config;
@@ -44,7 +45,7 @@ public class ChatEventConsumer {
     WorkerMetrics metrics;
 
     @Inject
-    DeadLetterAlarm deadLetterAlarm;
+    Event<DeadLettered> deadLettered;
 
     @Inject
     DeadLetterWriter deadLetters;
@@ -130,7 +131,7 @@ public class ChatEventConsumer {
             metrics.eventIn("invalid");
         }
         metrics.deadLetter(invalid ? "invalid" : "processing-failed");
-        deadLetterAlarm.deadLettered(failure.getMessage());
+        deadLettered.fire(new DeadLettered(failure.getMessage()));
         LOG.warnf("CW-INGEST-001 Dead-lettering %s: %s", where, LogSafe.oneLine(failure.getMessage()));
         return deadLetter(record, kafka, where, failure);
     }

@@ -23,7 +23,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-import dev.conversationworker.formatting.SafeTruncation;
+import dev.conversationworker.model.ChatEvent;
+import dev.conversationworker.model.EventType;
+import dev.conversationworker.model.InvalidEventException;
+import dev.conversationworker.model.Role;
+import dev.conversationworker.support.SafeTruncation;
 
 /**
  * Turns a record value into a {@link ChatEvent}, or says precisely why it cannot: every rule of the input

@@ -4,7 +4,7 @@ import java.util.function.Supplier;
 
 import io.smallrye.mutiny.Uni;
 
-import dev.conversationworker.publishing.AnalysisRecord;
+import dev.conversationworker.model.AnalysisRecord;
 
 /**
  * At most one attention notification per conversation per {@code notify.attention-window}, across instances: the

@@ -3,9 +3,12 @@ package dev.conversationworker.notification;
 import java.time.Clock;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
+
+import dev.conversationworker.model.DeadLettered;
 
 /**
  * Tells on-call once per window when dead letters pile up (an upstream service started sending bad events, say):
@@ -22,18 +25,22 @@ public class DeadLetterAlarm {
     private final WindowedCounter deadLetters;
 
     @Inject
-    DeadLetterAlarm(NotifyConfig config, NotificationPublisher publisher) {
-        this(config, publisher, Clock.systemUTC());
+    DeadLetterAlarm(NotifyConfig config, NotificationPublisher publisher, GoogleChatMessages messages) {
+        this(config, publisher, messages, Clock.systemUTC());
     }
 
-    DeadLetterAlarm(NotifyConfig config, NotificationPublisher publisher, Clock clock) {
+    DeadLetterAlarm(NotifyConfig config, NotificationPublisher publisher, GoogleChatMessages messages, Clock clock) {
         this.config = config;
         this.publisher = publisher;
-        this.messages = new GoogleChatMessages(config.maxSnippetChars(), config.maxQuestions());
+        this.messages = messages;
         this.deadLetters = new WindowedCounter(config.deadLetterWindow(), clock);
     }
 
-    public void deadLettered(String reason) {
+    void on(@Observes DeadLettered event) {
+        deadLettered(event.reason());
+    }
+
+    void deadLettered(String reason) {
         WindowedCounter.Count count = deadLetters.increment();
         if (count.value() == config.deadLetterThreshold()) {
             publisher.publish(messages.deadLettersPilingUp(count.value(), config.deadLetterWindow(),

@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.conversationworker.analysis.AnalysisResult;
-import dev.conversationworker.formatting.SafeTruncation;
-import dev.conversationworker.publishing.AnalysisRecord;
+import dev.conversationworker.model.AnalysisRecord;
+import dev.conversationworker.model.AnalysisResult;
+import dev.conversationworker.support.SafeTruncation;
 
 /**
  * Builds Google Chat messages ({@code cardsV2} plus a plain {@code text} fallback, threaded per conversation) from

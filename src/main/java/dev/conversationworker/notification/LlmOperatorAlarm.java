@@ -12,7 +12,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import dev.conversationworker.analysis.LlmNeedsOperator;
+import dev.conversationworker.model.LlmNeedsOperator;
 
 /** Tells on-call when an LLM endpoint needs a person (key rejected, quota gone): once per endpoint per window. */
 @ApplicationScoped
@@ -27,9 +27,9 @@ public class LlmOperatorAlarm {
     private final Map<String, Instant> lastAlarm = new ConcurrentHashMap<>();
 
     @Inject
-    LlmOperatorAlarm(NotifyConfig config, NotificationPublisher publisher) {
+    LlmOperatorAlarm(NotifyConfig config, NotificationPublisher publisher, GoogleChatMessages messages) {
         this.publisher = publisher;
-        this.messages = new GoogleChatMessages(config.maxSnippetChars(), config.maxQuestions());
+        this.messages = messages;
     }
 
     void on(@Observes LlmNeedsOperator event) {

@@ -5,7 +5,7 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-import dev.conversationworker.analysis.Severity;
+import dev.conversationworker.model.Severity;
 
 /** When on-call engineers are told, and how the message looks. */
 @ConfigMapping(prefix = "notify")

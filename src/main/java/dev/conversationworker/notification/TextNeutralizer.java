@@ -1,6 +1,6 @@
 package dev.conversationworker.notification;
 
-import dev.conversationworker.formatting.SafeTruncation;
+import dev.conversationworker.support.SafeTruncation;
 
 /**
  * Makes customer-provided text inert inside a Google Chat message: no mention ({@code <users/all>}), no link

@@ -15,25 +15,29 @@ import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 
-import dev.conversationworker.analysis.AnalysisOutcome;
 import dev.conversationworker.analysis.ConversationAnalyzer;
 import dev.conversationworker.formatting.ConversationFormatter;
-import dev.conversationworker.formatting.FormattedConversation;
 import dev.conversationworker.formatting.FormattingConfig;
 import dev.conversationworker.history.ConversationHistory;
 import dev.conversationworker.history.HistoryCodec;
-import dev.conversationworker.history.HistoryEntry;
 import dev.conversationworker.history.HistoryWindow;
-import dev.conversationworker.ingest.ChatEvent;
+import dev.conversationworker.ingest.ChatEventHandler;
 import dev.conversationworker.ingest.ChatEventParser;
 import dev.conversationworker.ingest.IngestConfig;
+import dev.conversationworker.ingest.WorkerConfig;
+import dev.conversationworker.model.AnalysisOutcome;
+import dev.conversationworker.model.AnalysisRecord;
+import dev.conversationworker.model.ChatEvent;
+import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.HistoryEntry;
+import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.notification.NotificationPublisher;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.publishing.AnalysisPublisher;
-import dev.conversationworker.publishing.AnalysisRecord;
+import dev.conversationworker.support.TransientFailures;
+import dev.conversationworker.waiting.OutageAnnouncer;
 import dev.conversationworker.waiting.WaitConfig;
 import dev.conversationworker.waiting.WaitingAnalyses;
-import dev.conversationworker.waiting.WaitingAnalysis;
 
 /**
  * Where an event goes, start to end. A record is parsed (on the CPU pool); a message is appended to its
@@ -43,7 +47,7 @@ import dev.conversationworker.waiting.WaitingAnalysis;
  * {@code InvalidEventException} for poison, and retries transient failures by itself.
  */
 @ApplicationScoped
-public class ConversationPipeline {
+public class ConversationPipeline implements ChatEventHandler {
 
     private static final Logger LOG = Logger.getLogger(ConversationPipeline.class);
 
@@ -58,6 +62,7 @@ public class ConversationPipeline {
     private final WorkerConfig config;
     private final WaitingAnalyses waiting;
     private final WaitConfig waitConfig;
+    private final OutageAnnouncer outage;
     private final Clock clock = Clock.systemUTC();
     private final int readBudget;
     private volatile boolean stopping;
@@ -65,7 +70,7 @@ public class ConversationPipeline {
     ConversationPipeline(CpuWorkPool cpu, IngestConfig ingest, ConversationHistory history,
             FormattingConfig formatting, ConversationAnalyzer analyzer, AnalysisPublisher analyses,
             NotificationPublisher notifications, WorkerMetrics metrics, WorkerConfig config, WaitingAnalyses waiting,
-            WaitConfig waitConfig) {
+            WaitConfig waitConfig, OutageAnnouncer outage) {
         this.cpu = cpu;
         this.parser = new ChatEventParser(ingest.rejectUnknownFields(), ingest.maxIdLength());
         this.history = history;
@@ -78,12 +83,14 @@ public class ConversationPipeline {
         this.config = config;
         this.waiting = waiting;
         this.waitConfig = waitConfig;
+        this.outage = outage;
     }
 
     /**
      * @param partition the record's partition and {@code offset} its offset: a message is stored with them, and a
      *        trigger reads only the messages stored before it
      */
+    @Override
     public Uni<Void> process(byte[] recordKey, byte[] recordValue, int partition, long offset) {
         return untilDone("parse", () -> cpu.run(() -> parser.parse(recordKey, recordValue)))
                 .invoke(event -> metrics.eventIn(event.type().wireName()))
@@ -150,7 +157,7 @@ public class ConversationPipeline {
         return untilDone("wait-park", () -> waiting.park(analysis)).chain(parked -> {
             metrics.waiting(parked.name().toLowerCase(Locale.ROOT));
             return switch (parked) {
-                case WAITING -> untilDone("publish-notification", () -> notifications.analysisWaiting(analysis));
+                case WAITING -> untilDone("publish-notification", () -> outage.analysisWaiting(analysis));
                 case ALREADY_WAITING -> Uni.createFrom().voidItem();
                 case FULL -> publish(analysis.toRecord(AnalysisOutcome.failed(outcome.error() + "; not kept waiting: "
                         + waitConfig.maxWaiting() + " analyses wait already (analysis.max-waiting)",
@@ -236,6 +243,7 @@ public class ConversationPipeline {
     }
 
     /** The worker is stopping: transient failures are no longer retried; their records stay unacknowledged. */
+    @Override
     public void stop() {
         stopping = true;
     }

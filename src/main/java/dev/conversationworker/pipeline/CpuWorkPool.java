@@ -11,6 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 
+import dev.conversationworker.ingest.WorkerConfig;
+
 /**
  * The bounded pool for CPU work (parsing records, decoding and formatting histories), so an event loop only ever
  * waits on I/O. Threads default to the number of cores; the queue is bounded by the in-flight limit, which bounds

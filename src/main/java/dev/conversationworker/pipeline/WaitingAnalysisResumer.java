@@ -18,11 +18,12 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
-import dev.conversationworker.notification.NotificationPublisher;
+import dev.conversationworker.ingest.WorkerConfig;
+import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.ops.WorkerMetrics;
+import dev.conversationworker.waiting.OutageAnnouncer;
 import dev.conversationworker.waiting.WaitConfig;
 import dev.conversationworker.waiting.WaitingAnalyses;
-import dev.conversationworker.waiting.WaitingAnalysis;
 
 /**
  * Brings waiting analyses back: every {@code analysis.poll-interval} it claims those whose attempt is due (up to
@@ -40,7 +41,7 @@ public class WaitingAnalysisResumer {
     private final ConversationPipeline pipeline;
     private final WaitingAnalyses waiting;
     private final WaitConfig config;
-    private final NotificationPublisher notifications;
+    private final OutageAnnouncer outage;
     private final Map<String, WaitingAnalysis> resuming = new ConcurrentHashMap<>();
     private final AtomicBoolean claiming = new AtomicBoolean();
     private volatile boolean stopping;
@@ -52,14 +53,14 @@ public class WaitingAnalysisResumer {
     private final int maxUnexpectedAttempts;
 
     WaitingAnalysisResumer(Vertx vertx, ConversationPipeline pipeline, WaitingAnalyses waiting,
-            WaitConfig config, NotificationPublisher notifications, WorkerMetrics metrics, WorkerConfig worker) {
+            WaitConfig config, OutageAnnouncer outage, WorkerMetrics metrics, WorkerConfig worker) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.maxUnexpectedAttempts = Math.max(1, worker.maxUnexpectedAttempts());
         this.pipeline = pipeline;
         this.waiting = waiting;
         this.config = config;
-        this.notifications = notifications;
+        this.outage = outage;
         metrics.gauge("cw.analyses.waiting", "Analyses waiting in Redis for an LLM (all instances)",
                 () -> waitingCount);
         metrics.gauge("cw.analyses.resuming", "Waiting analyses this instance is trying again now", resuming::size);
@@ -136,7 +137,7 @@ public class WaitingAnalysisResumer {
         long before = waitingCount;
         waitingCount = count;
         if (before > 0 && count == 0) {
-            notifications.noAnalysisWaiting().subscribe().with(ok -> {
+            outage.noAnalysisWaiting().subscribe().with(ok -> {
             }, failure -> LOG.warnf("CW-NOTIFY-001 Could not publish the end of the wait: %s", failure));
         }
     }

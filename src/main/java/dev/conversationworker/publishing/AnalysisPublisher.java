@@ -14,6 +14,9 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
+import dev.conversationworker.model.AnalysisRecord;
+import dev.conversationworker.support.KafkaHeaders;
+
 /** Publishes analyses; the returned {@link Uni} completes only once Kafka has accepted the record (acks=all). */
 @ApplicationScoped
 public class AnalysisPublisher {

@@ -21,7 +21,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.redis.client.Response;
 
 import dev.conversationworker.history.HistoryConfig;
-import dev.conversationworker.history.RedisScript;
+import dev.conversationworker.model.WaitingAnalysis;
+import dev.conversationworker.support.RedisScript;
 import dev.conversationworker.support.StoredJson;
 
 /**

@@ -9,8 +9,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import dev.conversationworker.formatting.ConversationFormatter;
-import dev.conversationworker.formatting.FormattedConversation;
-import dev.conversationworker.history.HistoryEntry;
+import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.HistoryEntry;
 
 class AnalysisPromptTest {
 

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import dev.conversationworker.formatting.FormattedConversation;
+import dev.conversationworker.model.AnalysisResult;
+import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.Severity;
 
 class ChatCompletionsTest {
 

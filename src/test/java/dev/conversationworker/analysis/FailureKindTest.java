@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
 
-import dev.conversationworker.formatting.FormattedConversation;
+import dev.conversationworker.model.FormattedConversation;
 
 class FailureKindTest {
 

@@ -24,7 +24,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import dev.conversationworker.formatting.FormattedConversation;
+import dev.conversationworker.model.FormattedConversation;
 
 /**
  * Answer bodies over {@code llm.max-response-bytes} (here 64 KiB), against a real local HTTP server: a 1 MB answer

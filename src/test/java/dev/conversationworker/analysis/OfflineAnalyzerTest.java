@@ -9,7 +9,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.conversationworker.history.HistoryEntry;
+import dev.conversationworker.model.AnalysisResult;
+import dev.conversationworker.model.HistoryEntry;
+import dev.conversationworker.model.Severity;
 
 class OfflineAnalyzerTest {
 

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import dev.conversationworker.model.AnalysisResult;
+
 class ResultSchemaTest {
 
     @Test

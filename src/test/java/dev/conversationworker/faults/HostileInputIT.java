@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 
 import io.vertx.core.json.JsonObject;
 
-import dev.conversationworker.ingest.ChatEvent;
 import dev.conversationworker.ingest.ChatEventParser;
-import dev.conversationworker.ingest.InvalidEventException;
+import dev.conversationworker.model.ChatEvent;
+import dev.conversationworker.model.InvalidEventException;
 import dev.conversationworker.testsupport.Events;
 import dev.conversationworker.testsupport.Infrastructure;
 import dev.conversationworker.testsupport.IsolatedRun;

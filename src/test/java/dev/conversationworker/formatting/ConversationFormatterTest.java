@@ -7,7 +7,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.conversationworker.history.HistoryEntry;
+import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.HistoryEntry;
 
 class ConversationFormatterTest {
 

@@ -17,9 +17,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
 
-import dev.conversationworker.ingest.ChatEvent;
-import dev.conversationworker.ingest.EventType;
-import dev.conversationworker.ingest.Role;
+import dev.conversationworker.model.ChatEvent;
+import dev.conversationworker.model.EventType;
+import dev.conversationworker.model.HistoryEntry;
+import dev.conversationworker.model.Role;
 import dev.conversationworker.testsupport.Events;
 import dev.conversationworker.testsupport.KafkaTestClient;
 import dev.conversationworker.testsupport.WithLlm;

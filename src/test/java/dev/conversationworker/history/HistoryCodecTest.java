@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.conversationworker.model.HistoryEntry;
+
 class HistoryCodecTest {
 
     @Test

@@ -10,6 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.conversationworker.model.ChatEvent;
+import dev.conversationworker.model.EventType;
+import dev.conversationworker.model.InvalidEventException;
+import dev.conversationworker.model.Role;
+
 class ChatEventParserTest {
 
     private final ChatEventParser parser = new ChatEventParser(true, 512);

@@ -25,8 +25,8 @@ import io.vertx.core.json.JsonObject;
 
 import dev.conversationworker.history.HistoryCodec;
 import dev.conversationworker.history.HistoryConfig;
-import dev.conversationworker.history.HistoryEntry;
 import dev.conversationworker.history.HistoryKeys;
+import dev.conversationworker.model.HistoryEntry;
 import dev.conversationworker.testsupport.Events;
 import dev.conversationworker.testsupport.Infrastructure;
 import dev.conversationworker.testsupport.KafkaTestClient;

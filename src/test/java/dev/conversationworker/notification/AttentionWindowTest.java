@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 
 import io.smallrye.mutiny.Uni;
 
-import dev.conversationworker.analysis.AnalysisResult;
-import dev.conversationworker.analysis.Severity;
-import dev.conversationworker.publishing.AnalysisRecord;
+import dev.conversationworker.model.AnalysisRecord;
+import dev.conversationworker.model.AnalysisResult;
+import dev.conversationworker.model.Severity;
 
 /** The paging decision with claims kept in memory; {@code AttentionNotificationTest} runs it against Redis. */
 class AttentionWindowTest {

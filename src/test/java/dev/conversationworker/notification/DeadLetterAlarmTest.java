@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
-import dev.conversationworker.analysis.Severity;
+import dev.conversationworker.model.Severity;
 
 class DeadLetterAlarmTest {
 
@@ -90,7 +90,7 @@ class DeadLetterAlarmTest {
                 return Uni.createFrom().voidItem();
             }
         };
-        return new DeadLetterAlarm(config, publisher, new Clock() {
+        return new DeadLetterAlarm(config, publisher, new GoogleChatMessages(500, 5), new Clock() {
 
             public ZoneOffset getZone() {
                 return ZoneOffset.UTC;

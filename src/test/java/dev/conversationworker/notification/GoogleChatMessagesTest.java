@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 
 import io.vertx.core.json.JsonObject;
 
-import dev.conversationworker.analysis.AnalysisResult;
-import dev.conversationworker.analysis.Severity;
-import dev.conversationworker.publishing.AnalysisRecord;
+import dev.conversationworker.model.AnalysisRecord;
+import dev.conversationworker.model.AnalysisResult;
+import dev.conversationworker.model.Severity;
 
 class GoogleChatMessagesTest {
 

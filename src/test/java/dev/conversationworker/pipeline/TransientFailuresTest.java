@@ -18,7 +18,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vertx.core.VertxException;
 import io.vertx.redis.client.impl.types.ErrorType;
 
-import dev.conversationworker.ingest.InvalidEventException;
+import dev.conversationworker.model.InvalidEventException;
+import dev.conversationworker.support.TransientFailures;
 
 class TransientFailuresTest {
 

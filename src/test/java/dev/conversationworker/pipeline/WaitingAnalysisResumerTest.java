@@ -14,13 +14,13 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-import dev.conversationworker.formatting.FormattedConversation;
 import dev.conversationworker.history.HistoryConfig;
+import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.testsupport.Events;
 import dev.conversationworker.testsupport.KafkaTestClient;
 import dev.conversationworker.testsupport.WithLlm;
 import dev.conversationworker.waiting.WaitingAnalyses;
-import dev.conversationworker.waiting.WaitingAnalysis;
 
 /**
  * A waiting analysis that fails for a reason other than the LLM (here a trigger time no version of the worker can

@@ -12,8 +12,8 @@ import java.util.Map;
 
 import io.vertx.core.json.JsonObject;
 
-import dev.conversationworker.history.HistoryEntry;
-import dev.conversationworker.publishing.AnalysisRecord;
+import dev.conversationworker.model.AnalysisRecord;
+import dev.conversationworker.model.HistoryEntry;
 
 /**
  * One run of the packaged worker on topics, a consumer group and an LLM simulator of its own, with the checks

@@ -11,8 +11,8 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import dev.conversationworker.history.HistoryCodec;
-import dev.conversationworker.history.HistoryEntry;
 import dev.conversationworker.history.HistoryKeys;
+import dev.conversationworker.model.HistoryEntry;
 
 /** Reads what the worker stored in Redis, for tests that run the worker as a separate process. */
 public final class RedisInspector implements AutoCloseable {

@@ -21,7 +21,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;
 
-import dev.conversationworker.formatting.FormattedConversation;
+import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.testsupport.WithLlm;
 
 /** The waiting room in the real Redis, as two instances sharing it see it. */

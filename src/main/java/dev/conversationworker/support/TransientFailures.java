@@ -1,4 +1,4 @@
-package dev.conversationworker.pipeline;
+package dev.conversationworker.support;
 
 import java.io.IOException;
 import java.util.Set;
@@ -14,7 +14,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import io.vertx.core.VertxException;
 import io.vertx.redis.client.impl.types.ErrorType;
 
-import dev.conversationworker.ingest.InvalidEventException;
+import dev.conversationworker.model.InvalidEventException;
 
 /**
  * Tells failures by where they come from. The infrastructure being unavailable or refusing (Redis or Kafka away,

@@ -1,12 +1,7 @@
-package dev.conversationworker.waiting;
+package dev.conversationworker.model;
 
 import java.time.Duration;
 import java.time.Instant;
-
-import dev.conversationworker.analysis.AnalysisOutcome;
-import dev.conversationworker.formatting.FormattedConversation;
-import dev.conversationworker.ingest.ChatEvent;
-import dev.conversationworker.publishing.AnalysisRecord;
 
 /**
  * An analysis waiting for an LLM: its trigger, the conversation as it was formatted when the trigger came (later

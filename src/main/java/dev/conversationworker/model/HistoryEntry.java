@@ -1,4 +1,4 @@
-package dev.conversationworker.history;
+package dev.conversationworker.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 

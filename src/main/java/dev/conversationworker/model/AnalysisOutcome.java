@@ -1,4 +1,4 @@
-package dev.conversationworker.analysis;
+package dev.conversationworker.model;
 
 /**
  * The answer to one analysis request, whoever gave it.

@@ -1,15 +1,10 @@
-package dev.conversationworker.publishing;
+package dev.conversationworker.model;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-
-import dev.conversationworker.analysis.AnalysisOutcome;
-import dev.conversationworker.analysis.AnalysisResult;
-import dev.conversationworker.formatting.FormattedConversation;
-import dev.conversationworker.ingest.ChatEvent;
 
 /** The record on {@code conversation-analyses}, field for field as the contract gives it. */
 public record AnalysisRecord(String analysisId, String conversationId, String triggerEventId, String trigger,

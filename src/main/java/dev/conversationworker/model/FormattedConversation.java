@@ -1,4 +1,4 @@
-package dev.conversationworker.formatting;
+package dev.conversationworker.model;
 
 /**
  * A conversation rendered for the LLM.

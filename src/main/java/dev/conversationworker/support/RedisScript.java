@@ -1,4 +1,4 @@
-package dev.conversationworker.history;
+package dev.conversationworker.support;
 
 import java.io.IOException;
 import java.io.InputStream;

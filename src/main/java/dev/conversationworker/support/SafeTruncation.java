@@ -1,4 +1,4 @@
-package dev.conversationworker.formatting;
+package dev.conversationworker.support;
 
 /** Cuts text to a length without ever splitting a surrogate pair (an emoji, say) in two. */
 public final class SafeTruncation {

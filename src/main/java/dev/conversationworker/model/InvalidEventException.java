@@ -1,4 +1,4 @@
-package dev.conversationworker.ingest;
+package dev.conversationworker.model;
 
 /**
  * The record can never be processed as it is (poison): it goes to the dead-letter topic with this message as the

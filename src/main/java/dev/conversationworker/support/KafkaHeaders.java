@@ -1,4 +1,4 @@
-package dev.conversationworker.publishing;
+package dev.conversationworker.support;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,4 +1,4 @@
-package dev.conversationworker.formatting;
+package dev.conversationworker.support;
 
 /**
  * Customer text made safe to place in a prompt: no control characters (Unicode category Cc) or format characters

@@ -1,4 +1,4 @@
-package dev.conversationworker.pipeline;
+package dev.conversationworker.ingest;
 
 import java.time.Duration;
 

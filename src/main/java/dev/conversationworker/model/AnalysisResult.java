@@ -1,4 +1,4 @@
-package dev.conversationworker.analysis;
+package dev.conversationworker.model;
 
 import java.util.List;
 

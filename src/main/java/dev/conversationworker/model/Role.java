@@ -1,4 +1,4 @@
-package dev.conversationworker.ingest;
+package dev.conversationworker.model;
 
 import java.util.Arrays;
 import java.util.Locale;

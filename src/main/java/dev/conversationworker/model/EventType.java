@@ -1,4 +1,4 @@
-package dev.conversationworker.ingest;
+package dev.conversationworker.model;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -21,7 +21,7 @@ public enum EventType {
         return this != MESSAGE;
     }
 
-    static Optional<EventType> fromWire(String name) {
+    public static Optional<EventType> fromWire(String name) {
         return Arrays.stream(values()).filter(t -> t.wireName.equals(name)).findFirst();
     }
 }

@@ -1,17 +1,17 @@
-package dev.conversationworker.ingest;
+package dev.conversationworker.support;
 
 /**
  * Text from a record (a reason that quotes a field, say) made safe for one log line: CR, LF and other control
  * characters escaped, so a producer cannot forge log lines, and the length capped.
  */
-final class LogSafe {
+public final class LogSafe {
 
     private static final int MAX_CHARS = 500;
 
     private LogSafe() {
     }
 
-    static String oneLine(String text) {
+    public static String oneLine(String text) {
         if (text == null) {
             return "null";
         }

@@ -1,0 +1,22 @@
+package dev.conversationworker.ingest;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Where the consumer hands each record: the port of {@code ingest}, implemented by the pipeline, so that the door
+ * from Kafka knows nothing of what lies behind it.
+ */
+public interface ChatEventHandler {
+
+    /**
+     * Processes one record. Completes once its effects are durable; fails with an
+     * {@link dev.conversationworker.model.InvalidEventException} for poison; retries transient failures itself until
+     * {@link #stop()}.
+     *
+     * @param partition the record's partition and {@code offset} its offset there
+     */
+    Uni<Void> process(byte[] key, byte[] value, int partition, long offset);
+
+    /** The worker is stopping: transient failures are no longer retried (their records stay unacknowledged). */
+    void stop();
+}

@@ -1,0 +1,66 @@
+package dev.conversationworker;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import org.junit.jupiter.api.Test;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+
+/**
+ * The packages form one direction, as the README draws them: shared data types ({@code model}) at the bottom,
+ * small helpers ({@code support}, {@code ops}) above them, the stages of the pipeline above those, and the
+ * {@code pipeline}, which wires the stages together, on top. Nothing depends on {@code pipeline}. Among the
+ * stages, {@code history} owns the Redis key space (its prefix and hash tags), which {@code notification} and
+ * {@code waiting} use, and {@code waiting} tells on-call through {@code notification}.
+ */
+class PackageDependenciesTest {
+
+    private static final String ROOT = "dev.conversationworker";
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages(ROOT);
+
+    @Test
+    void noCyclesBetweenPackages() {
+        slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void dependenciesPointDownward() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("model").definedBy(ROOT + ".model..")
+                .layer("support").definedBy(ROOT + ".support..", ROOT + ".ops..")
+                .layer("ingest").definedBy(ROOT + ".ingest..")
+                .layer("history").definedBy(ROOT + ".history..")
+                .layer("formatting").definedBy(ROOT + ".formatting..")
+                .layer("analysis").definedBy(ROOT + ".analysis..")
+                .layer("publishing").definedBy(ROOT + ".publishing..")
+                .layer("notification").definedBy(ROOT + ".notification..")
+                .layer("waiting").definedBy(ROOT + ".waiting..")
+                .layer("pipeline").definedBy(ROOT + ".pipeline..")
+                .whereLayer("pipeline").mayNotBeAccessedByAnyLayer()
+                .whereLayer("waiting").mayOnlyBeAccessedByLayers("pipeline")
+                .whereLayer("notification").mayOnlyBeAccessedByLayers("waiting", "pipeline")
+                .whereLayer("publishing").mayOnlyBeAccessedByLayers("pipeline")
+                .whereLayer("analysis").mayOnlyBeAccessedByLayers("pipeline")
+                .whereLayer("formatting").mayOnlyBeAccessedByLayers("pipeline")
+                .whereLayer("history").mayOnlyBeAccessedByLayers("notification", "waiting", "pipeline")
+                .whereLayer("ingest").mayOnlyBeAccessedByLayers("pipeline")
+                .whereLayer("support").mayOnlyBeAccessedByLayers("ingest", "history", "formatting", "analysis",
+                        "publishing", "notification", "waiting", "pipeline")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theSharedDataTypesDependOnNothingElseOfOurs() {
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses().that().resideInAPackage(ROOT + ".model..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".ingest..", ROOT + ".history..",
+                        ROOT + ".formatting..", ROOT + ".analysis..", ROOT + ".publishing..",
+                        ROOT + ".notification..", ROOT + ".waiting..", ROOT + ".pipeline..", ROOT + ".support..",
+                        ROOT + ".ops..")
+                .check(CLASSES);
+    }
+}
