@@ -63,7 +63,7 @@ public class ConversationAnalyzer {
         primary.ifPresent(ConversationAnalyzer::warnIfKeyInClear);
         fallback.ifPresent(ConversationAnalyzer::warnIfKeyInClear);
         fallback.ifPresent(this::registerGauges);
-        LOG.infof("Analysis by %s", primary.map(e -> "LLM " + e.model() + fallback.map(fb -> " hedged by "
+        LlmLog.LOG.analysisBy(primary.map(e -> "LLM " + e.model() + fallback.map(fb -> " hedged by "
                 + fb.model() + " after " + config.hedgeDelay().toMillis() + " ms").orElse(" (no fallback)"))
                 .orElse("the offline analyzer (llm.primary.base-url is not set)"));
     }
@@ -71,9 +71,7 @@ public class ConversationAnalyzer {
     private static void warnIfKeyInClear(LlmEndpoint endpoint) {
         if (endpoint.sendsKeyInClear()) {
             // Never the key itself.
-            LOG.warnf("CW-LLM-003 LLM %s (%s) is configured with an API key and a plain http:// base URL to a host "
-                    + "that is not this machine: the key crosses the network unencrypted; use https://",
-                    endpoint.name(), endpoint.model());
+            LlmLog.LOG.keyInClear(endpoint.name(), endpoint.model());
         }
     }
 
@@ -127,8 +125,12 @@ public class ConversationAnalyzer {
                     metrics.llmCall(endpoint.name(), outcomeOf(failure), Duration.ofNanos(System.nanoTime() - started));
                     // Not calling an endpoint whose circuit is open is expected (it was logged when it opened).
                     boolean notCalled = failure instanceof LlmCallException call && call.circuitOpen();
-                    LOG.logf(notCalled ? Logger.Level.DEBUG : Logger.Level.WARN, "LLM %s (%s) gave no valid answer: %s",
-                            endpoint.name(), endpoint.model(), failure.getMessage());
+                    if (notCalled) {
+                        LOG.debugf("LLM %s (%s) not called: %s", endpoint.name(), endpoint.model(),
+                                failure.getMessage());
+                    } else {
+                        LlmLog.LOG.noValidAnswer(endpoint.name(), endpoint.model(), failure.getMessage());
+                    }
                     if (failure instanceof LlmCallException call && call.needsOperator()) {
                         needsOperator.fire(new LlmNeedsOperator(endpoint.name(), endpoint.model(), call.getMessage()));
                     }

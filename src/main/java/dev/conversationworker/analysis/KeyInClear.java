@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * Whether a configured API key would cross the network unencrypted: plain {@code http://} to a host that is not
  * this machine. A local model server or a sidecar proxy on loopback is fine; anything else is worth a warning at
- * start-up ({@code CW-LLM-003}). Decided from the URL text only: no name is resolved (start-up must not block on
+ * start-up ({@code CW0303}). Decided from the URL text only: no name is resolved (start-up must not block on
  * DNS, and a name that resolves to loopback today may not tomorrow).
  */
 final class KeyInClear {

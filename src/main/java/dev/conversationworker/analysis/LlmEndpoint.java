@@ -146,9 +146,7 @@ final class LlmEndpoint {
         boolean down = failure instanceof LlmCallException call && call.retryable() && !call.overloaded();
         if (down) {
             if (circuit.failed()) {
-                LOG.warnf("CW-LLM-002 LLM %s (%s) looks down after %d failed attempts in a row: not called for %d s "
-                        + "(then one probe)", name, model, circuit.failuresInARow(),
-                        config.circuit().openFor().toSeconds());
+                LlmLog.LOG.circuitOpened(name, model, circuit.failuresInARow(), config.circuit().openFor().toSeconds());
             }
         } else {
             circuit.succeeded();

@@ -10,7 +10,6 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
@@ -33,7 +32,6 @@ import dev.conversationworker.support.TransientFailures;
 public class ChatEventConsumer {
 
     public static final String CHANNEL = "chat-events";
-    private static final Logger LOG = Logger.getLogger(ChatEventConsumer.class);
 
     @Inject
     ChatEventHandler pipeline;
@@ -74,7 +72,7 @@ public class ChatEventConsumer {
         stopping = true;
         int inFlight = dispatcher.inFlight();
         boolean idle = dispatcher.awaitIdle(config.shutdownTimeout());
-        LOG.infof("CW-INGEST-005 Stopping: %d event(s) were in flight, %s", inFlight, idle
+        IngestLog.LOG.stopping(inFlight, idle
                 ? "all finished"
                 : dispatcher.inFlight() + " left unacknowledged after " + config.shutdownTimeout().toMillis()
                         + " ms; they will be redelivered");
@@ -104,13 +102,12 @@ public class ChatEventConsumer {
         return pipeline.process((byte[]) kafka.getKey(), record.getPayload(), kafka.getPartition(),
                 kafka.getOffset())
                 .onFailure(ChatEventConsumer::isUnexpected)
-                .invoke(failure -> LOG.errorf(failure, "CW-INGEST-002 Unexpected failure on %s", where))
+                .invoke(failure -> IngestLog.LOG.unexpectedFailure(where, failure))
                 .onFailure(ChatEventConsumer::isUnexpected).retry()
                 .atMost(Math.max(0, config.maxUnexpectedAttempts() - 1))
                 .onItemOrFailure().transformToUni((done, failure) -> settle(record, kafka, where, failure))
                 .onFailure()
-                .invoke(failure -> LOG.infof("CW-INGEST-004 Left %s unacknowledged while stopping (%s); it will be "
-                        + "redelivered", where, LogSafe.oneLine(String.valueOf(failure))))
+                .invoke(failure -> IngestLog.LOG.leftForRedelivery(where, LogSafe.oneLine(String.valueOf(failure))))
                 .onFailure().recoverWithNull();
     }
 
@@ -122,8 +119,7 @@ public class ChatEventConsumer {
         }
         if (TransientFailures.isTransient(failure)) {
             // Only while stopping: the pipeline retries transient failures for as long as it runs.
-            LOG.infof("CW-INGEST-004 Left %s unacknowledged while stopping (%s); it will be redelivered", where,
-                    failure);
+            IngestLog.LOG.leftForRedelivery(where, LogSafe.oneLine(String.valueOf(failure)));
             return Uni.createFrom().voidItem();
         }
         boolean invalid = failure instanceof InvalidEventException;
@@ -132,7 +128,7 @@ public class ChatEventConsumer {
         }
         metrics.deadLetter(invalid ? "invalid" : "processing-failed");
         deadLettered.fire(new DeadLettered(failure.getMessage()));
-        LOG.warnf("CW-INGEST-001 Dead-lettering %s: %s", where, LogSafe.oneLine(failure.getMessage()));
+        IngestLog.LOG.deadLettering(where, LogSafe.oneLine(failure.getMessage()));
         return deadLetter(record, kafka, where, failure);
     }
 
@@ -146,8 +142,7 @@ public class ChatEventConsumer {
         return Uni.createFrom().deferred(() -> deadLetters.write(kafka, record.getPayload(), failure))
                 .onFailure(ignored -> !stopping).invoke(writeFailure -> {
                     metrics.transientRetry("dead-letter");
-                    LOG.warnf("CW-INGEST-003 Could not dead-letter %s (%s), retrying", where,
-                            LogSafe.oneLine(String.valueOf(writeFailure)));
+                    IngestLog.LOG.deadLetterWriteFailed(where, LogSafe.oneLine(String.valueOf(writeFailure)));
                 })
                 .onFailure(ignored -> !stopping).retry()
                 .withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff()).withJitter(0.3).indefinitely()

@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.jboss.logging.Logger;
 
 import dev.conversationworker.model.DeadLettered;
 
@@ -17,7 +16,6 @@ import dev.conversationworker.model.DeadLettered;
 @ApplicationScoped
 public class DeadLetterAlarm {
 
-    private static final Logger LOG = Logger.getLogger(DeadLetterAlarm.class);
 
     private final NotifyConfig config;
     private final NotificationPublisher publisher;
@@ -46,7 +44,7 @@ public class DeadLetterAlarm {
             publisher.publish(messages.deadLettersPilingUp(count.value(), config.deadLetterWindow(),
                     count.windowStart(), reason))
                     .subscribe().with(ok -> {
-                    }, failure -> LOG.errorf("CW-NOTIFY-001 Could not publish the dead-letter alarm: %s", failure));
+                    }, failure -> NotifyLog.LOG.alarmNotPublished("dead-letter", String.valueOf(failure)));
         }
     }
 }

@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.jboss.logging.Logger;
 
 import dev.conversationworker.model.LlmNeedsOperator;
 
@@ -18,7 +17,6 @@ import dev.conversationworker.model.LlmNeedsOperator;
 @ApplicationScoped
 public class LlmOperatorAlarm {
 
-    private static final Logger LOG = Logger.getLogger(LlmOperatorAlarm.class);
     static final Duration WINDOW = Duration.ofMinutes(10);
 
     private final NotificationPublisher publisher;
@@ -45,9 +43,9 @@ public class LlmOperatorAlarm {
         if (!due[0]) {
             return;
         }
-        LOG.errorf("CW-LLM-001 LLM %s (%s) needs an operator: %s", event.endpoint(), event.model(), event.reason());
+        NotifyLog.LOG.llmNeedsOperator(event.endpoint(), event.model(), event.reason());
         publisher.publish(messages.llmNeedsOperator(event.endpoint(), event.model(), event.reason(), now))
                 .subscribe().with(ok -> {
-                }, failure -> LOG.errorf("CW-NOTIFY-001 Could not publish the LLM alarm: %s", failure));
+                }, failure -> NotifyLog.LOG.alarmNotPublished("LLM", String.valueOf(failure)));
     }
 }

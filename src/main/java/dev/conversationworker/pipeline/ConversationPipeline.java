@@ -133,9 +133,7 @@ public class ConversationPipeline implements ChatEventHandler {
     private Uni<Void> analyse(ChatEvent trigger, Conversation conversation) {
         if (conversation.unreadable() > 0) {
             metrics.unreadableHistoryEntries(conversation.unreadable());
-            LOG.warnf("CW-PIPE-002 Skipped %d unreadable history entr%s of conversation %s (damaged or written by "
-                    + "hand)", conversation.unreadable(), conversation.unreadable() == 1 ? "y" : "ies",
-                    trigger.conversationId());
+            PipelineLog.LOG.unreadableHistory(conversation.unreadable(), trigger.conversationId());
         }
         if (conversation.unplaced() > 0) {
             metrics.unplacedHistoryEntries(conversation.unplaced());
@@ -226,8 +224,7 @@ public class ConversationPipeline implements ChatEventHandler {
     private Uni<Boolean> wasPublished(String conversationId, String analysisId) {
         return history.wasPublished(conversationId, analysisId)
                 .onFailure(failure -> !TransientFailures.isTransient(failure)).recoverWithItem(failure -> {
-                    LOG.warnf("CW-PIPE-003 Could not read the published analyses of conversation %s (%s); analysing "
-                            + "as if none was", conversationId, failure.getMessage());
+                    PipelineLog.LOG.publishedMarksUnreadable(conversationId, failure.getMessage());
                     return false;
                 });
     }
@@ -236,8 +233,7 @@ public class ConversationPipeline implements ChatEventHandler {
     private Uni<Void> markPublished(AnalysisRecord analysis) {
         return history.markPublished(analysis.conversationId(), analysis.analysisId())
                 .onFailure(failure -> !TransientFailures.isTransient(failure)).recoverWithUni(failure -> {
-                    LOG.warnf("CW-PIPE-003 Could not remember analysis %s as published (%s)", analysis.analysisId(),
-                            failure.getMessage());
+                    PipelineLog.LOG.publishedMarkNotWritten(analysis.analysisId(), failure.getMessage());
                     return Uni.createFrom().voidItem();
                 });
     }
@@ -262,8 +258,7 @@ public class ConversationPipeline implements ChatEventHandler {
                 .onFailure(this::retryable).invoke(failure -> {
                     onRetry.run();
                     metrics.transientRetry(stage);
-                    LOG.warnf("CW-PIPE-001 %s failed (%s: %s), retrying", stage, failure.getClass().getSimpleName(),
-                            failure.getMessage());
+                    PipelineLog.LOG.transientFailure(stage, failure.getClass().getSimpleName(), failure.getMessage());
                 })
                 .onFailure(this::retryable).retry()
                 .withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff()).withJitter(0.3).indefinitely();

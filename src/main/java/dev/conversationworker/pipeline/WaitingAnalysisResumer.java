@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 
-import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -34,7 +33,6 @@ import dev.conversationworker.waiting.WaitingAnalyses;
 @ApplicationScoped
 public class WaitingAnalysisResumer {
 
-    private static final Logger LOG = Logger.getLogger(WaitingAnalysisResumer.class);
     private static final Duration HAND_BACK_PATIENCE = Duration.ofSeconds(2);
 
     private final Vertx vertx;
@@ -94,11 +92,10 @@ public class WaitingAnalysisResumer {
         List<WaitingAnalysis> unfinished = List.copyOf(resuming.values());
         if (!unfinished.isEmpty()) {
             Uni.join().all(unfinished.stream().map(waiting::release).toList()).andCollectFailures()
-                    .onFailure().invoke(failure -> LOG.warnf("CW-WAIT-003 Could not hand back waiting analyses "
-                            + "(%s); they fall due again when their lease ends", failure.getMessage()))
+                    .onFailure().invoke(failure -> WaitLog.LOG.handBackFailed(failure.getMessage()))
                     .onFailure().recoverWithNull()
                     .await().atMost(Duration.ofSeconds(5));
-            LOG.infof("CW-WAIT-004 Stopping: handed back %d waiting analyses being tried", unfinished.size());
+            WaitLog.LOG.handedBack(unfinished.size());
         }
     }
 
@@ -114,7 +111,7 @@ public class WaitingAnalysisResumer {
             claiming.set(false);
             if (claimsFailing) {
                 claimsFailing = false;
-                LOG.info("CW-WAIT-001 Waiting analyses can be claimed again");
+                WaitLog.LOG.claimWorksAgain();
             }
             if (stopping) { // claimed while the worker began to stop: handBack returns them
                 claimed.forEach(analysis -> resuming.put(analysis.id(), analysis));
@@ -124,11 +121,10 @@ public class WaitingAnalysisResumer {
             claimed.forEach(this::resume);
         }, failure -> {
             claiming.set(false);
-            // Once per outage, not every poll: readiness and CW-PIPE-001 already tell that Redis is away.
+            // Once per outage, not every poll: readiness and CW0201 already tell that Redis is away.
             if (!claimsFailing) {
                 claimsFailing = true;
-                LOG.warnf("CW-WAIT-001 Could not claim waiting analyses (%s); trying every %d ms",
-                        failure.getMessage(), config.pollInterval().toMillis());
+                WaitLog.LOG.claimFailing(failure.getMessage(), config.pollInterval().toMillis());
             }
         });
     }
@@ -138,7 +134,7 @@ public class WaitingAnalysisResumer {
         waitingCount = count;
         if (before > 0 && count == 0) {
             outage.noAnalysisWaiting().subscribe().with(ok -> {
-            }, failure -> LOG.warnf("CW-NOTIFY-001 Could not publish the end of the wait: %s", failure));
+            }, failure -> WaitLog.LOG.endOfWaitNotPublished(String.valueOf(failure)));
         }
     }
 
@@ -146,20 +142,18 @@ public class WaitingAnalysisResumer {
         resuming.put(analysis.id(), analysis);
         pipeline.resume(analysis).subscribe().with(done -> finished(analysis), failure -> {
             if (stopping) {
-                LOG.infof("CW-WAIT-005 Left waiting analysis %s for later: %s", analysis.id(), failure.getMessage());
+                WaitLog.LOG.leftWhileStopping(analysis.id(), failure.getMessage());
                 return; // it stays listed, and handBack hands it back at once
             }
             // A bug, not a stop (transient failures are retried): tried again later, a few times at most.
             WaitingAnalysis failed = analysis.failedUnexpectedly(failure.toString());
             Uni<Void> next;
             if (failed.unexpectedFailures() >= maxUnexpectedAttempts) {
-                LOG.errorf(failure, "CW-WAIT-006 Gave up waiting analysis %s after %d unexpected failures",
-                        analysis.id(), failed.unexpectedFailures());
+                WaitLog.LOG.givenUp(analysis.id(), failed.unexpectedFailures(), failure);
                 metrics.waiting("given_up");
                 next = waiting.done(analysis);
             } else {
-                LOG.warnf("CW-WAIT-005 Waiting analysis %s failed unexpectedly (%s); trying it again later",
-                        analysis.id(), failure.toString());
+                WaitLog.LOG.failedUnexpectedly(analysis.id(), failure.toString());
                 next = waiting.retryLater(failed);
             }
             next.subscribe().with(ok -> finished(analysis), ignored -> finished(analysis)); // else: its lease ends

@@ -10,7 +10,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,7 +42,6 @@ public class WaitingAnalyses {
         FULL
     }
 
-    private static final Logger LOG = Logger.getLogger(WaitingAnalyses.class);
     private static final RedisScript PARK = RedisScript.load("/waiting/park.lua");
     private static final RedisScript CLAIM = RedisScript.load("/waiting/claim.lua");
     private static final RedisScript RESCHEDULE = RedisScript.load("/waiting/reschedule.lua");
@@ -164,7 +162,7 @@ public class WaitingAnalyses {
             try {
                 analyses.add(JSON.readValue(idsAndItems.get(i + 1).toString(), WaitingAnalysis.class));
             } catch (JsonProcessingException e) {
-                LOG.errorf("CW-WAIT-002 Dropping the unreadable waiting analysis %s: %s", id, e.getOriginalMessage());
+                WaitLog.LOG.unreadableDropped(id, e.getOriginalMessage());
                 dropped.add(DONE.run(redis, 2, dueKey, itemsKey, id).replaceWithVoid());
             }
         }

@@ -30,7 +30,7 @@ class GracefulShutdownIT {
             WorkerProcess worker = run.startWorker();
             Thread.sleep(2500);
             assertThat(worker.stopsCleanly(Duration.ofSeconds(30))).as("stops after SIGTERM").isTrue();
-            assertThat(Files.readString(run.logs().get(0))).contains("CW-INGEST-005").contains("all finished");
+            assertThat(Files.readString(run.logs().get(0))).contains("CW0105").contains("all finished");
             Thread.sleep(1000); // let the test's reader catch up with what was published
             List<String> analysedBeforeRestart = run.conversations().stream()
                     .filter(c -> !run.kafka().records(run.topic("out"), c).isEmpty()).toList();

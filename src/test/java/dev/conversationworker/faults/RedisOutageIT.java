@@ -57,8 +57,8 @@ class RedisOutageIT {
             }
             run.verifyNothingLostNothingDoubled();
             String log = Files.readString(run.logs().get(0));
-            assertThat(log).contains("CW-PIPE-001");
-            assertThat(log).doesNotContain("CW-INGEST-001");
+            assertThat(log).contains("CW0201");
+            assertThat(log).doesNotContain("CW0101");
         } finally {
             redis.stop();
         }

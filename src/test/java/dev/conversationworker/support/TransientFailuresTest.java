@@ -1,4 +1,4 @@
-package dev.conversationworker.pipeline;
+package dev.conversationworker.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +19,6 @@ import io.vertx.core.VertxException;
 import io.vertx.redis.client.impl.types.ErrorType;
 
 import dev.conversationworker.model.InvalidEventException;
-import dev.conversationworker.support.TransientFailures;
 
 class TransientFailuresTest {
 

@@ -1,0 +1,39 @@
+package dev.conversationworker.ingest;
+
+import static org.jboss.logging.Logger.Level.ERROR;
+import static org.jboss.logging.Logger.Level.INFO;
+import static org.jboss.logging.Logger.Level.WARN;
+
+import org.jboss.logging.BasicLogger;
+import org.jboss.logging.Logger;
+import org.jboss.logging.annotations.Cause;
+import org.jboss.logging.annotations.LogMessage;
+import org.jboss.logging.annotations.Message;
+import org.jboss.logging.annotations.MessageLogger;
+
+/** The log lines of {@code ingest}: ids CW0100–CW0199 (the README lists them all). */
+@MessageLogger(projectCode = "CW", length = 4)
+interface IngestLog extends BasicLogger {
+
+    IngestLog LOG = Logger.getMessageLogger(IngestLog.class, "dev.conversationworker.ingest");
+
+    @LogMessage(level = WARN)
+    @Message(id = 101, value = "Dead-lettering %s: %s")
+    void deadLettering(String where, String reason);
+
+    @LogMessage(level = ERROR)
+    @Message(id = 102, value = "Unexpected failure on %s; retried up to worker.max-unexpected-attempts, then dead-lettered")
+    void unexpectedFailure(String where, @Cause Throwable failure);
+
+    @LogMessage(level = WARN)
+    @Message(id = 103, value = "Could not dead-letter %s (%s), retrying")
+    void deadLetterWriteFailed(String where, String failure);
+
+    @LogMessage(level = INFO)
+    @Message(id = 104, value = "Left %s unacknowledged while stopping (%s); it will be redelivered")
+    void leftForRedelivery(String where, String failure);
+
+    @LogMessage(level = INFO)
+    @Message(id = 105, value = "Stopping: %d event(s) were in flight, %s")
+    void stopping(int inFlight, String outcome);
+}

@@ -1,0 +1,41 @@
+package dev.conversationworker.pipeline;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.quarkus.runtime.StartupEvent;
+
+import dev.conversationworker.analysis.LlmConfig;
+import dev.conversationworker.formatting.FormattingConfig;
+import dev.conversationworker.history.HistoryConfig;
+import dev.conversationworker.ingest.WorkerConfig;
+import dev.conversationworker.waiting.WaitConfig;
+
+/** Refuses to start with settings that contradict each other; the message names every broken rule's keys. */
+@ApplicationScoped
+class ConfigurationCheck {
+
+    void check(@Observes StartupEvent event, WorkerConfig worker, HistoryConfig history, FormattingConfig formatting,
+            LlmConfig llm, WaitConfig wait) {
+        List<String> broken = new ConfigurationRules()
+                .leaseOutlivesTheLlmDeadline(wait.lease(), llm.deadline())
+                .hedgeBeforeTheDeadline(llm.hedgeDelay(), llm.deadline())
+                .dedupeWindowCoversTheHistory(history.dedupeWindow(), history.maxMessages())
+                .positive("history.max-messages", history.maxMessages())
+                .positive("history.max-message-chars", history.maxMessageChars())
+                .positive("formatting.max-message-chars", formatting.maxMessageChars())
+                .positive("worker.max-in-flight", worker.maxInFlight())
+                .positive("worker.max-in-flight-bytes", worker.maxInFlightBytes().asLongValue())
+                .positive("analysis.max-resuming", wait.maxResuming())
+                .backoffGrows("worker.retry-initial-backoff", worker.retryInitialBackoff(),
+                        "worker.retry-max-backoff", worker.retryMaxBackoff())
+                .backoffGrows("analysis.retry-initial-backoff", wait.retryInitialBackoff(),
+                        "analysis.retry-max-backoff", wait.retryMaxBackoff())
+                .broken();
+        if (!broken.isEmpty()) {
+            throw new IllegalStateException("The configuration contradicts itself:\n  " + String.join("\n  ", broken));
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.conversationworker.pipeline;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Rules between settings of different keys, which no single {@code @ConfigMapping} can check: each broken rule is
+ * one message naming the keys and their values. Checked at start-up ({@link ConfigurationCheck}), so that a worker
+ * configured against itself does not start.
+ */
+final class ConfigurationRules {
+
+    private final List<String> broken = new ArrayList<>();
+
+    /** A claim must outlive an LLM call, or another instance takes over an analysis still being tried. */
+    ConfigurationRules leaseOutlivesTheLlmDeadline(Duration lease, Duration deadline) {
+        return require(lease.compareTo(deadline) > 0, "analysis.lease (" + lease + ") must be longer than "
+                + "llm.deadline (" + deadline + "): a claim must outlive the LLM call it was made for");
+    }
+
+    /** The append script remembers ids of at least every stored message, or a redelivered one is stored twice. */
+    ConfigurationRules dedupeWindowCoversTheHistory(int dedupeWindow, int maxMessages) {
+        return require(dedupeWindow >= maxMessages, "history.dedupe-window (" + dedupeWindow + ") must be at least "
+                + "history.max-messages (" + maxMessages + "): a redelivered message still stored must be known");
+    }
+
+    ConfigurationRules hedgeBeforeTheDeadline(Duration hedgeDelay, Duration deadline) {
+        return require(hedgeDelay.compareTo(deadline) < 0, "llm.hedge-delay (" + hedgeDelay + ") must be shorter "
+                + "than llm.deadline (" + deadline + "), or the fallback is never raced");
+    }
+
+    ConfigurationRules backoffGrows(String initialKey, Duration initial, String maxKey, Duration max) {
+        return require(!initial.isNegative() && initial.compareTo(max) <= 0, initialKey + " (" + initial
+                + ") must not be negative nor longer than " + maxKey + " (" + max + ")");
+    }
+
+    ConfigurationRules positive(String key, long value) {
+        return require(value > 0, key + " must be at least 1, got " + value);
+    }
+
+    List<String> broken() {
+        return List.copyOf(broken);
+    }
+
+    private ConfigurationRules require(boolean holds, String message) {
+        if (!holds) {
+            broken.add(message);
+        }
+        return this;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.conversationworker.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+class ConfigurationRulesTest {
+
+    @Test
+    void theDefaultsKeepEveryRule() {
+        assertThat(new ConfigurationRules()
+                .leaseOutlivesTheLlmDeadline(Duration.ofMinutes(2), Duration.ofSeconds(30))
+                .hedgeBeforeTheDeadline(Duration.ofSeconds(3), Duration.ofSeconds(30))
+                .dedupeWindowCoversTheHistory(1000, 200)
+                .backoffGrows("worker.retry-initial-backoff", Duration.ofMillis(200), "worker.retry-max-backoff",
+                        Duration.ofSeconds(10))
+                .positive("worker.max-in-flight", 512)
+                .broken()).isEmpty();
+    }
+
+    @Test
+    void eachBrokenRuleIsReportedWithTheKeysAndValuesItInvolves() {
+        assertThat(new ConfigurationRules()
+                .leaseOutlivesTheLlmDeadline(Duration.ofSeconds(20), Duration.ofSeconds(30))
+                .hedgeBeforeTheDeadline(Duration.ofSeconds(30), Duration.ofSeconds(30))
+                .dedupeWindowCoversTheHistory(100, 200)
+                .backoffGrows("analysis.retry-initial-backoff", Duration.ofMinutes(2), "analysis.retry-max-backoff",
+                        Duration.ofMinutes(1))
+                .positive("worker.max-in-flight", 0)
+                .broken()).containsExactly(
+                        "analysis.lease (PT20S) must be longer than llm.deadline (PT30S): a claim must outlive the "
+                                + "LLM call it was made for",
+                        "llm.hedge-delay (PT30S) must be shorter than llm.deadline (PT30S), or the fallback is never "
+                                + "raced",
+                        "history.dedupe-window (100) must be at least history.max-messages (200): a redelivered "
+                                + "message still stored must be known",
+                        "analysis.retry-initial-backoff (PT2M) must not be negative nor longer than "
+                                + "analysis.retry-max-backoff (PT1M)",
+                        "worker.max-in-flight must be at least 1, got 0");
+    }
+}
