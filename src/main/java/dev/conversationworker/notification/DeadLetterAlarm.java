@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-
 import dev.conversationworker.model.DeadLettered;
 
 /**
@@ -15,7 +14,6 @@ import dev.conversationworker.model.DeadLettered;
  */
 @ApplicationScoped
 public class DeadLetterAlarm {
-
 
     private final NotifyConfig config;
     private final NotificationPublisher publisher;

@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-
 import dev.conversationworker.model.LlmNeedsOperator;
 
 /** Tells on-call when an LLM endpoint needs a person (key rejected, quota gone): once per endpoint per window. */

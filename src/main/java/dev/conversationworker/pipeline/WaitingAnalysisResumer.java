@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 
-
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -22,6 +21,7 @@ import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.waiting.OutageAnnouncer;
 import dev.conversationworker.waiting.WaitConfig;
+import dev.conversationworker.waiting.WaitLog;
 import dev.conversationworker.waiting.WaitingAnalyses;
 
 /**
