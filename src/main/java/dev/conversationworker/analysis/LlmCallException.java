@@ -2,74 +2,76 @@ package dev.conversationworker.analysis;
 
 import java.time.Duration;
 
-/** One attempt at an LLM endpoint failed; {@link #retryable()} says whether another attempt may help. */
+/** One attempt at an LLM endpoint failed, of a {@link Kind} fixed when it is made. */
 public class LlmCallException extends RuntimeException {
 
-    private final boolean retryable;
-    private final boolean needsOperator;
-    private final Duration retryAfter;
-    private boolean overloaded;
-    private boolean circuitOpen;
-
-    LlmCallException(String message, boolean retryable, Duration retryAfter) {
-        this(message, retryable, false, retryAfter);
+    /** Why an attempt failed, which decides what happens next. */
+    public enum Kind {
+        /** Down or failing (5xx, 408, 409, I/O, timeout): retried with backoff; counts towards opening the circuit. */
+        UNAVAILABLE,
+        /** A 429: the endpoint is up but wants fewer calls: retried, never counted towards opening the circuit. */
+        OVERLOADED,
+        /** Not called at all: the endpoint's circuit is open. */
+        CIRCUIT_OPEN,
+        /** Not retried, and no retry will help until someone acts: a rejected key, an exhausted quota. */
+        NEEDS_OPERATOR,
+        /** Any other 4xx: the request itself is wrong; not retried. */
+        PERMANENT
     }
 
-    private LlmCallException(String message, boolean retryable, boolean needsOperator, Duration retryAfter) {
+    private final Kind kind;
+    private final Duration retryAfter;
+
+    LlmCallException(String message, Kind kind, Duration retryAfter) {
         super(message, null, true, false);
-        this.retryable = retryable;
-        this.needsOperator = needsOperator;
+        this.kind = kind;
         this.retryAfter = retryAfter;
     }
 
-    /** Not retried, and no retry will help until someone acts: a rejected key, an exhausted quota. */
     static LlmCallException needsOperator(String message) {
-        return new LlmCallException(message, false, true, null);
-    }
-
-    public boolean needsOperator() {
-        return needsOperator;
+        return new LlmCallException(message, Kind.NEEDS_OPERATOR, null);
     }
 
     static LlmCallException retryable(String message, Duration retryAfter) {
-        return new LlmCallException(message, true, retryAfter);
+        return new LlmCallException(message, Kind.UNAVAILABLE, retryAfter);
     }
 
-    /** The endpoint answered 429: it is up, but wants fewer calls. */
     static LlmCallException overloaded(String message, Duration retryAfter) {
-        LlmCallException e = new LlmCallException(message, true, retryAfter);
-        e.overloaded = true;
-        return e;
+        return new LlmCallException(message, Kind.OVERLOADED, retryAfter);
     }
 
-    /** A 429: the endpoint is up (it answered), so this does not count towards opening its circuit. */
-    public boolean overloaded() {
-        return overloaded;
-    }
-
-    /** Not called at all: the endpoint's circuit is open. */
     static LlmCallException circuitOpen(String message) {
-        LlmCallException e = new LlmCallException(message, false, null);
-        e.circuitOpen = true;
-        return e;
+        return new LlmCallException(message, Kind.CIRCUIT_OPEN, null);
+    }
+
+    static LlmCallException permanent(String message) {
+        return new LlmCallException(message, Kind.PERMANENT, null);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public boolean needsOperator() {
+        return kind == Kind.NEEDS_OPERATOR;
+    }
+
+    public boolean overloaded() {
+        return kind == Kind.OVERLOADED;
     }
 
     public boolean circuitOpen() {
-        return circuitOpen;
+        return kind == Kind.CIRCUIT_OPEN;
+    }
+
+    public boolean retryable() {
+        return kind == Kind.UNAVAILABLE || kind == Kind.OVERLOADED;
     }
 
     /** The endpoint could not give an answer now, but may later: down, overloaded, circuit open, or waiting for an
      * operator. Not so for other 4xx answers (the request itself is wrong). */
     public boolean unreachable() {
-        return retryable || needsOperator || circuitOpen;
-    }
-
-    static LlmCallException permanent(String message) {
-        return new LlmCallException(message, false, null);
-    }
-
-    public boolean retryable() {
-        return retryable;
+        return kind != Kind.PERMANENT;
     }
 
     /** What the server asked for in {@code Retry-After}, or null. */

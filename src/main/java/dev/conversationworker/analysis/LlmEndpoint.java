@@ -2,13 +2,14 @@ package dev.conversationworker.analysis;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.VertxException;
+
+import dev.conversationworker.support.Backoff;
 
 /**
  * One OpenAI-compatible endpoint with its retries, the only layer that retries an LLM call: 408, 409, 429, 5xx and
@@ -160,9 +161,8 @@ final class LlmEndpoint {
 
     /** Full jitter on an exponential ceiling; a server's Retry-After wins when it asks for more (up to the cap). */
     Duration backoff(int attempt, Duration retryAfter) {
-        long ceiling = Math.min(config.retry().maxBackoff().toMillis(),
-                config.retry().initialBackoff().toMillis() << Math.min(attempt - 1, 20));
-        long jittered = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
+        long jittered = new Backoff(config.retry().initialBackoff(), config.retry().maxBackoff()).after(attempt)
+                .toMillis();
         if (retryAfter != null) {
             long asked = Math.min(retryAfter.toMillis(), config.retry().maxRetryAfter().toMillis());
             return Duration.ofMillis(Math.max(asked, jittered / 4));

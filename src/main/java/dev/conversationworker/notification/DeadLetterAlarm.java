@@ -4,7 +4,6 @@ import java.time.Clock;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 
 import dev.conversationworker.model.DeadLettered;
 
@@ -18,31 +17,19 @@ public class DeadLetterAlarm {
     private final NotifyConfig config;
     private final NotificationPublisher publisher;
     private final GoogleChatMessages messages;
-    private final WindowedCounter deadLetters;
+    private final DeadLetterPile pile;
 
-    @Inject
     DeadLetterAlarm(NotifyConfig config, NotificationPublisher publisher, GoogleChatMessages messages) {
-        this(config, publisher, messages, Clock.systemUTC());
-    }
-
-    DeadLetterAlarm(NotifyConfig config, NotificationPublisher publisher, GoogleChatMessages messages, Clock clock) {
         this.config = config;
         this.publisher = publisher;
         this.messages = messages;
-        this.deadLetters = new WindowedCounter(config.deadLetterWindow(), clock);
+        this.pile = new DeadLetterPile(config.deadLetterThreshold(), config.deadLetterWindow(), Clock.systemUTC());
     }
 
     void on(@Observes DeadLettered event) {
-        deadLettered(event.reason());
-    }
-
-    void deadLettered(String reason) {
-        WindowedCounter.Count count = deadLetters.increment();
-        if (count.value() == config.deadLetterThreshold()) {
-            publisher.publish(messages.deadLettersPilingUp(count.value(), config.deadLetterWindow(),
-                    count.windowStart(), reason))
-                    .subscribe().with(ok -> {
-                    }, failure -> NotifyLog.LOG.alarmNotPublished("dead-letter", String.valueOf(failure)));
-        }
+        pile.deadLettered().ifPresent(count -> publisher.publish(messages.deadLettersPilingUp(count.value(),
+                config.deadLetterWindow(), count.windowStart(), event.reason()))
+                .subscribe().with(ok -> {
+                }, failure -> NotifyLog.LOG.alarmNotPublished("dead-letter", String.valueOf(failure))));
     }
 }

@@ -3,8 +3,6 @@ package dev.conversationworker.notification;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,7 +19,7 @@ public class LlmOperatorAlarm {
     private final NotificationPublisher publisher;
     private final GoogleChatMessages messages;
     private final Clock clock = Clock.systemUTC();
-    private final Map<String, Instant> lastAlarm = new ConcurrentHashMap<>();
+    private final OncePerWindow<String> perEndpoint = new OncePerWindow<>(WINDOW, clock);
 
     @Inject
     LlmOperatorAlarm(NotifyConfig config, NotificationPublisher publisher, GoogleChatMessages messages) {
@@ -30,18 +28,10 @@ public class LlmOperatorAlarm {
     }
 
     void on(@Observes LlmNeedsOperator event) {
-        Instant now = clock.instant();
-        boolean[] due = {false};
-        lastAlarm.compute(event.endpoint(), (endpoint, previous) -> {
-            if (previous != null && previous.plus(WINDOW).isAfter(now)) {
-                return previous;
-            }
-            due[0] = true;
-            return now;
-        });
-        if (!due[0]) {
+        if (!perEndpoint.first(event.endpoint())) {
             return;
         }
+        Instant now = clock.instant();
         NotifyLog.LOG.llmNeedsOperator(event.endpoint(), event.model(), event.reason());
         publisher.publish(messages.llmNeedsOperator(event.endpoint(), event.model(), event.reason(), now))
                 .subscribe().with(ok -> {

@@ -41,12 +41,13 @@ public class NotificationPublisher {
     @Inject
     GoogleChatMessages messages;
 
-    private WindowedCounter failedAnalyses;
+    private FailedAnalysisBursts failedAnalyses;
     private AttentionWindow attentionWindow;
 
     @PostConstruct
     void init() {
-        failedAnalyses = new WindowedCounter(config.failedAnalysisWindow(), Clock.systemUTC());
+        failedAnalyses = new FailedAnalysisBursts(config.failedAnalysisBurst(), config.failedAnalysisWindow(),
+                Clock.systemUTC());
         attentionWindow = new AttentionWindow(attentionClaims,
                 () -> metrics.notificationSuppressed("attention-window"));
     }
@@ -66,14 +67,13 @@ public class NotificationPublisher {
     }
 
     private Uni<Void> notifyFailed(AnalysisRecord analysis) {
-        WindowedCounter.Count failures = failedAnalyses.increment();
-        int burst = config.failedAnalysisBurst();
-        if (failures.value() <= burst) {
+        FailedAnalysisBursts.Decision decision = failedAnalyses.failed();
+        if (decision instanceof FailedAnalysisBursts.Each) {
             return publish(messages.analysisFailed(analysis));
         }
-        if (failures.value() == burst + 1) {
-            return publish(messages.analysesFailing(failures.value(), config.failedAnalysisWindow(),
-                    failures.windowStart(), analysis.error()));
+        if (decision instanceof FailedAnalysisBursts.Summary summary) {
+            return publish(messages.analysesFailing(summary.count(), config.failedAnalysisWindow(),
+                    summary.windowStart(), analysis.error()));
         }
         return Uni.createFrom().voidItem();
     }

@@ -21,7 +21,6 @@ class ConfigurationCheck {
             LlmConfig llm, WaitConfig wait) {
         List<String> broken = new ConfigurationRules()
                 .leaseOutlivesTheLlmDeadline(wait.lease(), llm.deadline())
-                .hedgeBeforeTheDeadline(llm.hedgeDelay(), llm.deadline())
                 .dedupeWindowCoversTheHistory(history.dedupeWindow(), history.maxMessages())
                 .positive("history.max-messages", history.maxMessages())
                 .positive("history.max-message-chars", history.maxMessageChars())

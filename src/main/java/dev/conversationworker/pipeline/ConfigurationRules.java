@@ -25,11 +25,6 @@ final class ConfigurationRules {
                 + "history.max-messages (" + maxMessages + "): a redelivered message still stored must be known");
     }
 
-    ConfigurationRules hedgeBeforeTheDeadline(Duration hedgeDelay, Duration deadline) {
-        return require(hedgeDelay.compareTo(deadline) < 0, "llm.hedge-delay (" + hedgeDelay + ") must be shorter "
-                + "than llm.deadline (" + deadline + "), or the fallback is never raced");
-    }
-
     ConfigurationRules backoffGrows(String initialKey, Duration initial, String maxKey, Duration max) {
         return require(!initial.isNegative() && initial.compareTo(max) <= 0, initialKey + " (" + initial
                 + ") must not be negative nor longer than " + maxKey + " (" + max + ")");

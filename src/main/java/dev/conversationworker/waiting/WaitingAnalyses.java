@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,6 +19,7 @@ import io.vertx.mutiny.redis.client.Response;
 
 import dev.conversationworker.history.HistoryConfig;
 import dev.conversationworker.model.WaitingAnalysis;
+import dev.conversationworker.support.Backoff;
 import dev.conversationworker.support.RedisScript;
 import dev.conversationworker.support.StoredJson;
 
@@ -139,9 +139,7 @@ public class WaitingAnalyses {
 
     /** Exponential from {@code retry-initial-backoff}, capped, with jitter so that a crowd does not come back as one. */
     Duration backoff(int attempts) {
-        long ceiling = Math.min(config.retryMaxBackoff().toMillis(),
-                config.retryInitialBackoff().toMillis() << Math.min(Math.max(attempts - 1, 0), 20));
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling * 3 / 4, ceiling + 1));
+        return new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff()).after(attempts);
     }
 
     private static String encode(WaitingAnalysis analysis) {

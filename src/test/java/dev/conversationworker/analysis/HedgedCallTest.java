@@ -56,8 +56,8 @@ class HedgedCallTest {
     @Test
     void failsWithBothFailuresWhenBothFail() {
         UniAssertSubscriber<String> subscriber = HedgedCall.<String>race(
-                () -> Uni.createFrom().failure(new LlmCallException("primary down", false, null)),
-                () -> Uni.createFrom().failure(new LlmCallException("fallback down", false, null)),
+                () -> Uni.createFrom().failure(LlmCallException.permanent("primary down")),
+                () -> Uni.createFrom().failure(LlmCallException.permanent("fallback down")),
                 Duration.ofMillis(50), hedges::incrementAndGet)
                 .subscribe().withSubscriber(UniAssertSubscriber.create());
         Throwable failure = subscriber.awaitFailure(Duration.ofSeconds(5)).getFailure();

@@ -97,7 +97,7 @@ class AnalysisContractTest {
         assertThat(header(record, "severity")).isEqualTo("high");
         assertThat(header(record, "dedupe-key")).isEqualTo(analysis.getString("analysisId"));
         assertThat(header(record, "kind")).isEqualTo("attention");
-        assertThat(message.getString("text")).contains("HIGH").contains(conversation.replace("-", "-"))
+        assertThat(message.getString("text")).contains("HIGH").contains(conversation)
                 .contains("Simulated summary");
         assertThat(message.getJsonObject("thread").getString("threadKey")).startsWith("conversation-");
         JsonObject card = message.getJsonArray("cardsV2").getJsonObject(0).getJsonObject("card");

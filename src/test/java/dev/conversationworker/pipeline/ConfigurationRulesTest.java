@@ -12,7 +12,6 @@ class ConfigurationRulesTest {
     void theDefaultsKeepEveryRule() {
         assertThat(new ConfigurationRules()
                 .leaseOutlivesTheLlmDeadline(Duration.ofMinutes(2), Duration.ofSeconds(30))
-                .hedgeBeforeTheDeadline(Duration.ofSeconds(3), Duration.ofSeconds(30))
                 .dedupeWindowCoversTheHistory(1000, 200)
                 .backoffGrows("worker.retry-initial-backoff", Duration.ofMillis(200), "worker.retry-max-backoff",
                         Duration.ofSeconds(10))
@@ -24,7 +23,6 @@ class ConfigurationRulesTest {
     void eachBrokenRuleIsReportedWithTheKeysAndValuesItInvolves() {
         assertThat(new ConfigurationRules()
                 .leaseOutlivesTheLlmDeadline(Duration.ofSeconds(20), Duration.ofSeconds(30))
-                .hedgeBeforeTheDeadline(Duration.ofSeconds(30), Duration.ofSeconds(30))
                 .dedupeWindowCoversTheHistory(100, 200)
                 .backoffGrows("analysis.retry-initial-backoff", Duration.ofMinutes(2), "analysis.retry-max-backoff",
                         Duration.ofMinutes(1))
@@ -32,8 +30,6 @@ class ConfigurationRulesTest {
                 .broken()).containsExactly(
                         "analysis.lease (PT20S) must be longer than llm.deadline (PT30S): a claim must outlive the "
                                 + "LLM call it was made for",
-                        "llm.hedge-delay (PT30S) must be shorter than llm.deadline (PT30S), or the fallback is never "
-                                + "raced",
                         "history.dedupe-window (100) must be at least history.max-messages (200): a redelivered "
                                 + "message still stored must be known",
                         "analysis.retry-initial-backoff (PT2M) must not be negative nor longer than "
