@@ -6,6 +6,11 @@ import java.util.function.LongSupplier;
 /**
  * Stops hammering an endpoint that is down: after {@code threshold} failed attempts in a row it opens, and calls fail
  * at once (so the fallback answers at once); after {@code openFor} one probe may go, and its success closes it.
+ * <p>
+ * Our own rather than SmallRye Fault Tolerance's: the attempts it guards are raced by {@link HedgedCall}, and the
+ * loser's HTTP request must be aborted. With Fault Tolerance 6.10.1 (Quarkus 3.33), cancelling a guarded
+ * {@code Uni} does not reach the guarded action (measured: docs/decisions.md), so every lost hedge would run to
+ * its end; and a cancelled attempt must count as neither success nor failure here ({@link #abandoned()}).
  */
 final class CircuitBreaker {
 

@@ -14,6 +14,9 @@ import io.smallrye.mutiny.subscription.UniEmitter;
  * running one ends, however it ends: item, failure or cancellation. A waiting call that is cancelled (its hedge
  * lost, its deadline passed) leaves the queue without ever taking a slot. Waiters are bounded by the worker's
  * in-flight limit.
+ * <p>
+ * Our own: Fault Tolerance's bulkhead rejects or queues on a thread pool, and Mutiny has no semaphore for
+ * {@code Uni}; neither shrinks on a 429 and grows back on success, as this does.
  */
 final class ConcurrencyLimit {
 

@@ -14,6 +14,9 @@ import io.smallrye.mutiny.subscription.UniEmitter;
  * the primary has been out for the hedge delay, or at once when it fails. The first item wins and the other call is
  * cancelled; the call fails only when both have failed (with the last failure, the primary's one suppressed).
  * Cancelling the returned {@link Uni} (a deadline, say) cancels both. Pure Mutiny: no I/O of its own.
+ * <p>
+ * Our own: no library offers a hedge for Mutiny ({@code Uni.any()} starts every candidate at once), and Fault
+ * Tolerance's fallback starts only after the primary has failed, never while it is slow.
  */
 final class HedgedCall<T> {
 

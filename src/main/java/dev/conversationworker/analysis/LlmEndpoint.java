@@ -16,6 +16,11 @@ import dev.conversationworker.support.Backoff;
  * I/O errors are retried with exponential backoff and full jitter, honouring {@code Retry-After} up to a cap; an
  * invalid answer is retried once; other 4xx answers are not retried (401/403 and an exhausted quota need an
  * operator). A 429 also halves the endpoint's concurrency, which grows back one call per success.
+ * <p>
+ * The retries are written here rather than with SmallRye Fault Tolerance's retry for the reason given on
+ * {@link CircuitBreaker}: a guarded {@code Uni} that is cancelled (a lost hedge, the deadline) must abort the attempt
+ * in flight, and Fault Tolerance's guard does not pass the cancellation on. The backoff is the shared
+ * {@link Backoff}, with {@code Retry-After} honoured on top.
  */
 final class LlmEndpoint {
 

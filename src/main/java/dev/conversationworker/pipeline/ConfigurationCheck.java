@@ -2,6 +2,7 @@ package dev.conversationworker.pipeline;
 
 import java.util.List;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -17,7 +18,9 @@ import dev.conversationworker.waiting.WaitConfig;
 @ApplicationScoped
 class ConfigurationCheck {
 
-    void check(@Observes StartupEvent event, WorkerConfig worker, HistoryConfig history, FormattingConfig formatting,
+    /** Before SmallRye Reactive Messaging starts its channels (at priority 1000): no record is touched. */
+    void check(@Observes @Priority(10) StartupEvent event, WorkerConfig worker, HistoryConfig history,
+            FormattingConfig formatting,
             LlmConfig llm, WaitConfig wait) {
         List<String> broken = new ConfigurationRules()
                 .leaseOutlivesTheLlmDeadline(wait.lease(), llm.deadline())

@@ -3,7 +3,11 @@ package dev.conversationworker.pipeline;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.Priority;
@@ -43,6 +47,8 @@ public class WaitingAnalysisResumer {
     private final Map<String, WaitingAnalysis> resuming = new ConcurrentHashMap<>();
     private final AtomicBoolean claiming = new AtomicBoolean();
     private volatile boolean stopping;
+    /** Set when stopping: completes once nothing is being tried any more. */
+    private volatile CompletableFuture<Void> drained;
     private volatile boolean moreMayBeDue;
     private volatile boolean claimsFailing;
     private volatile long waitingCount;
@@ -80,14 +86,17 @@ public class WaitingAnalysisResumer {
      * finishes here all the same, it is published twice, with one id.
      */
     void handBack(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) ShutdownEvent event) {
-        long deadline = System.nanoTime() + HAND_BACK_PATIENCE.toNanos();
-        while (!resuming.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        CompletableFuture<Void> idle = new CompletableFuture<>();
+        drained = idle;
+        if (resuming.isEmpty()) {
+            idle.complete(null);
+        }
+        try {
+            idle.get(HAND_BACK_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Still being tried after the patience: handed back below.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         List<WaitingAnalysis> unfinished = List.copyOf(resuming.values());
         if (!unfinished.isEmpty()) {
@@ -162,6 +171,10 @@ public class WaitingAnalysisResumer {
 
     private void finished(WaitingAnalysis analysis) {
         resuming.remove(analysis.id());
+        CompletableFuture<Void> idle = drained;
+        if (idle != null && resuming.isEmpty()) {
+            idle.complete(null);
+        }
         if (moreMayBeDue && !stopping) {
             moreMayBeDue = false;
             tick();

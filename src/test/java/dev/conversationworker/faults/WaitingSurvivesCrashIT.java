@@ -30,7 +30,7 @@ class WaitingSurvivesCrashIT {
         try (IsolatedRun run = new IsolatedRun("wait-crash", Infrastructure.get().redisHosts(),
                 Map.of("HISTORY_KEY_PREFIX", prefix, "WORKER_MAX_IN_FLIGHT", "32", "LLM_CIRCUIT_OPEN_FOR", "2s",
                         "ANALYSIS_POLL_INTERVAL", "200ms", "ANALYSIS_RETRY_INITIAL_BACKOFF", "500ms",
-                        "ANALYSIS_RETRY_MAX_BACKOFF", "2s", "ANALYSIS_LEASE", "10s"))) {
+                        "ANALYSIS_RETRY_MAX_BACKOFF", "2s", "ANALYSIS_LEASE", "10s", "LLM_DEADLINE", "5s"))) {
             // Every conversation's text contains "line 0": the LLM answers 503 to all of them.
             run.llm().script("line 0", "isolated-model", attempt -> Reply.status(503, Map.of()));
             run.produce(CONVERSATIONS, 2);

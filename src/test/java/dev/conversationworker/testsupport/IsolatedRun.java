@@ -2,6 +2,8 @@ package dev.conversationworker.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,10 +42,17 @@ public final class IsolatedRun implements AutoCloseable {
     }
 
     public IsolatedRun(String label, String bootstrapServers, String redisHosts, Map<String, String> extraEnv) {
+        this(label, bootstrapServers, redisHosts, extraEnv, 4);
+    }
+
+    /** @param inputPartitions partitions of the input topic (each worker of a group owns whole partitions) */
+    public IsolatedRun(String label, String bootstrapServers, String redisHosts, Map<String, String> extraEnv,
+            int inputPartitions) {
         this.infra = Infrastructure.at(bootstrapServers, redisHosts);
         this.id = label + "-" + Long.toString(System.currentTimeMillis(), 36);
         this.redisHosts = redisHosts;
-        infra.createTopics(Map.of(topic("in"), 4, topic("out"), 2, topic("notify"), 1, topic("dlq"), 1));
+        infra.createTopics(Map.of(topic("in"), inputPartitions, topic("out"), 2, topic("notify"), 1, topic("dlq"),
+                1));
         this.kafka = new KafkaTestClient(infra, topic("in"), topic("out"), topic("notify"), topic("dlq"));
         llm.recordCalls(false);
         env.putAll(Map.of("TOPICS_INPUT", topic("in"), "TOPICS_ANALYSES", topic("out"), "TOPICS_NOTIFICATIONS",
@@ -107,7 +116,13 @@ public final class IsolatedRun implements AutoCloseable {
     public WorkerProcess startWorker(List<String> jvmOptions) throws Exception {
         Path log = Path.of("target", id + "-worker-" + (logs.size() + 1) + ".log");
         logs.add(log);
-        return WorkerProcess.start(infra, 19000 + (int) (System.nanoTime() % 900), log, env, jvmOptions);
+        return WorkerProcess.start(infra, freePort(), log, env, jvmOptions);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     public List<Path> logs() {
