@@ -2,13 +2,15 @@
 -- trigger must not see messages produced after it), the most recent first, only as many as fill the formatting
 -- budget. Walks from the tail with LINDEX, so a long history costs only what is returned.
 -- KEYS[1] messages (list)
--- ARGV[1] trigger partition, ARGV[2] trigger offset (-1: unknown, read up to the end), ARGV[3] budget in characters
+-- ARGV[1] trigger partition, ARGV[2] trigger offset (-1: unknown, read up to the end), ARGV[3] budget in characters,
+-- ARGV[4] the most characters of one message the formatter uses (a longer text fills only that much of the budget)
 -- Returns {count, unplaced, entry, entry, ...}: count = messages before the trigger (the conversation's length
 -- then); unplaced = entries read whose position is unknown (older format, other partition, unreadable), which are
 -- taken as earlier; entries oldest first.
 local partition = tonumber(ARGV[1])
 local trigger = tonumber(ARGV[2])
 local budget = tonumber(ARGV[3])
+local perMessage = tonumber(ARGV[4])
 local n = redis.call('LLEN', KEYS[1])
 local count = 0
 local unplaced = 0
@@ -33,7 +35,7 @@ for i = -1, -n, -1 do
     local text = (ok and type(entry) == 'table' and type(entry.text) == 'string') and entry.text or raw
     -- Characters, not bytes: count the bytes that start a UTF-8 sequence.
     local _, chars = string.gsub(text, '[^\128-\191]', '')
-    used = used + chars
+    used = used + math.min(chars, perMessage)
   end
 end
 local result = {count, unplaced}

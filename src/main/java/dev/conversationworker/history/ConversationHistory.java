@@ -52,12 +52,14 @@ public class ConversationHistory {
     /**
      * The conversation as it stood at a trigger: the messages stored before the trigger's offset in its partition
      * (so a redelivered trigger sees what it saw the first time), only the most recent ones whose texts fill
-     * {@code budgetChars}. One script, walking from the end: a long history costs only what is returned.
+     * {@code budgetChars}, each counted up to {@code maxMessageChars}. One script, walking from the end: a long
+     * history costs only what is returned.
      * Decode the entries with {@link HistoryCodec} off the event loop.
      */
-    public Uni<HistoryWindow> readBefore(String conversationId, int partition, long offset, int budgetChars) {
+    public Uni<HistoryWindow> readBefore(String conversationId, int partition, long offset, int budgetChars,
+            int maxMessageChars) {
         return READ.run(redis, 1, keys(conversationId).messages(), Integer.toString(partition),
-                Long.toString(offset), Integer.toString(budgetChars))
+                Long.toString(offset), Integer.toString(budgetChars), Integer.toString(Math.max(1, maxMessageChars)))
                 .map(ConversationHistory::toWindow);
     }
 

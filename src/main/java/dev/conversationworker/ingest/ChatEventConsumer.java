@@ -140,12 +140,20 @@ public class ChatEventConsumer {
     private Uni<Void> deadLetter(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka, String where,
             Throwable failure) {
         return Uni.createFrom().deferred(() -> deadLetters.write(kafka, record.getPayload(), failure))
-                .onFailure(ignored -> !stopping).invoke(writeFailure -> {
+                .onFailure(writeFailure -> !stopping && TransientFailures.isTransient(writeFailure))
+                .invoke(writeFailure -> {
                     metrics.transientRetry("dead-letter");
                     IngestLog.LOG.deadLetterWriteFailed(where, LogSafe.oneLine(String.valueOf(writeFailure)));
                 })
-                .onFailure(ignored -> !stopping).retry()
+                .onFailure(writeFailure -> !stopping && TransientFailures.isTransient(writeFailure)).retry()
                 .withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff()).withJitter(0.3).indefinitely()
+                // Not writable at all (not even cut to its headers, or refused for good): said loudly, and then
+                // acknowledged, since a retry would meet the same refusal and hold the partition for ever.
+                .onFailure(writeFailure -> !stopping).recoverWithItem(writeFailure -> {
+                    metrics.deadLetter("unwritable");
+                    IngestLog.LOG.deadLetterUnwritable(where, LogSafe.oneLine(String.valueOf(writeFailure)));
+                    return null;
+                })
                 .chain(() -> Uni.createFrom().completionStage(record.ack()));
     }
 

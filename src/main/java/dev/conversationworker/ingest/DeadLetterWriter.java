@@ -33,35 +33,58 @@ public class DeadLetterWriter {
 
     public static final String CHANNEL = "dead-letters";
     static final String PREFIX = "dead-letter-";
-    /** Values tried after the whole record was too large: half a MiB, 64 KiB, then nothing but the headers. */
-    private static final int[] TRUNCATED_SIZES = {512 * 1024, 64 * 1024, 0};
+    /**
+     * What is tried after the whole record was too large: the value cut to half a MiB, to 64 KiB, to nothing; last,
+     * also without the original headers and with the key cut to 1 KiB (a record can be large in its key or headers
+     * too).
+     */
+    private static final int[] VALUE_SIZES = {512 * 1024, 64 * 1024, 0, 0};
+    private static final int LAST_STEP = VALUE_SIZES.length - 1;
+    private static final int CUT_KEY_SIZE = 1024;
 
     @Inject
     @Channel(CHANNEL)
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
     MutinyEmitter<byte[]> emitter;
 
-    /** Completes once Kafka has accepted the dead letter (acks=all). */
+    /**
+     * Completes once Kafka has accepted the dead letter (acks=all). Fails with {@link DeadLetterTooLargeException}
+     * when not even the smallest copy fits the topic, and with Kafka's failure for anything else.
+     */
     public Uni<Void> write(IncomingKafkaRecordMetadata<?, ?> source, byte[] value, Throwable reason) {
         return attempt(source, value, reason, -1);
     }
 
     private Uni<Void> attempt(IncomingKafkaRecordMetadata<?, ?> source, byte[] value, Throwable reason, int step) {
-        byte[] sent = step < 0 || value == null
-                ? value
-                : Arrays.copyOf(value, Math.min(value.length,
-                        TRUNCATED_SIZES[step]));
-        RecordHeaders headers = headers(source, reason);
-        if (sent != value) {
-            headers.add(PREFIX + "truncated", ("value cut from " + value.length + " to " + sent.length
-                    + " bytes: the whole record was larger than the dead-letter topic accepts")
-                    .getBytes(StandardCharsets.UTF_8));
-        }
         byte[] key = (byte[]) source.getKey();
-        return emitter.sendMessage(Message.of(sent).addMetadata(OutgoingKafkaRecordMetadata.<byte[]>builder()
-                .withKey(key).withHeaders(headers).build()))
-                .onFailure(failure -> isTooLarge(failure) && value != null && step + 1 < TRUNCATED_SIZES.length)
-                .recoverWithUni(() -> attempt(source, value, reason, step + 1));
+        byte[] sentValue = value;
+        byte[] sentKey = key;
+        RecordHeaders headers = step == LAST_STEP ? ourHeaders(source, reason) : headers(source, reason);
+        if (step >= 0) {
+            sentValue = value == null ? null : Arrays.copyOf(value, Math.min(value.length, VALUE_SIZES[step]));
+            StringBuilder cut = new StringBuilder("the whole record was larger than the dead-letter topic accepts: ");
+            cut.append("value cut from ").append(value == null ? 0 : value.length).append(" to ")
+                    .append(sentValue == null ? 0 : sentValue.length).append(" bytes");
+            if (step == LAST_STEP) {
+                sentKey = key == null ? null : Arrays.copyOf(key, Math.min(key.length, CUT_KEY_SIZE));
+                cut.append(", key cut from ").append(key == null ? 0 : key.length).append(" to ")
+                        .append(sentKey == null ? 0 : sentKey.length).append(" bytes, original headers left out");
+            }
+            headers.add(PREFIX + "truncated", cut.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        return emitter.sendMessage(Message.of(sentValue).addMetadata(OutgoingKafkaRecordMetadata.<byte[]>builder()
+                .withKey(sentKey).withHeaders(headers).build()))
+                .onFailure(DeadLetterWriter::isTooLarge).recoverWithUni(failure -> step < LAST_STEP
+                        ? attempt(source, value, reason, step + 1)
+                        : Uni.createFrom().failure(new DeadLetterTooLargeException(failure)));
+    }
+
+    /** Not even the dead letter cut to its headers fits the dead-letter topic. */
+    public static final class DeadLetterTooLargeException extends RuntimeException {
+
+        DeadLetterTooLargeException(Throwable cause) {
+            super("not even a cut copy fits the dead-letter topic", cause, false, false);
+        }
     }
 
     /**
@@ -70,6 +93,18 @@ public class DeadLetterWriter {
      */
     static RecordHeaders headers(IncomingKafkaRecordMetadata<?, ?> source, Throwable reason) {
         RecordHeaders headers = new RecordHeaders();
+        copyOriginal(source, headers);
+        addOurs(source, reason, headers);
+        return headers;
+    }
+
+    private static RecordHeaders ourHeaders(IncomingKafkaRecordMetadata<?, ?> source, Throwable reason) {
+        RecordHeaders headers = new RecordHeaders();
+        addOurs(source, reason, headers);
+        return headers;
+    }
+
+    private static void copyOriginal(IncomingKafkaRecordMetadata<?, ?> source, RecordHeaders headers) {
         if (source.getHeaders() != null) {
             for (Header header : source.getHeaders()) {
                 if (!header.key().regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
@@ -77,6 +112,9 @@ public class DeadLetterWriter {
                 }
             }
         }
+    }
+
+    private static void addOurs(IncomingKafkaRecordMetadata<?, ?> source, Throwable reason, RecordHeaders headers) {
         add(headers, "exception-class-name", reason.getClass().getName());
         add(headers, "reason", reason.getMessage() == null ? reason.toString() : reason.getMessage());
         if (reason.getCause() != null) {
@@ -86,7 +124,6 @@ public class DeadLetterWriter {
         add(headers, "topic", source.getTopic());
         add(headers, "partition", Integer.toString(source.getPartition()));
         add(headers, "offset", Long.toString(source.getOffset()));
-        return headers;
     }
 
     private static void add(RecordHeaders headers, String name, String value) {

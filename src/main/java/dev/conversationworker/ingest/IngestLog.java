@@ -29,6 +29,10 @@ interface IngestLog extends BasicLogger {
     @Message(id = 103, value = "Could not dead-letter %s (%s), retrying")
     void deadLetterWriteFailed(String where, String failure);
 
+    @LogMessage(level = ERROR)
+    @Message(id = 106, value = "Could not dead-letter %s at all (%s): acknowledged without a dead letter; its offset and the reason are in this line")
+    void deadLetterUnwritable(String where, String failure);
+
     @LogMessage(level = INFO)
     @Message(id = 104, value = "Left %s unacknowledged while stopping (%s); it will be redelivered")
     void leftForRedelivery(String where, String failure);

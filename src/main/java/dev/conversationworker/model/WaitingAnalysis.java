@@ -3,6 +3,8 @@ package dev.conversationworker.model;
 import java.time.Duration;
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * An analysis waiting for an LLM: its trigger, the conversation as it was formatted when the trigger came (later
  * messages do not change what the trigger asked about), and how long and how often it has been tried.
@@ -16,7 +18,8 @@ import java.time.Instant;
  */
 public record WaitingAnalysis(String conversationId, String triggerEventId, String trigger, String triggeredAt,
         FormattedConversation conversation, long waitingSince, int attempts, String lastError,
-        int unexpectedFailures) {
+        // Left out while 0, so that the version before this field can still read what this one writes.
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int unexpectedFailures) {
 
     /** The first attempt failed because no LLM could be reached. */
     public static WaitingAnalysis of(ChatEvent trigger, FormattedConversation conversation, AnalysisOutcome failed,

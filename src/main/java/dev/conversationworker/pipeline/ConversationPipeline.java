@@ -65,6 +65,7 @@ public class ConversationPipeline implements ChatEventHandler {
     private final OutageAnnouncer outage;
     private final Clock clock = Clock.systemUTC();
     private final int readBudget;
+    private final int readPerMessage;
     private volatile boolean stopping;
 
     ConversationPipeline(CpuWorkPool cpu, IngestConfig ingest, ConversationHistory history,
@@ -76,6 +77,7 @@ public class ConversationPipeline implements ChatEventHandler {
         this.history = history;
         this.formatter = new ConversationFormatter(formatting.maxChars(), formatting.maxMessageChars());
         this.readBudget = formatting.maxChars();
+        this.readPerMessage = formatting.maxMessageChars();
         this.analyzer = analyzer;
         this.analyses = analyses;
         this.notifications = notifications;
@@ -117,13 +119,22 @@ public class ConversationPipeline implements ChatEventHandler {
     private Uni<Void> analyse(ChatEvent trigger, int partition, long offset) {
         String analysisId = AnalysisRecord.analysisId(trigger.conversationId(), trigger.eventId());
         return untilDone("published-check", () -> wasPublished(trigger.conversationId(), analysisId))
-                .chain(published -> {
-                    if (published) {
+                .chain(published -> published
+                        ? Uni.createFrom().item(Boolean.TRUE)
+                        : untilDone("waiting-check", () -> waiting.isWaiting(analysisId)).invoke(waits -> {
+                            if (waits) {
+                                metrics.waiting("already_waiting");
+                            }
+                        }))
+                .chain(doneElsewhere -> {
+                    if (doneElsewhere) {
+                        // Published already, or waiting for an LLM (the waiting room publishes it): either way,
+                        // analysing again could only give this analysisId a second, different result.
                         metrics.analysisAlreadyPublished();
                         return Uni.createFrom().voidItem();
                     }
                     return untilDone("history-read", () -> history.readBefore(trigger.conversationId(), partition,
-                            offset, readBudget))
+                            offset, readBudget, readPerMessage))
                             .chain(window -> untilDone("format", () -> cpu.run(() -> Conversation.of(window,
                                     formatter))))
                             .chain(conversation -> analyse(trigger, conversation));
@@ -200,6 +211,25 @@ public class ConversationPipeline implements ChatEventHandler {
         });
     }
 
+    /**
+     * A waiting analysis that kept failing for reasons other than the LLM is given up: it is still published, as
+     * {@code failed} with the reason (the contract: every trigger gets its analysis), then leaves the waiting room.
+     */
+    public Uni<Void> giveUp(WaitingAnalysis analysis, String reason) {
+        AnalysisRecord failed = analysis.toRecord(AnalysisOutcome.failed("given up after repeated unexpected "
+                + "failures; last: " + reason, 0, false), now());
+        return publish(failed, parseOrNull(analysis.triggeredAt()), () -> {
+        }).call(() -> untilDone("wait-done", () -> waiting.done(analysis)));
+    }
+
+    private static OffsetDateTime parseOrNull(String timestamp) {
+        try {
+            return OffsetDateTime.parse(timestamp);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Publishes the analysis and its notification, then remembers it as published (so a redelivery skips it). */
     private Uni<Void> publish(AnalysisRecord analysis, OffsetDateTime triggeredAt) {
         return publish(analysis, triggeredAt, () -> {
@@ -209,11 +239,17 @@ public class ConversationPipeline implements ChatEventHandler {
     /** @param onRetry runs before each retry of a step that failed for a transient reason */
     private Uni<Void> publish(AnalysisRecord analysis, OffsetDateTime triggeredAt, Runnable onRetry) {
         return untilDone("publish-analysis", () -> analyses.publish(analysis), onRetry)
-                .call(() -> untilDone("publish-notification", () -> notifications.notifyIfNeeded(analysis), onRetry))
+                .call(() -> {
+                    // Decided once (a failed analysis counts once towards its burst); only the sending is retried.
+                    Uni<Void> notification = notifications.notifyIfNeeded(analysis);
+                    return untilDone("publish-notification", () -> notification, onRetry);
+                })
                 .call(() -> untilDone("mark-published", () -> markPublished(analysis), onRetry))
                 .invoke(() -> {
                     metrics.analysis(analysis.status(), analysis.provider());
-                    metrics.endToEnd(Duration.between(triggeredAt.toInstant(), clock.instant()));
+                    if (triggeredAt != null) {
+                        metrics.endToEnd(Duration.between(triggeredAt.toInstant(), clock.instant()));
+                    }
                 });
     }
 

@@ -160,7 +160,9 @@ public class WaitingAnalysisResumer {
             if (failed.unexpectedFailures() >= maxUnexpectedAttempts) {
                 WaitLog.LOG.givenUp(analysis.id(), failed.unexpectedFailures(), failure);
                 metrics.waiting("given_up");
-                next = waiting.done(analysis);
+                // Published as failed, with the reason; if even that fails, it leaves the waiting room all the same.
+                next = pipeline.giveUp(analysis, failure.toString())
+                        .onFailure().recoverWithUni(() -> waiting.done(analysis));
             } else {
                 WaitLog.LOG.failedUnexpectedly(analysis.id(), failure.toString());
                 next = waiting.retryLater(failed);

@@ -12,6 +12,7 @@ import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.notification.GoogleChatMessages;
 import dev.conversationworker.notification.NotificationPublisher;
 import dev.conversationworker.notification.NotifyConfig;
+import dev.conversationworker.support.TransientFailures;
 
 /**
  * Tells on-call that analyses wait for an LLM, once per {@code notify.failed-analysis-window} for all instances
@@ -51,7 +52,8 @@ public class OutageAnnouncer {
             // the whole step would find the announcement taken and say nothing.
             return publisher.publish(messages.analysesWaiting(analysis.lastError(), waitConfig.maxWait(),
                     Clock.systemUTC().instant()))
-                    .onFailure().retry().withBackOff(RETRY_BACKOFF, RETRY_MAX_BACKOFF).withJitter(0.3).indefinitely();
+                    .onFailure(TransientFailures::isTransient).retry()
+                    .withBackOff(RETRY_BACKOFF, RETRY_MAX_BACKOFF).withJitter(0.3).indefinitely();
         });
     }
 

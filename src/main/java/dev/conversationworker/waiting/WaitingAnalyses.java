@@ -118,6 +118,11 @@ public class WaitingAnalyses {
         return DONE.run(redis, 2, dueKey, itemsKey, analysis.id()).replaceWithVoid();
     }
 
+    /** Whether the analysis with this id waits (a redelivered trigger then leaves it to the waiting room). */
+    public Uni<Boolean> isWaiting(String analysisId) {
+        return redis.execute("HEXISTS", itemsKey, analysisId).map(response -> response.toLong() == 1L);
+    }
+
     /**
      * Whether this instance is the first, among all, to announce that analyses wait, in a window that starts now:
      * a key set only if absent, expiring with the window.

@@ -2,19 +2,15 @@ package dev.conversationworker.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.conversationworker.testsupport.IsolatedRun;
+import dev.conversationworker.testsupport.RestartableRedis;
 import dev.conversationworker.testsupport.WorkerProcess;
-
-import redis.embedded.RedisServer;
 
 /**
  * A Redis outage longer than the commit strategy's patience ({@code throttled.unprocessed-record-max-age.ms},
@@ -27,13 +23,9 @@ class ConsumerGivenUpIT {
 
     @Test
     void anOutageLongerThanTheMaxAgeTurnsLivenessDownAndARestartLosesNothing() throws Exception {
-        int port = freePort();
-        Path dir = Files.createTempDirectory("consumer-given-up");
-        RedisServer redis = redis(port, dir);
-        redis.start();
-        String hosts = "redis://127.0.0.1:" + port;
-        try (IsolatedRun run = new IsolatedRun("given-up", hosts, Map.of("WORKER_RETRY_MAX_BACKOFF", "1s",
-                "MP_MESSAGING_INCOMING_CHAT_EVENTS_THROTTLED_UNPROCESSED_RECORD_MAX_AGE_MS", "5000"))) {
+        try (RestartableRedis redis = new RestartableRedis("consumer-given-up");
+                IsolatedRun run = new IsolatedRun("given-up", redis.hosts(), Map.of("WORKER_RETRY_MAX_BACKOFF", "1s",
+                        "MP_MESSAGING_INCOMING_CHAT_EVENTS_THROTTLED_UNPROCESSED_RECORD_MAX_AGE_MS", "5000"))) {
             run.llm().defaultLatency(model -> 20);
             run.produce(50, 2);
             WorkerProcess worker = run.startWorker();
@@ -43,9 +35,8 @@ class ConsumerGivenUpIT {
 
                 redis.stop();
                 run.produce(100, 2); // arrives while Redis is away, and waits longer than the max age
-                awaitStatus(worker, "/q/health/live", 503, Duration.ofSeconds(60));
+                worker.awaitStatus("/q/health/live", 503, Duration.ofSeconds(60));
 
-                redis = redis(port, dir);
                 redis.start();
                 worker.kill(); // the orchestrator's restart
                 worker = run.startWorker();
@@ -55,33 +46,6 @@ class ConsumerGivenUpIT {
                 worker.close();
             }
             run.verifyNothingLostNothingDoubled();
-        } finally {
-            redis.stop();
-        }
-    }
-
-    private static RedisServer redis(int port, Path dir) throws Exception {
-        return RedisServer.newRedisServer().bind("127.0.0.1").port(port).setting("dir " + dir)
-                .setting("appendonly yes").setting("appendfsync always").setting("save \"\"").build();
-    }
-
-    private static void awaitStatus(WorkerProcess worker, String path, int status, Duration patience)
-            throws InterruptedException {
-        Instant deadline = Instant.now().plus(patience);
-        int last = -1;
-        while (Instant.now().isBefore(deadline)) {
-            last = worker.httpStatus(path);
-            if (last == status) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        assertThat(last).as(path).isEqualTo(status);
-    }
-
-    private static int freePort() throws Exception {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

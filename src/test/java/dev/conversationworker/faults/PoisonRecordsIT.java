@@ -64,6 +64,12 @@ class PoisonRecordsIT {
             String hugeKey = id + "-huge";
             deadLetterReasonByOffset.put(kafka.send(0, bytes(hugeKey), huge, List.of()).offset(), "not valid JSON");
 
+            // A record large in its key, not its value: cutting the value is not enough.
+            byte[] hugeKeyBytes = new byte[1024 * 1024 - 200];
+            Arrays.fill(hugeKeyBytes, (byte) 'k');
+            deadLetterReasonByOffset.put(kafka.send(0, hugeKeyBytes, bytes("{not json"), List.of()).offset(),
+                    "not valid JSON");
+
             // 12. Forged dead-letter headers are dropped; ours are the only ones.
             String forged = id + "-forged";
             deadLetterReasonByOffset.put(kafka.send(0, bytes(forged), bytes("{not json"), List.of(
@@ -123,6 +129,11 @@ class PoisonRecordsIT {
                         .filter(r -> Arrays.equals(r.key(), bytes(hugeKey))).findFirst().orElseThrow();
                 assertThat(header(hugeDead, "dead-letter-truncated")).contains("value cut from " + huge.length);
                 assertThat(hugeDead.value().length).isLessThan(huge.length);
+                ConsumerRecord<byte[], byte[]> hugeKeyDead = dead.stream()
+                        .filter(r -> r.key() != null && r.key().length > 0 && r.key()[0] == 'k').findFirst()
+                        .orElseThrow();
+                assertThat(header(hugeKeyDead, "dead-letter-truncated")).contains("key cut from "
+                        + hugeKeyBytes.length + " to 1024 bytes");
 
                 assertThat(worker.httpStatus("/q/health/ready")).isEqualTo(200);
                 assertThat(worker.httpStatus("/q/health/live")).isEqualTo(200);
@@ -131,6 +142,8 @@ class PoisonRecordsIT {
                     assertThat(analysis.getString("status")).isEqualTo("ok");
                     assertThat(analysis.getInteger("messageCount")).isEqualTo(1);
                 }
+                assertThat(WorkerProcess.metric(worker.metrics(), "cw_dead_letters_total{reason=\"unwritable\"}"))
+                        .isZero();
                 System.out.printf("[poison] %d hostile records dead-lettered, %d conversations behind them analysed%n",
                         dead.size(), processed.size());
             }

@@ -94,16 +94,16 @@ class ConversationHistoryTest {
         append(conversation, "m2", 0, 11);
         append(conversation, "m3", 0, 13); // produced after the trigger at offset 12
 
-        HistoryWindow atTrigger = history.readBefore(conversation, 0, 12, 10_000).await().indefinitely();
+        HistoryWindow atTrigger = history.readBefore(conversation, 0, 12, 10_000, 4_000).await().indefinitely();
         assertThat(atTrigger.messageCount()).isEqualTo(2);
         assertThat(HistoryCodec.decode(atTrigger.entries()).entries()).extracting(HistoryEntry::eventId)
                 .containsExactly("m1", "m2");
         assertThat(atTrigger.unplaced()).isZero();
 
-        HistoryWindow later = history.readBefore(conversation, 0, 14, 10_000).await().indefinitely();
+        HistoryWindow later = history.readBefore(conversation, 0, 14, 10_000, 4_000).await().indefinitely();
         assertThat(later.messageCount()).isEqualTo(3);
         // Another partition (the topic was repartitioned): the position is unknown, everything counts as earlier.
-        HistoryWindow elsewhere = history.readBefore(conversation, 1, 12, 10_000).await().indefinitely();
+        HistoryWindow elsewhere = history.readBefore(conversation, 1, 12, 10_000, 4_000).await().indefinitely();
         assertThat(elsewhere.messageCount()).isEqualTo(3);
         assertThat(elsewhere.unplaced()).isEqualTo(3);
     }
@@ -115,11 +115,14 @@ class ConversationHistoryTest {
         for (int i = 0; i < 50; i++) {
             append(conversation, "m" + i, 0, i, text);
         }
-        HistoryWindow window = history.readBefore(conversation, 0, 1000, 3_000).await().indefinitely();
+        HistoryWindow window = history.readBefore(conversation, 0, 1000, 3_000, 4_000).await().indefinitely();
         assertThat(window.messageCount()).isEqualTo(50);
         // Characters, not bytes: three 1,000-character texts fill a budget of 3,000.
         assertThat(HistoryCodec.decode(window.entries()).entries()).extracting(HistoryEntry::eventId)
                 .containsExactly("m47", "m48", "m49");
+        // Each text counts only as far as the formatter would show it: 500 of each, so six fill 3,000.
+        assertThat(history.readBefore(conversation, 0, 1000, 3_000, 500).await().indefinitely().entries())
+                .hasSize(6);
     }
 
     @Test

@@ -24,7 +24,8 @@ import dev.conversationworker.waiting.WaitingAnalyses;
 
 /**
  * A waiting analysis that fails for a reason other than the LLM (here a trigger time no version of the worker can
- * read) is tried a few times and given up, not resumed, published and paged every lease period forever.
+ * read) is tried a few times and given up: published once as {@code failed} with the reason, not resumed,
+ * published and paged every lease period forever.
  */
 @QuarkusTest
 @TestProfile(WithLlm.class)
@@ -45,7 +46,7 @@ class WaitingAnalysisResumerTest {
     MeterRegistry registry;
 
     @Test
-    void aWaitingAnalysisThatKeepsFailingUnexpectedlyIsGivenUp() {
+    void aWaitingAnalysisThatKeepsFailingUnexpectedlyIsGivenUpAndPublishedAsFailedOnce() throws InterruptedException {
         String conversation = Events.newConversationId("given-up");
         WaitingAnalysis broken = new WaitingAnalysis(conversation, "close-" + conversation, "conversation.closed",
                 "not a time", new FormattedConversation("1. [USER]: hello", 1, 1, false),
@@ -56,7 +57,14 @@ class WaitingAnalysisResumerTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> redis.hash(String.class)
                 .hget(history.keyPrefix() + ":{waiting}:analyses", broken.id()) == null);
         assertThat(givenUp()).isEqualTo(givenUpBefore + 1);
-        assertThat(kafka.records("conversation-analyses", conversation)).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !kafka.records("conversation-analyses", conversation)
+                .isEmpty());
+        Thread.sleep(1000); // a second publication would show by now
+        assertThat(kafka.values("conversation-analyses", conversation)).singleElement().satisfies(analysis -> {
+            assertThat(analysis.getString("status")).isEqualTo("failed");
+            assertThat(analysis.getString("analysisId")).isEqualTo(broken.id());
+            assertThat(analysis.getString("error")).startsWith("given up after repeated unexpected failures");
+        });
     }
 
     private double givenUp() {

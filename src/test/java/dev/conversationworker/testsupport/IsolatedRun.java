@@ -172,6 +172,15 @@ public final class IsolatedRun implements AutoCloseable {
                 });
                 assertThat(analyses).extracting(a -> a.getString("analysisId")).as("every trigger of " + c)
                         .containsAll(expectedCounts.keySet());
+                Map<String, JsonObject> firstResult = new HashMap<>();
+                for (JsonObject analysis : analyses) {
+                    JsonObject first = firstResult.putIfAbsent(analysis.getString("analysisId"),
+                            analysis.getJsonObject("result"));
+                    if (first != null) {
+                        assertThat(analysis.getJsonObject("result")).as("a repeat of %s carries the same result",
+                                analysis.getString("analysisId")).isEqualTo(first);
+                    }
+                }
                 repeats += analyses.size() - expectedCounts.size();
                 List<String> expectedLines = new ArrayList<>();
                 for (int m = 0; m < messagesPerConversation; m++) {

@@ -122,6 +122,20 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
+    /** Waits until a GET of {@code path} answers {@code status}; fails with the last status after {@code patience}. */
+    public void awaitStatus(String path, int status, Duration patience) throws InterruptedException {
+        Instant deadline = Instant.now().plus(patience);
+        int last = -1;
+        while (Instant.now().isBefore(deadline)) {
+            last = httpStatus(path);
+            if (last == status) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(path + " answered " + last + ", not " + status + ", within " + patience);
+    }
+
     /** The HTTP status of a GET on the worker's port, e.g. {@code /q/health/live}; -1 when it does not answer. */
     public int httpStatus(String path) {
         try {
