@@ -50,7 +50,12 @@ public final class WorkerProcess implements AutoCloseable {
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
         builder.environment().putAll(env);
         WorkerProcess worker = new WorkerProcess(builder.start(), httpPort, log);
-        worker.awaitReady(Duration.ofSeconds(60));
+        try {
+            worker.awaitReady(Duration.ofSeconds(60));
+        } catch (RuntimeException | IOException | InterruptedException e) {
+            worker.process.destroyForcibly(); // never leave a half-started worker running behind a failed test
+            throw e;
+        }
         return worker;
     }
 
