@@ -31,6 +31,7 @@ final class LlmEndpoint {
     private final String apiKey;
     private final String model;
     private final LlmConfig config;
+    private final Backoff backoff;
     private final LlmConfig.ResponseFormat format;
     private final LlmHttpClient http;
     private final ConcurrencyLimit concurrency;
@@ -44,6 +45,7 @@ final class LlmEndpoint {
         this.model = model;
         this.format = format;
         this.config = config;
+        this.backoff = new Backoff(config.retry().initialBackoff(), config.retry().maxBackoff());
         this.http = http;
         this.concurrency = new ConcurrencyLimit(maxConcurrency);
         this.circuit = new CircuitBreaker(config.circuit().failureThreshold(), config.circuit().openFor(),
@@ -166,8 +168,7 @@ final class LlmEndpoint {
 
     /** Full jitter on an exponential ceiling; a server's Retry-After wins when it asks for more (up to the cap). */
     Duration backoff(int attempt, Duration retryAfter) {
-        long jittered = new Backoff(config.retry().initialBackoff(), config.retry().maxBackoff()).after(attempt)
-                .toMillis();
+        long jittered = backoff.after(attempt).toMillis();
         if (retryAfter != null) {
             long asked = Math.min(retryAfter.toMillis(), config.retry().maxRetryAfter().toMillis());
             return Duration.ofMillis(Math.max(asked, jittered / 4));

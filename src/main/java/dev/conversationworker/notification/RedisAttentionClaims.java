@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 
 import dev.conversationworker.history.HistoryConfig;
 import dev.conversationworker.history.HistoryKeys;
+import dev.conversationworker.support.RedisScript;
 
 /**
  * Attention claims in Redis, shared by all instances: one key per conversation, set if absent and expiring with the
@@ -17,6 +18,8 @@ import dev.conversationworker.history.HistoryKeys;
  */
 @ApplicationScoped
 class RedisAttentionClaims implements AttentionClaims {
+
+    private static final RedisScript RELEASE = RedisScript.load("/notification/release-claim.lua");
 
     private final ReactiveRedisDataSource redis;
     private final String keyPrefix;
@@ -46,8 +49,7 @@ class RedisAttentionClaims implements AttentionClaims {
     @Override
     public Uni<Void> release(String conversationId, String analysisId) {
         // Only our own claim: compare and delete in one step.
-        return redis.execute("EVAL", "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1])"
-                + " else return 0 end", "1", key(conversationId), analysisId).replaceWithVoid();
+        return RELEASE.run(redis, 1, key(conversationId), analysisId).replaceWithVoid();
     }
 
     /** {@code cw:{c:<id>}:paged}: in the conversation's hash tag, so it lands on the conversation's cluster slot. */

@@ -60,9 +60,13 @@ public class WorkerMetrics {
         counter("cw.history.unplaced").increment(count);
     }
 
-    /** A trigger whose analysis was published already (a redelivery after a crash or rebalance): not repeated. */
-    public void analysisAlreadyPublished() {
-        counter("cw.analyses.skipped", "reason", "already-published").increment();
+    /**
+     * A trigger not analysed again (a redelivery after a crash or rebalance).
+     *
+     * @param reason {@code already-published}, or {@code waiting} (the waiting room publishes it)
+     */
+    public void analysisSkipped(String reason) {
+        counter("cw.analyses.skipped", "reason", reason).increment();
     }
 
     public void analysis(String status, String provider) {

@@ -113,24 +113,19 @@ public class ConversationPipeline implements ChatEventHandler {
 
     /**
      * Analyses the conversation as it stood at the trigger, unless this trigger's analysis was published already
-     * (the trigger is a redelivery): analysing it again would only repeat it, or, with messages stored since,
-     * publish a different result under the same {@code analysisId}.
+     * or waits for an LLM (the trigger is a redelivery, and the waiting room publishes it): analysing it again could
+     * only repeat it, or publish a second, different result under the same {@code analysisId}.
      */
     private Uni<Void> analyse(ChatEvent trigger, int partition, long offset) {
         String analysisId = AnalysisRecord.analysisId(trigger.conversationId(), trigger.eventId());
         return untilDone("published-check", () -> wasPublished(trigger.conversationId(), analysisId))
                 .chain(published -> published
-                        ? Uni.createFrom().item(Boolean.TRUE)
-                        : untilDone("waiting-check", () -> waiting.isWaiting(analysisId)).invoke(waits -> {
-                            if (waits) {
-                                metrics.waiting("already_waiting");
-                            }
-                        }))
-                .chain(doneElsewhere -> {
-                    if (doneElsewhere) {
-                        // Published already, or waiting for an LLM (the waiting room publishes it): either way,
-                        // analysing again could only give this analysisId a second, different result.
-                        metrics.analysisAlreadyPublished();
+                        ? Uni.createFrom().item("already-published")
+                        : untilDone("waiting-check", () -> waiting.isWaiting(analysisId))
+                                .map(waits -> waits ? "waiting" : null))
+                .chain(skipped -> {
+                    if (skipped != null) {
+                        metrics.analysisSkipped(skipped);
                         return Uni.createFrom().voidItem();
                     }
                     return untilDone("history-read", () -> history.readBefore(trigger.conversationId(), partition,
@@ -184,6 +179,7 @@ public class ConversationPipeline implements ChatEventHandler {
         return untilDone("published-check", () -> wasPublished(analysis.conversationId(), analysis.id()))
                 .chain(published -> published
                         ? untilDone("wait-done", () -> waiting.done(analysis))
+                                .invoke(() -> metrics.analysisSkipped("already-published"))
                         : askAgain(analysis));
     }
 

@@ -50,6 +50,7 @@ public class WaitingAnalyses {
 
     private final ReactiveRedisDataSource redis;
     private final WaitConfig config;
+    private final Backoff backoff;
     private final Clock clock;
     private final String dueKey;
     private final String itemsKey;
@@ -63,6 +64,7 @@ public class WaitingAnalyses {
     WaitingAnalyses(ReactiveRedisDataSource redis, WaitConfig config, String keyPrefix, Clock clock) {
         this.redis = redis;
         this.config = config;
+        this.backoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff());
         this.clock = clock;
         // One hash tag: both keys sit on one Redis Cluster slot, so the scripts may touch them together.
         this.dueKey = keyPrefix + ":{waiting}:due";
@@ -144,7 +146,7 @@ public class WaitingAnalyses {
 
     /** Exponential from {@code retry-initial-backoff}, capped, with jitter so that a crowd does not come back as one. */
     Duration backoff(int attempts) {
-        return new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff()).after(attempts);
+        return backoff.after(attempts);
     }
 
     private static String encode(WaitingAnalysis analysis) {
