@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Event;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Tag;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 
 import dev.conversationworker.model.AnalysisOutcome;
@@ -20,6 +21,7 @@ import dev.conversationworker.model.FormattedConversation;
 import dev.conversationworker.model.HistoryEntry;
 import dev.conversationworker.model.LlmNeedsOperator;
 import dev.conversationworker.model.Severity;
+import dev.conversationworker.ops.Traces;
 import dev.conversationworker.ops.WorkerMetrics;
 
 /**
@@ -40,7 +42,7 @@ public class ConversationAnalyzer {
     private final Event<LlmNeedsOperator> needsOperator;
 
     ConversationAnalyzer(LlmConfig config, LlmHttpClient http, WorkerMetrics metrics,
-            Event<LlmNeedsOperator> needsOperator) {
+            Event<LlmNeedsOperator> needsOperator, Traces traces) {
         this.config = config;
         this.metrics = metrics;
         this.needsOperator = needsOperator;
@@ -48,8 +50,7 @@ public class ConversationAnalyzer {
         LlmConfig.Endpoint f = config.fallback();
         this.primary = p.baseUrl().filter(url -> !url.isBlank()).map(url -> new LlmEndpoint("primary", url,
                 p.apiKey().orElse(null), p.model().orElse(DEFAULT_MODEL), p.responseFormat(), p.maxConcurrency(),
-                config,
-                http));
+                config, http, traces));
         // A fallback without a URL of its own is another model on the primary's server (with the primary's key).
         Optional<String> fallbackUrl = f.baseUrl().filter(url -> !url.isBlank())
                 .or(() -> f.model().flatMap(model -> p.baseUrl()));
@@ -58,7 +59,7 @@ public class ConversationAnalyzer {
                 : fallbackUrl.map(url -> new LlmEndpoint("fallback", url,
                         f.apiKey().or(() -> f.baseUrl().isPresent() ? Optional.empty() : p.apiKey()).orElse(null),
                         f.model().or(p::model).orElse(DEFAULT_MODEL), f.responseFormat(), f.maxConcurrency(), config,
-                        http));
+                        http, traces));
         primary.ifPresent(this::registerGauges);
         primary.ifPresent(ConversationAnalyzer::warnIfKeyInClear);
         fallback.ifPresent(ConversationAnalyzer::warnIfKeyInClear);
@@ -85,7 +86,8 @@ public class ConversationAnalyzer {
                 () -> endpoint.circuitState() == CircuitBreaker.State.OPEN ? 1 : 0);
     }
 
-    public Uni<AnalysisOutcome> analyse(List<HistoryEntry> history, FormattedConversation formatted) {
+    /** @param trace the trace of the trigger: LLM calls are spans under it */
+    public Uni<AnalysisOutcome> analyse(List<HistoryEntry> history, FormattedConversation formatted, Context trace) {
         if (history.isEmpty()) {
             return Uni.createFrom().item(new AnalysisOutcome("ok", "none", null, 0L, new AnalysisResult(List.of(),
                     "none", "neutral", "The conversation has no messages.", false, Severity.NONE, "und"), null, false));
@@ -94,19 +96,20 @@ public class ConversationAnalyzer {
             return Uni.createFrom().item(() -> AnalysisOutcome.answered("offline", OfflineAnalyzer.MODEL, 0,
                     offline.analyse(history)));
         }
-        return askLlm(formatted);
+        return askLlm(formatted, trace);
     }
 
     /** The LLM part of an analysis, on its own: for analyses that waited for an LLM to come back. */
-    public Uni<AnalysisOutcome> askLlm(FormattedConversation formatted) {
+    public Uni<AnalysisOutcome> askLlm(FormattedConversation formatted, Context trace) {
         if (primary.isEmpty()) {
             return Uni.createFrom().item(AnalysisOutcome.failed("no LLM is configured any more", 0, false));
         }
         AnalysisPrompt prompt = AnalysisPrompt.of(formatted);
         long started = System.nanoTime();
         Uni<LlmAnswer> answer = fallback.isEmpty()
-                ? timed(primary.get(), prompt)
-                : HedgedCall.race(() -> timed(primary.get(), prompt), () -> timed(fallback.get(), prompt),
+                ? timed(primary.get(), prompt, trace, false)
+                : HedgedCall.race(() -> timed(primary.get(), prompt, trace, false),
+                        () -> timed(fallback.get(), prompt, trace, true),
                         config.hedgeDelay(), metrics::hedgeFired);
         return answer
                 .ifNoItem().after(config.deadline())
@@ -117,9 +120,9 @@ public class ConversationAnalyzer {
                         (System.nanoTime() - started) / 1_000_000, unreachable(failure)));
     }
 
-    private Uni<LlmAnswer> timed(LlmEndpoint endpoint, AnalysisPrompt prompt) {
+    private Uni<LlmAnswer> timed(LlmEndpoint endpoint, AnalysisPrompt prompt, Context trace, boolean hedged) {
         long started = System.nanoTime();
-        return endpoint.analyse(prompt)
+        return endpoint.analyse(prompt, trace, hedged)
                 .invoke(a -> metrics.llmCall(endpoint.name(), "ok", Duration.ofNanos(System.nanoTime() - started)))
                 .onFailure().invoke(failure -> {
                     metrics.llmCall(endpoint.name(), outcomeOf(failure), Duration.ofNanos(System.nanoTime() - started));

@@ -6,9 +6,12 @@ import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.VertxException;
 
+import dev.conversationworker.ops.Traces;
 import dev.conversationworker.support.Backoff;
 
 /**
@@ -36,10 +39,12 @@ final class LlmEndpoint {
     private final LlmHttpClient http;
     private final ConcurrencyLimit concurrency;
     private final CircuitBreaker circuit;
+    private final Traces traces;
 
     LlmEndpoint(String name, String baseUrl, String apiKey, String model, LlmConfig.ResponseFormat format,
-            int maxConcurrency, LlmConfig config, LlmHttpClient http) {
+            int maxConcurrency, LlmConfig config, LlmHttpClient http, Traces traces) {
         this.name = name;
+        this.traces = traces;
         this.url = withoutTrailingSlashes(baseUrl) + "/chat/completions";
         this.apiKey = apiKey;
         this.model = model;
@@ -84,13 +89,40 @@ final class LlmEndpoint {
         return concurrency.waiting();
     }
 
-    Uni<LlmAnswer> analyse(AnalysisPrompt prompt) {
+    /**
+     * @param trace the trace of the event analysed: each attempt is a span under it
+     * @param hedged whether this call was raced against a slow primary
+     */
+    Uni<LlmAnswer> analyse(AnalysisPrompt prompt, Context trace, boolean hedged) {
         String body = ChatCompletions.requestBody(model, prompt, format, config.maxCompletionTokens(),
                 config.temperature());
-        return attempt(body, 1, false);
+        return attempt(body, 1, false, trace, hedged);
     }
 
-    private Uni<LlmAnswer> attempt(String body, int attempt, boolean invalidBefore) {
+    private Uni<LlmAnswer> attempt(String body, int attempt, boolean invalidBefore, Context trace, boolean hedged) {
+        // Which model, which try, raced or not: never the prompt, the answer or the key.
+        Attributes attributes = Attributes.of(Traces.LLM_PROVIDER, name, Traces.LLM_MODEL, model,
+                Traces.LLM_ATTEMPT, (long) attempt, Traces.LLM_HEDGED, hedged);
+        return traces.span("llm-call", trace, attributes, span -> call(body, attempt))
+                // A malformed or cut-off answer is often a fluke: one more try, then the fallback's turn.
+                .onFailure(InvalidAnswerException.class).recoverWithUni(failure -> invalidBefore
+                        ? Uni.createFrom().failure(failure)
+                        : attempt(body, attempt + 1, true, trace, hedged))
+                .onFailure(LlmCallException.class).recoverWithUni(failure -> {
+                    LlmCallException call = (LlmCallException) failure;
+                    if (!call.retryable() || attempt >= config.retry().maxAttempts()) {
+                        return Uni.createFrom().failure(failure);
+                    }
+                    Duration pause = backoff(attempt, call.retryAfter());
+                    LOG.debugf("LLM %s attempt %d failed (%s), retrying in %d ms", name, attempt, call.getMessage(),
+                            pause.toMillis());
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
+                            .chain(() -> attempt(body, attempt + 1, invalidBefore, trace, hedged));
+                });
+    }
+
+    /** One attempt: a slot, the circuit, the request. */
+    private Uni<LlmAnswer> call(String body, int attempt) {
         if (!circuit.tryAcquire()) {
             return Uni.createFrom()
                     .failure(LlmCallException.circuitOpen(name + " is not called: its circuit is open after "
@@ -102,22 +134,7 @@ final class LlmEndpoint {
                 .onFailure().transform(this::asCallFailure)
                 .map(reply -> toAnswer(reply, started))
                 .onItemOrFailure().invoke((answer, failure) -> recordForCircuit(failure))
-                .onCancellation().invoke(circuit::abandoned)
-                // A malformed or cut-off answer is often a fluke: one more try, then the fallback's turn.
-                .onFailure(InvalidAnswerException.class).recoverWithUni(failure -> invalidBefore
-                        ? Uni.createFrom().failure(failure)
-                        : attempt(body, attempt + 1, true))
-                .onFailure(LlmCallException.class).recoverWithUni(failure -> {
-                    LlmCallException call = (LlmCallException) failure;
-                    if (!call.retryable() || attempt >= config.retry().maxAttempts()) {
-                        return Uni.createFrom().failure(failure);
-                    }
-                    Duration pause = backoff(attempt, call.retryAfter());
-                    LOG.debugf("LLM %s attempt %d failed (%s), retrying in %d ms", name, attempt, call.getMessage(),
-                            pause.toMillis());
-                    return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
-                            .chain(() -> attempt(body, attempt + 1, invalidBefore));
-                });
+                .onCancellation().invoke(circuit::abandoned);
     }
 
     private LlmAnswer toAnswer(HttpReply reply, long startedNanos) {

@@ -11,12 +11,15 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 import dev.conversationworker.model.DeadLettered;
 import dev.conversationworker.model.InvalidEventException;
+import dev.conversationworker.ops.EventLogFields;
+import dev.conversationworker.ops.Traces;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.support.LogSafe;
 import dev.conversationworker.support.TransientFailures;
@@ -99,27 +102,29 @@ public class ChatEventConsumer {
 
     private Uni<Void> handle(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka) {
         String where = kafka.getTopic() + "-" + kafka.getPartition() + "@" + kafka.getOffset();
+        Context trace = Traces.of(record);
         return pipeline.process((byte[]) kafka.getKey(), record.getPayload(), kafka.getPartition(),
-                kafka.getOffset())
+                kafka.getOffset(), trace)
                 .onFailure(ChatEventConsumer::isUnexpected)
-                .invoke(failure -> IngestLog.LOG.unexpectedFailure(where, failure))
+                .invoke(failure -> log(kafka, () -> IngestLog.LOG.unexpectedFailure(where, failure)))
                 .onFailure(ChatEventConsumer::isUnexpected).retry()
                 .atMost(Math.max(0, config.maxUnexpectedAttempts() - 1))
-                .onItemOrFailure().transformToUni((done, failure) -> settle(record, kafka, where, failure))
+                .onItemOrFailure().transformToUni((done, failure) -> settle(record, kafka, where, failure, trace))
                 .onFailure()
-                .invoke(failure -> IngestLog.LOG.leftForRedelivery(where, LogSafe.oneLine(String.valueOf(failure))))
+                .invoke(failure -> log(kafka,
+                        () -> IngestLog.LOG.leftForRedelivery(where, LogSafe.oneLine(String.valueOf(failure)))))
                 .onFailure().recoverWithNull();
     }
 
     /** Acknowledges what is done, dead-letters poison and what keeps failing, leaves the rest for redelivery. */
     private Uni<Void> settle(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka, String where,
-            Throwable failure) {
+            Throwable failure, Context trace) {
         if (failure == null) {
             return Uni.createFrom().completionStage(record.ack());
         }
         if (TransientFailures.isTransient(failure)) {
             // Only while stopping: the pipeline retries transient failures for as long as it runs.
-            IngestLog.LOG.leftForRedelivery(where, LogSafe.oneLine(String.valueOf(failure)));
+            log(kafka, () -> IngestLog.LOG.leftForRedelivery(where, LogSafe.oneLine(String.valueOf(failure))));
             return Uni.createFrom().voidItem();
         }
         boolean invalid = failure instanceof InvalidEventException;
@@ -128,8 +133,8 @@ public class ChatEventConsumer {
         }
         metrics.deadLetter(invalid ? "invalid" : "processing-failed");
         deadLettered.fire(new DeadLettered(failure.getMessage()));
-        IngestLog.LOG.deadLettering(where, LogSafe.oneLine(failure.getMessage()));
-        return deadLetter(record, kafka, where, failure);
+        log(kafka, () -> IngestLog.LOG.deadLettering(where, LogSafe.oneLine(failure.getMessage())));
+        return deadLetter(record, kafka, where, failure, trace);
     }
 
     /**
@@ -138,12 +143,13 @@ public class ChatEventConsumer {
      * retried; when stopping, it is left for redelivery.
      */
     private Uni<Void> deadLetter(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka, String where,
-            Throwable failure) {
-        return Uni.createFrom().deferred(() -> deadLetters.write(kafka, record.getPayload(), failure))
+            Throwable failure, Context trace) {
+        return Uni.createFrom().deferred(() -> deadLetters.write(kafka, record.getPayload(), failure, trace))
                 .onFailure(writeFailure -> !stopping && TransientFailures.isTransient(writeFailure))
                 .invoke(writeFailure -> {
                     metrics.transientRetry("dead-letter");
-                    IngestLog.LOG.deadLetterWriteFailed(where, LogSafe.oneLine(String.valueOf(writeFailure)));
+                    log(kafka, () -> IngestLog.LOG.deadLetterWriteFailed(where,
+                            LogSafe.oneLine(String.valueOf(writeFailure))));
                 })
                 .onFailure(writeFailure -> !stopping && TransientFailures.isTransient(writeFailure)).retry()
                 .withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff()).withJitter(0.3).indefinitely()
@@ -151,10 +157,17 @@ public class ChatEventConsumer {
                 // acknowledged, since a retry would meet the same refusal and hold the partition for ever.
                 .onFailure(writeFailure -> !stopping).recoverWithItem(writeFailure -> {
                     metrics.deadLetter("unwritable");
-                    IngestLog.LOG.deadLetterUnwritable(where, LogSafe.oneLine(String.valueOf(writeFailure)));
+                    log(kafka, () -> IngestLog.LOG.deadLetterUnwritable(where,
+                            LogSafe.oneLine(String.valueOf(writeFailure))));
                     return null;
                 })
                 .chain(() -> Uni.createFrom().completionStage(record.ack()));
+    }
+
+    /** A line about a record names its conversation by the record's key (the contract: the conversation id). */
+    private static void log(IncomingKafkaRecordMetadata<?, ?> kafka, Runnable line) {
+        byte[] key = (byte[]) kafka.getKey();
+        EventLogFields.log(key == null ? null : new String(key, StandardCharsets.UTF_8), null, line);
     }
 
     private static boolean isUnexpected(Throwable failure) {

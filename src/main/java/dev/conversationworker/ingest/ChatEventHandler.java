@@ -1,5 +1,6 @@
 package dev.conversationworker.ingest;
 
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -14,8 +15,9 @@ public interface ChatEventHandler {
      * {@link #stop()}.
      *
      * @param partition the record's partition and {@code offset} its offset there
+     * @param trace the record's trace context: the records it causes carry it on
      */
-    Uni<Void> process(byte[] key, byte[] value, int partition, long offset);
+    Uni<Void> process(byte[] key, byte[] value, int partition, long offset, Context trace);
 
     /** The worker is stopping: transient failures are no longer retried (their records stay unacknowledged). */
     void stop();

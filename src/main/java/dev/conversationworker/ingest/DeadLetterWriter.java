@@ -14,10 +14,13 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+import dev.conversationworker.ops.Traces;
 
 /**
  * Writes a record that can never be processed to the dead-letter topic: the original key, value and headers, and
@@ -51,11 +54,12 @@ public class DeadLetterWriter {
      * Completes once Kafka has accepted the dead letter (acks=all). Fails with {@link DeadLetterTooLargeException}
      * when not even the smallest copy fits the topic, and with Kafka's failure for anything else.
      */
-    public Uni<Void> write(IncomingKafkaRecordMetadata<?, ?> source, byte[] value, Throwable reason) {
-        return attempt(source, value, reason, -1);
+    public Uni<Void> write(IncomingKafkaRecordMetadata<?, ?> source, byte[] value, Throwable reason, Context trace) {
+        return attempt(source, value, reason, -1, trace);
     }
 
-    private Uni<Void> attempt(IncomingKafkaRecordMetadata<?, ?> source, byte[] value, Throwable reason, int step) {
+    private Uni<Void> attempt(IncomingKafkaRecordMetadata<?, ?> source, byte[] value, Throwable reason, int step,
+            Context trace) {
         byte[] key = (byte[]) source.getKey();
         byte[] sentValue = value;
         byte[] sentKey = key;
@@ -72,10 +76,11 @@ public class DeadLetterWriter {
             }
             headers.add(PREFIX + "truncated", cut.toString().getBytes(StandardCharsets.UTF_8));
         }
-        return emitter.sendMessage(Message.of(sentValue).addMetadata(OutgoingKafkaRecordMetadata.<byte[]>builder()
-                .withKey(sentKey).withHeaders(headers).build()))
+        return emitter.sendMessage(Traces.carry(Message.of(sentValue), trace)
+                .addMetadata(OutgoingKafkaRecordMetadata.<byte[]>builder().withKey(sentKey).withHeaders(headers)
+                        .build()))
                 .onFailure(DeadLetterWriter::isTooLarge).recoverWithUni(failure -> step < LAST_STEP
-                        ? attempt(source, value, reason, step + 1)
+                        ? attempt(source, value, reason, step + 1, trace)
                         : Uni.createFrom().failure(new DeadLetterTooLargeException(failure)));
     }
 

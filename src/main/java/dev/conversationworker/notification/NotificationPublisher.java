@@ -10,11 +10,13 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 import dev.conversationworker.model.AnalysisRecord;
+import dev.conversationworker.ops.Traces;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.support.KafkaHeaders;
 
@@ -54,33 +56,37 @@ public class NotificationPublisher {
 
     /**
      * Publishes what the analysis calls for: nothing, an attention message (at most one per conversation per
-     * {@code notify.attention-window}), or an analysis-failed message.
+     * {@code notify.attention-window}), or an analysis-failed message. The message carries the analysis's trace.
      */
-    public Uni<Void> notifyIfNeeded(AnalysisRecord analysis) {
+    public Uni<Void> notifyIfNeeded(AnalysisRecord analysis, Context trace) {
         if (analysis.isFailed()) {
-            return config.onFailedAnalysis() ? notifyFailed(analysis) : Uni.createFrom().voidItem();
+            return config.onFailedAnalysis() ? notifyFailed(analysis, trace) : Uni.createFrom().voidItem();
         }
         if (analysis.result().needsNotification(config.minSeverity())) {
-            return attentionWindow.pageOnce(analysis, () -> publish(messages.attention(analysis)));
+            return attentionWindow.pageOnce(analysis, () -> publish(messages.attention(analysis), trace));
         }
         return Uni.createFrom().voidItem();
     }
 
-    private Uni<Void> notifyFailed(AnalysisRecord analysis) {
+    private Uni<Void> notifyFailed(AnalysisRecord analysis, Context trace) {
         FailedAnalysisBursts.Decision decision = failedAnalyses.failed();
         if (decision instanceof FailedAnalysisBursts.Each) {
-            return publish(messages.analysisFailed(analysis));
+            return publish(messages.analysisFailed(analysis), trace);
         }
         if (decision instanceof FailedAnalysisBursts.Summary summary) {
             return publish(messages.analysesFailing(summary.count(), config.failedAnalysisWindow(),
-                    summary.windowStart(), analysis.error()));
+                    summary.windowStart(), analysis.error()), trace);
         }
         return Uni.createFrom().voidItem();
     }
 
-    /** Publishes a prepared notification; completes once Kafka has it. */
+    /** Publishes a prepared notification that no one event caused; completes once Kafka has it. */
     public Uni<Void> publish(Notification notification) {
-        return emitter.sendMessage(Message.of(notification.body())
+        return publish(notification, Context.root());
+    }
+
+    private Uni<Void> publish(Notification notification, Context trace) {
+        return emitter.sendMessage(Traces.carry(Message.of(notification.body()), trace)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(notification.conversationId())
                         .withHeaders(new KafkaHeaders().add("severity", notification.severity())

@@ -1,5 +1,6 @@
 package dev.conversationworker.pipeline;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 
 import dev.conversationworker.analysis.ConversationAnalyzer;
@@ -32,6 +34,8 @@ import dev.conversationworker.model.FormattedConversation;
 import dev.conversationworker.model.HistoryEntry;
 import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.notification.NotificationPublisher;
+import dev.conversationworker.ops.EventLogFields;
+import dev.conversationworker.ops.Traces;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.publishing.AnalysisPublisher;
 import dev.conversationworker.support.TransientFailures;
@@ -63,6 +67,7 @@ public class ConversationPipeline implements ChatEventHandler {
     private final WaitingAnalyses waiting;
     private final WaitConfig waitConfig;
     private final OutageAnnouncer outage;
+    private final Traces traces;
     private final Clock clock = Clock.systemUTC();
     private final int readBudget;
     private final int readPerMessage;
@@ -71,7 +76,7 @@ public class ConversationPipeline implements ChatEventHandler {
     ConversationPipeline(CpuWorkPool cpu, IngestConfig ingest, ConversationHistory history,
             FormattingConfig formatting, ConversationAnalyzer analyzer, AnalysisPublisher analyses,
             NotificationPublisher notifications, WorkerMetrics metrics, WorkerConfig config, WaitingAnalyses waiting,
-            WaitConfig waitConfig, OutageAnnouncer outage) {
+            WaitConfig waitConfig, OutageAnnouncer outage, Traces traces) {
         this.cpu = cpu;
         this.parser = new ChatEventParser(ingest.rejectUnknownFields(), ingest.maxIdLength());
         this.history = history;
@@ -86,6 +91,7 @@ public class ConversationPipeline implements ChatEventHandler {
         this.waiting = waiting;
         this.waitConfig = waitConfig;
         this.outage = outage;
+        this.traces = traces;
     }
 
     /**
@@ -93,16 +99,21 @@ public class ConversationPipeline implements ChatEventHandler {
      *        trigger reads only the messages stored before it
      */
     @Override
-    public Uni<Void> process(byte[] recordKey, byte[] recordValue, int partition, long offset) {
-        return untilDone("parse", () -> cpu.run(() -> parser.parse(recordKey, recordValue)))
+    public Uni<Void> process(byte[] recordKey, byte[] recordValue, int partition, long offset, Context trace) {
+        Scope record = new Scope(trace, recordKey == null ? null : new String(recordKey, StandardCharsets.UTF_8),
+                null);
+        return untilDone("parse", record, () -> cpu.run(() -> parser.parse(recordKey, recordValue)))
                 .invoke(event -> metrics.eventIn(event.type().wireName()))
-                .chain(event -> event.isMessage()
-                        ? store(event, partition, offset)
-                        : analyse(event, partition, offset));
+                .chain(event -> {
+                    Scope scope = new Scope(trace, event.conversationId(), event.eventId());
+                    return event.isMessage()
+                            ? store(event, partition, offset, scope)
+                            : analyse(event, partition, offset, scope);
+                });
     }
 
-    private Uni<Void> store(ChatEvent message, int partition, long offset) {
-        return untilDone("history-append", () -> history.append(message, partition, offset))
+    private Uni<Void> store(ChatEvent message, int partition, long offset, Scope scope) {
+        return untilDone("history-append", scope, () -> history.append(message, partition, offset))
                 .invoke(appended -> {
                     if (!appended) {
                         metrics.duplicateMessage();
@@ -116,40 +127,41 @@ public class ConversationPipeline implements ChatEventHandler {
      * or waits for an LLM (the trigger is a redelivery, and the waiting room publishes it): analysing it again could
      * only repeat it, or publish a second, different result under the same {@code analysisId}.
      */
-    private Uni<Void> analyse(ChatEvent trigger, int partition, long offset) {
+    private Uni<Void> analyse(ChatEvent trigger, int partition, long offset, Scope scope) {
         String analysisId = AnalysisRecord.analysisId(trigger.conversationId(), trigger.eventId());
-        return untilDone("published-check", () -> wasPublished(trigger.conversationId(), analysisId))
+        return untilDone("published-check", scope, () -> wasPublished(trigger.conversationId(), analysisId))
                 .chain(published -> published
                         ? Uni.createFrom().item("already-published")
-                        : untilDone("waiting-check", () -> waiting.isWaiting(analysisId))
+                        : untilDone("waiting-check", scope, () -> waiting.isWaiting(analysisId))
                                 .map(waits -> waits ? "waiting" : null))
                 .chain(skipped -> {
                     if (skipped != null) {
                         metrics.analysisSkipped(skipped);
                         return Uni.createFrom().voidItem();
                     }
-                    return untilDone("history-read", () -> history.readBefore(trigger.conversationId(), partition,
-                            offset, readBudget, readPerMessage))
-                            .chain(window -> untilDone("format", () -> cpu.run(() -> Conversation.of(window,
+                    return untilDone("history-read", scope,
+                            () -> history.readBefore(trigger.conversationId(), partition,
+                                    offset, readBudget, readPerMessage))
+                            .chain(window -> untilDone("format", scope, () -> cpu.run(() -> Conversation.of(window,
                                     formatter))))
-                            .chain(conversation -> analyse(trigger, conversation));
+                            .chain(conversation -> analyse(trigger, conversation, scope));
                 });
     }
 
-    private Uni<Void> analyse(ChatEvent trigger, Conversation conversation) {
+    private Uni<Void> analyse(ChatEvent trigger, Conversation conversation, Scope scope) {
         if (conversation.unreadable() > 0) {
             metrics.unreadableHistoryEntries(conversation.unreadable());
-            PipelineLog.LOG.unreadableHistory(conversation.unreadable(), trigger.conversationId());
+            scope.log(() -> PipelineLog.LOG.unreadableHistory(conversation.unreadable(), trigger.conversationId()));
         }
         if (conversation.unplaced() > 0) {
             metrics.unplacedHistoryEntries(conversation.unplaced());
         }
-        return analyzer.analyse(conversation.entries(), conversation.formatted())
+        return analyzer.analyse(conversation.entries(), conversation.formatted(), scope.trace())
                 .chain(outcome -> outcome.llmUnreachable() && !waitConfig.maxWait().isZero()
                         ? waitForLlm(WaitingAnalysis.of(trigger, conversation.formatted(), outcome,
-                                clock.instant()), outcome)
+                                clock.instant()), outcome, scope)
                         : publish(AnalysisRecord.of(trigger, conversation.formatted(), outcome, now()),
-                                trigger.timestamp()));
+                                trigger.timestamp(), scope));
     }
 
     /**
@@ -157,15 +169,15 @@ public class ConversationPipeline implements ChatEventHandler {
      * with; {@link WaitingAnalysisResumer} tries it again later. If too many wait already, it is published as
      * failed now.
      */
-    private Uni<Void> waitForLlm(WaitingAnalysis analysis, AnalysisOutcome outcome) {
-        return untilDone("wait-park", () -> waiting.park(analysis)).chain(parked -> {
+    private Uni<Void> waitForLlm(WaitingAnalysis analysis, AnalysisOutcome outcome, Scope scope) {
+        return untilDone("wait-park", scope, () -> waiting.park(analysis)).chain(parked -> {
             metrics.waiting(parked.name().toLowerCase(Locale.ROOT));
             return switch (parked) {
-                case WAITING -> untilDone("publish-notification", () -> outage.analysisWaiting(analysis));
+                case WAITING -> untilDone("publish-notification", scope, () -> outage.analysisWaiting(analysis));
                 case ALREADY_WAITING -> Uni.createFrom().voidItem();
                 case FULL -> publish(analysis.toRecord(AnalysisOutcome.failed(outcome.error() + "; not kept waiting: "
                         + waitConfig.maxWaiting() + " analyses wait already (analysis.max-waiting)",
-                        outcome.llmLatencyMs(), true), now()), OffsetDateTime.parse(analysis.triggeredAt()));
+                        outcome.llmLatencyMs(), true), now()), OffsetDateTime.parse(analysis.triggeredAt()), scope);
             };
         });
     }
@@ -176,20 +188,22 @@ public class ConversationPipeline implements ChatEventHandler {
      */
     public Uni<Void> resume(WaitingAnalysis analysis) {
         // Published already (by an attempt that failed after publishing, or by its trigger redelivered): done.
-        return untilDone("published-check", () -> wasPublished(analysis.conversationId(), analysis.id()))
+        // Its trigger's trace ended when it was parked: a resumed analysis starts a trace of its own.
+        Scope scope = Scope.resumed(analysis);
+        return untilDone("published-check", scope, () -> wasPublished(analysis.conversationId(), analysis.id()))
                 .chain(published -> published
-                        ? untilDone("wait-done", () -> waiting.done(analysis))
+                        ? untilDone("wait-done", scope, () -> waiting.done(analysis))
                                 .invoke(() -> metrics.analysisSkipped("already-published"))
-                        : askAgain(analysis));
+                        : askAgain(analysis, scope));
     }
 
-    private Uni<Void> askAgain(WaitingAnalysis analysis) {
-        return analyzer.askLlm(analysis.conversation()).chain(outcome -> {
+    private Uni<Void> askAgain(WaitingAnalysis analysis, Scope scope) {
+        return analyzer.askLlm(analysis.conversation(), scope.trace()).chain(outcome -> {
             AnalysisOutcome published = outcome;
             if (outcome.llmUnreachable()) {
                 if (!analysis.waitedAtLeast(waitConfig.maxWait(), clock.instant())) {
                     metrics.waiting("retry");
-                    return untilDone("wait-reschedule",
+                    return untilDone("wait-reschedule", scope,
                             () -> waiting.retryLater(analysis.failedAgain(outcome.error())));
                 }
                 published = AnalysisOutcome.failed("no LLM answered within analysis.max-wait ("
@@ -202,8 +216,8 @@ public class ConversationPipeline implements ChatEventHandler {
             Runnable renewClaim = () -> waiting.renew(List.of(analysis)).subscribe().with(ok -> {
             }, failure -> LOG.debugf("Could not renew the claim of %s: %s", analysis.id(), failure));
             return publish(analysis.toRecord(published, now()), OffsetDateTime.parse(analysis.triggeredAt()),
-                    renewClaim)
-                    .call(() -> untilDone("wait-done", () -> waiting.done(analysis)));
+                    renewClaim, scope)
+                    .call(() -> untilDone("wait-done", scope, () -> waiting.done(analysis)));
         });
     }
 
@@ -214,8 +228,9 @@ public class ConversationPipeline implements ChatEventHandler {
     public Uni<Void> giveUp(WaitingAnalysis analysis, String reason) {
         AnalysisRecord failed = analysis.toRecord(AnalysisOutcome.failed("given up after repeated unexpected "
                 + "failures; last: " + reason, 0, false), now());
+        Scope scope = Scope.resumed(analysis);
         return publish(failed, parseOrNull(analysis.triggeredAt()), () -> {
-        }).call(() -> untilDone("wait-done", () -> waiting.done(analysis)));
+        }, scope).call(() -> untilDone("wait-done", scope, () -> waiting.done(analysis)));
     }
 
     private static OffsetDateTime parseOrNull(String timestamp) {
@@ -227,20 +242,21 @@ public class ConversationPipeline implements ChatEventHandler {
     }
 
     /** Publishes the analysis and its notification, then remembers it as published (so a redelivery skips it). */
-    private Uni<Void> publish(AnalysisRecord analysis, OffsetDateTime triggeredAt) {
+    private Uni<Void> publish(AnalysisRecord analysis, OffsetDateTime triggeredAt, Scope scope) {
         return publish(analysis, triggeredAt, () -> {
-        });
+        }, scope);
     }
 
     /** @param onRetry runs before each retry of a step that failed for a transient reason */
-    private Uni<Void> publish(AnalysisRecord analysis, OffsetDateTime triggeredAt, Runnable onRetry) {
-        return untilDone("publish-analysis", () -> analyses.publish(analysis), onRetry)
+    private Uni<Void> publish(AnalysisRecord analysis, OffsetDateTime triggeredAt, Runnable onRetry,
+            Scope scope) {
+        return untilDone("publish-analysis", scope, () -> analyses.publish(analysis, scope.trace()), onRetry)
                 .call(() -> {
                     // Decided once (a failed analysis counts once towards its burst); only the sending is retried.
-                    Uni<Void> notification = notifications.notifyIfNeeded(analysis);
-                    return untilDone("publish-notification", () -> notification, onRetry);
+                    Uni<Void> notification = notifications.notifyIfNeeded(analysis, scope.trace());
+                    return untilDone("publish-notification", scope, () -> notification, onRetry);
                 })
-                .call(() -> untilDone("mark-published", () -> markPublished(analysis), onRetry))
+                .call(() -> untilDone("mark-published", scope, () -> markPublished(analysis), onRetry))
                 .invoke(() -> {
                     metrics.analysis(analysis.status(), analysis.provider());
                     if (triggeredAt != null) {
@@ -256,7 +272,8 @@ public class ConversationPipeline implements ChatEventHandler {
     private Uni<Boolean> wasPublished(String conversationId, String analysisId) {
         return history.wasPublished(conversationId, analysisId)
                 .onFailure(failure -> !TransientFailures.isTransient(failure)).recoverWithItem(failure -> {
-                    PipelineLog.LOG.publishedMarksUnreadable(conversationId, failure.getMessage());
+                    EventLogFields.log(conversationId, null,
+                            () -> PipelineLog.LOG.publishedMarksUnreadable(conversationId, failure.getMessage()));
                     return false;
                 });
     }
@@ -265,7 +282,8 @@ public class ConversationPipeline implements ChatEventHandler {
     private Uni<Void> markPublished(AnalysisRecord analysis) {
         return history.markPublished(analysis.conversationId(), analysis.analysisId())
                 .onFailure(failure -> !TransientFailures.isTransient(failure)).recoverWithUni(failure -> {
-                    PipelineLog.LOG.publishedMarkNotWritten(analysis.analysisId(), failure.getMessage());
+                    EventLogFields.log(analysis.conversationId(), analysis.triggerEventId(),
+                            () -> PipelineLog.LOG.publishedMarkNotWritten(analysis.analysisId(), failure.getMessage()));
                     return Uni.createFrom().voidItem();
                 });
     }
@@ -280,17 +298,19 @@ public class ConversationPipeline implements ChatEventHandler {
      * Retries a step for as long as its failure is transient (Redis or Kafka away, the CPU pool full), with capped
      * backoff, until the worker stops.
      */
-    private <T> Uni<T> untilDone(String stage, Supplier<Uni<T>> step) {
-        return untilDone(stage, step, () -> {
+    private <T> Uni<T> untilDone(String stage, Scope scope, Supplier<Uni<T>> step) {
+        return untilDone(stage, scope, step, () -> {
         });
     }
 
-    private <T> Uni<T> untilDone(String stage, Supplier<Uni<T>> step, Runnable onRetry) {
-        return Uni.createFrom().deferred(step::get)
+    /** Each attempt of a step is a span, under the trace of the event it is for. */
+    private <T> Uni<T> untilDone(String stage, Scope scope, Supplier<Uni<T>> step, Runnable onRetry) {
+        return traces.span(stage, scope.trace(), step)
                 .onFailure(this::retryable).invoke(failure -> {
                     onRetry.run();
                     metrics.transientRetry(stage);
-                    PipelineLog.LOG.transientFailure(stage, failure.getClass().getSimpleName(), failure.getMessage());
+                    scope.log(() -> PipelineLog.LOG.transientFailure(stage, failure.getClass().getSimpleName(),
+                            failure.getMessage()));
                 })
                 .onFailure(this::retryable).retry()
                 .withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff()).withJitter(0.3).indefinitely();
@@ -302,6 +322,18 @@ public class ConversationPipeline implements ChatEventHandler {
 
     private String now() {
         return Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    /** What an event's steps and log lines are under: its trace, and the ids its log lines name. */
+    private record Scope(Context trace, String conversationId, String eventId) {
+
+        static Scope resumed(WaitingAnalysis analysis) {
+            return new Scope(Context.root(), analysis.conversationId(), analysis.triggerEventId());
+        }
+
+        void log(Runnable line) {
+            EventLogFields.log(conversationId, eventId, line);
+        }
     }
 
     /** A stored history decoded and rendered: the CPU part of an analysis. */

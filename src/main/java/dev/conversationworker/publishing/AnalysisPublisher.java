@@ -10,11 +10,13 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 import dev.conversationworker.model.AnalysisRecord;
+import dev.conversationworker.ops.Traces;
 import dev.conversationworker.support.KafkaHeaders;
 
 /** Publishes analyses; the returned {@link Uni} completes only once Kafka has accepted the record (acks=all). */
@@ -31,17 +33,19 @@ public class AnalysisPublisher {
     @Inject
     ObjectMapper json;
 
-    public Uni<Void> publish(AnalysisRecord analysis) {
+    /** Completes once Kafka has the record, which carries {@code trace} as its {@code traceparent}. */
+    public Uni<Void> publish(AnalysisRecord analysis, Context trace) {
         String value;
         try {
             value = json.writeValueAsString(analysis);
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        return emitter.sendMessage(Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(analysis.conversationId())
-                .withHeaders(new KafkaHeaders().add("analysis-id", analysis.analysisId())
-                        .add("status", analysis.status()).build())
-                .build()));
+        return emitter.sendMessage(Traces.carry(Message.of(value), trace)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(analysis.conversationId())
+                        .withHeaders(new KafkaHeaders().add("analysis-id", analysis.analysisId())
+                                .add("status", analysis.status()).build())
+                        .build()));
     }
 }

@@ -13,10 +13,12 @@ import javax.net.ssl.SSLHandshakeException;
 
 import org.junit.jupiter.api.Test;
 
+import io.opentelemetry.context.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
 
 import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.ops.Traces;
 
 class FailureKindTest {
 
@@ -60,9 +62,9 @@ class FailureKindTest {
         try {
             LlmHttpClient http = new LlmHttpClient(vertx, Duration.ofSeconds(2), Duration.ofSeconds(5), 4, 1024);
             LlmEndpoint endpoint = new LlmEndpoint("primary", "http://127.0.0.1:" + closedPort + "/v1", null, "m",
-                    LlmConfig.ResponseFormat.json_schema, 4, new TestLlmConfig(1024), http);
+                    LlmConfig.ResponseFormat.json_schema, 4, new TestLlmConfig(1024), http, Traces.none());
             assertThatThrownBy(() -> endpoint.analyse(AnalysisPrompt.of(new FormattedConversation("1. [USER]: hi",
-                    1, 1, false))).await().atMost(Duration.ofSeconds(10)))
+                    1, 1, false)), Context.root(), false).await().atMost(Duration.ofSeconds(10)))
                     .isInstanceOf(LlmCallException.class).hasMessage("primary failed: connection refused")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("127.0.0.1", "" + closedPort));
         } finally {

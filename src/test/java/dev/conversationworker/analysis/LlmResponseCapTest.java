@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.opentelemetry.context.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -25,6 +26,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.ops.Traces;
 
 /**
  * Answer bodies over {@code llm.max-response-bytes} (here 64 KiB), against a real local HTTP server: a 1 MB answer
@@ -72,7 +74,7 @@ class LlmResponseCapTest {
 
     @Test
     void aSmallGzipAnswerWithinTheCapIsRead() {
-        LlmAnswer answer = endpoint("fallback", "gzip-small").analyse(prompt()).await()
+        LlmAnswer answer = endpoint("fallback", "gzip-small").analyse(prompt(), Context.root(), false).await()
                 .atMost(Duration.ofSeconds(10));
         assertThat(answer.result().intent()).isEqualTo("account_access");
     }
@@ -80,12 +82,14 @@ class LlmResponseCapTest {
     private static void assertCappedAndFallbackAnswers(String model) {
         LlmEndpoint primary = endpoint("primary", model);
         int before = calls.computeIfAbsent(model, m -> new AtomicInteger()).get();
-        assertThatThrownBy(() -> primary.analyse(prompt()).await().atMost(Duration.ofSeconds(10)))
+        assertThatThrownBy(
+                () -> primary.analyse(prompt(), Context.root(), false).await().atMost(Duration.ofSeconds(10)))
                 .isInstanceOf(InvalidAnswerException.class).hasMessageContaining("larger than " + CAP + " bytes");
         assertThat(calls.get(model).get() - before).as("an invalid answer is retried once").isEqualTo(2);
 
         LlmEndpoint fallback = endpoint("fallback", "small");
-        LlmAnswer answer = HedgedCall.race(() -> primary.analyse(prompt()), () -> fallback.analyse(prompt()),
+        LlmAnswer answer = HedgedCall.race(() -> primary.analyse(prompt(), Context.root(), false),
+                () -> fallback.analyse(prompt(), Context.root(), false),
                 Duration.ofSeconds(10), () -> {
                 }).await().atMost(Duration.ofSeconds(10));
         assertThat(answer.endpoint()).isEqualTo("fallback");
@@ -93,7 +97,7 @@ class LlmResponseCapTest {
 
     private static LlmEndpoint endpoint(String name, String model) {
         return new LlmEndpoint(name, "http://127.0.0.1:" + server.actualPort() + "/v1", null, model,
-                LlmConfig.ResponseFormat.json_schema, 16, new TestLlmConfig(CAP), http);
+                LlmConfig.ResponseFormat.json_schema, 16, new TestLlmConfig(CAP), http, Traces.none());
     }
 
     private static AnalysisPrompt prompt() {

@@ -3,6 +3,8 @@ package dev.conversationworker.bench;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.conversationworker.testsupport.WorkerProcess;
+
 /** The worker's event-loop lag histogram ({@code cw_event_loop_lag_seconds_bucket}), to read one window of it. */
 record LagHistogram(TreeMap<Double, Double> cumulativeByUpperBound) {
 
@@ -13,7 +15,7 @@ record LagHistogram(TreeMap<Double, Double> cumulativeByUpperBound) {
         metrics.lines().filter(l -> l.startsWith(BUCKET)).forEach(l -> {
             String le = l.substring(BUCKET.length(), l.indexOf('"', BUCKET.length()));
             double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
-            buckets.merge(bound, Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)), Double::sum);
+            buckets.merge(bound, WorkerProcess.sampleValue(l), Double::sum);
         });
         return new LagHistogram(buckets);
     }

@@ -19,6 +19,7 @@ import dev.conversationworker.testsupport.Events;
 import dev.conversationworker.testsupport.KafkaTestClient;
 import dev.conversationworker.testsupport.LlmSimulator;
 import dev.conversationworker.testsupport.WithLlm;
+import dev.conversationworker.testsupport.WorkerProcess;
 import dev.conversationworker.testsupport.WorkerTestResource;
 
 /** Under a backlog the worker never holds more than worker.max-in-flight events, nor calls an LLM more than its cap. */
@@ -65,7 +66,7 @@ class BoundedInFlightTest {
     }
 
     private static double peak(String metrics) {
-        return metrics.lines().filter(l -> l.startsWith("cw_events_in_flight_peak")).mapToDouble(
-                l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
+        return metrics.lines().filter(l -> l.startsWith("cw_events_in_flight_peak"))
+                .mapToDouble(WorkerProcess::sampleValue).findFirst().orElseThrow();
     }
 }

@@ -11,8 +11,23 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -74,6 +89,71 @@ class OperabilityTest {
             assertThat(output).doesNotContain(PRIMARY_KEY).doesNotContain(FALLBACK_KEY);
         }
     }
+
+    /**
+     * The alert rules and the dashboard ask only for series the worker exposes: driven by a message, a close and a
+     * poison record first, since a counter appears on /q/metrics only once it has counted.
+     */
+    @Test
+    void everyMetricTheAlertsAndTheDashboardUseIsExposed() throws IOException {
+        String conversation = Events.newConversationId("monitoring");
+        kafka.send(conversation, Events.message("m-" + conversation, conversation, "user", "hello").encode());
+        kafka.send(conversation, Events.closed("close-" + conversation, conversation).encode());
+        kafka.send(conversation, "{\"broken\"");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !kafka.records("conversation-analyses", conversation)
+                .isEmpty() && !kafka.records("chat-events-dlq", conversation).isEmpty());
+
+        Set<String> used = new TreeSet<>();
+        for (Path file : List.of(Path.of("deploy/monitoring/prometheusrule.yaml"),
+                Path.of("deploy/monitoring/grafana-dashboard.json"))) {
+            Matcher name = METRIC_NAME.matcher(Files.readString(file));
+            while (name.find()) {
+                used.add(name.group());
+            }
+        }
+        // From kube-state-metrics, not from the worker.
+        used.remove("kube_pod_status_ready");
+        assertThat(used).as("metric names in the rules and the dashboard").hasSizeGreaterThan(10);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Set<String> exposed = metrics().lines().filter(line -> !line.startsWith("#") && !line.isBlank())
+                    .map(line -> line.split("[{ ]", 2)[0]).collect(Collectors.toSet());
+            assertThat(exposed).as("series on /q/metrics").containsAll(used);
+        });
+    }
+
+    /**
+     * A conversation whose records carry a W3C {@code traceparent}: the analysis, the notification and the dead
+     * letter they cause carry the same trace id (each under a span of its own), so that an operator can follow one
+     * event from the upstream service through the worker.
+     */
+    @Test
+    void theTraceOfAnInputRecordReachesTheRecordsItCauses() {
+        String traceId = HexFormat.of().formatHex(ByteBuffer.allocate(16).putLong(System.nanoTime())
+                .putLong(ThreadLocalRandom.current().nextLong() | 1).array());
+        List<Header> headers = List.of(new RecordHeader("traceparent",
+                ("00-" + traceId + "-00f067aa0ba902b7-01").getBytes(StandardCharsets.UTF_8)));
+        String conversation = Events.newConversationId("traced");
+        byte[] key = conversation.getBytes(StandardCharsets.UTF_8);
+        kafka.send(null, key, Events.message("m-" + conversation, conversation, "user",
+                "I was charged twice, this is fraud").encode().getBytes(StandardCharsets.UTF_8), headers);
+        kafka.send(null, key, Events.closed("close-" + conversation, conversation).encode()
+                .getBytes(StandardCharsets.UTF_8), headers);
+        kafka.send(null, key, "{\"not\": \"an event\"}".getBytes(StandardCharsets.UTF_8), headers);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !kafka.records("conversation-analyses", conversation)
+                .isEmpty() && !kafka.records("oncall-notifications", conversation).isEmpty()
+                && !kafka.records("chat-events-dlq", conversation).isEmpty());
+        for (String topic : List.of("conversation-analyses", "oncall-notifications", "chat-events-dlq")) {
+            String traceparent = KafkaTestClient.header(kafka.records(topic, conversation).get(0), "traceparent");
+            assertThat(traceparent).as("traceparent on " + topic).isNotNull()
+                    .matches("00-" + traceId + "-[0-9a-f]{16}-01")
+                    .as("a span of the worker's, not the producer's")
+                    .doesNotContain("00f067aa0ba902b7");
+        }
+    }
+
+    private static final Pattern METRIC_NAME = Pattern.compile("\\b(?:cw|kafka|kube|jvm|process|http)_[a-z0-9_]+");
 
     private static String metrics() {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();

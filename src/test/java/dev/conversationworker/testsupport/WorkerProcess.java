@@ -89,8 +89,17 @@ public final class WorkerProcess implements AutoCloseable {
     /** The sum of the samples whose line starts with {@code prefix}, e.g. {@code cw_analyses_total{} or a name
      * and a space. */
     public static double metric(String metrics, String prefix) {
-        return metrics.lines().filter(l -> l.startsWith(prefix))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return metrics.lines().filter(l -> l.startsWith(prefix)).mapToDouble(WorkerProcess::sampleValue).sum();
+    }
+
+    /**
+     * The value of one sample line; it may end with an exemplar (the trace it was counted in):
+     * {@code name{…} value # {trace_id="…"} 1.0 …}.
+     */
+    public static double sampleValue(String sample) {
+        int exemplar = sample.indexOf(" # ");
+        String line = exemplar < 0 ? sample : sample.substring(0, exemplar);
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
     }
 
     /** Peak resident set size in MiB (VmHWM), from /proc; -1 where there is no /proc. */

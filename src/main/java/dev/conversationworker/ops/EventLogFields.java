@@ -1,0 +1,46 @@
+package dev.conversationworker.ops;
+
+import org.jboss.logging.MDC;
+
+/**
+ * Names the event a log line is about: its {@code conversationId} and {@code eventId} go into the MDC for that one
+ * line, so that JSON logs (the prod profile) carry them as fields an operator can filter on. Set and cleared around
+ * each line rather than for a whole event, because an event's steps resume on whichever thread completes them.
+ */
+public final class EventLogFields {
+
+    private static final int MAX_LENGTH = 256;
+
+    private EventLogFields() {
+    }
+
+    /** @param conversationId or {@code null} when not known; likewise {@code eventId} */
+    public static void log(String conversationId, String eventId, Runnable line) {
+        Object conversationBefore = put("conversationId", conversationId);
+        Object eventBefore = put("eventId", eventId);
+        try {
+            line.run();
+        } finally {
+            restore("conversationId", conversationBefore);
+            restore("eventId", eventBefore);
+        }
+    }
+
+    private static Object put(String key, String value) {
+        Object before = MDC.get(key);
+        if (value == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value.length() > MAX_LENGTH ? value.substring(0, MAX_LENGTH) : value);
+        }
+        return before;
+    }
+
+    private static void restore(String key, Object before) {
+        if (before == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, before);
+        }
+    }
+}
