@@ -107,6 +107,14 @@ class DeployManifestsTest {
             properties.load(in);
         }
         properties.stringPropertyNames().forEach(key -> keys.add(key.replaceFirst("^%[a-z]+\\.", "")));
+        Set<String> variables = new HashSet<>(QUARKUS_VARIABLES);
+        // Variables a property reads by name, as in ${OTEL_EXPORTER_OTLP_ENDPOINT: }.
+        Pattern reference = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)");
+        for (String key : properties.stringPropertyNames()) {
+            for (Matcher name = reference.matcher(properties.getProperty(key)); name.find();) {
+                variables.add(name.group(1));
+            }
+        }
         // The first cell of each row of the configuration table: `a.b.c` / `.d` / `a.b.e` (".d" is a sibling of c).
         Matcher firstCell = Pattern.compile("(?m)^\\| (`[a-z.][^|]*)\\|").matcher(Files.readString(Path.of(
                 "README.md")));
@@ -123,7 +131,6 @@ class DeployManifestsTest {
                 }
             }
         }
-        Set<String> variables = new HashSet<>(QUARKUS_VARIABLES);
         keys.forEach(key -> variables.add(key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_")));
         return variables;
     }

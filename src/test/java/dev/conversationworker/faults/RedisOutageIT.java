@@ -49,6 +49,10 @@ class RedisOutageIT {
             String log = Files.readString(run.logs().get(0));
             assertThat(log).contains("CW0201");
             assertThat(log).doesNotContain("CW0101");
+            // The packaged worker runs the prod profile: JSON lines, and a line about an event names it.
+            assertThat(log.lines().filter(line -> line.contains("CW0201")).findFirst().orElseThrow())
+                    .startsWith("{").containsPattern("\"conversationId\":\"redis-outage-[^\"]+\"")
+                    .containsPattern("\"eventId\":\"[^\"]+\"");
         }
     }
 }
