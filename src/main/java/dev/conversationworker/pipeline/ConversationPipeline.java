@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,9 @@ import dev.conversationworker.formatting.FormattingConfig;
 import dev.conversationworker.history.ConversationHistory;
 import dev.conversationworker.history.HistoryCodec;
 import dev.conversationworker.history.HistoryWindow;
+import dev.conversationworker.idle.ClaimedConversation;
+import dev.conversationworker.idle.IdleSchedule;
+import dev.conversationworker.idle.TriggerConfig;
 import dev.conversationworker.ingest.ChatEventHandler;
 import dev.conversationworker.ingest.ChatEventParser;
 import dev.conversationworker.ingest.IngestConfig;
@@ -30,6 +34,7 @@ import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.model.ChatEvent;
 import dev.conversationworker.model.FormattedConversation;
 import dev.conversationworker.model.HistoryEntry;
+import dev.conversationworker.model.Trigger;
 import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.notification.NotificationPublisher;
 import dev.conversationworker.ops.WorkerMetrics;
@@ -63,6 +68,8 @@ public class ConversationPipeline implements ChatEventHandler {
     private final WaitingAnalyses waiting;
     private final WaitConfig waitConfig;
     private final OutageAnnouncer outage;
+    private final TriggerConfig triggers;
+    private final IdleSchedule idle;
     private final Clock clock = Clock.systemUTC();
     private final int readBudget;
     private final int readPerMessage;
@@ -71,7 +78,7 @@ public class ConversationPipeline implements ChatEventHandler {
     ConversationPipeline(CpuWorkPool cpu, IngestConfig ingest, ConversationHistory history,
             FormattingConfig formatting, ConversationAnalyzer analyzer, AnalysisPublisher analyses,
             NotificationPublisher notifications, WorkerMetrics metrics, WorkerConfig config, WaitingAnalyses waiting,
-            WaitConfig waitConfig, OutageAnnouncer outage) {
+            WaitConfig waitConfig, OutageAnnouncer outage, TriggerConfig triggers, IdleSchedule idle) {
         this.cpu = cpu;
         this.parser = new ChatEventParser(ingest.rejectUnknownFields(), ingest.maxIdLength());
         this.history = history;
@@ -86,6 +93,8 @@ public class ConversationPipeline implements ChatEventHandler {
         this.waiting = waiting;
         this.waitConfig = waitConfig;
         this.outage = outage;
+        this.triggers = triggers;
+        this.idle = idle;
     }
 
     /**
@@ -98,17 +107,57 @@ public class ConversationPipeline implements ChatEventHandler {
                 .invoke(event -> metrics.eventIn(event.type().wireName()))
                 .chain(event -> event.isMessage()
                         ? store(event, partition, offset)
-                        : analyse(event, partition, offset));
+                        : trigger(event, partition, offset));
     }
 
+    /**
+     * Stores the message and, in the same atomic step, arms its conversation's idle timer; every
+     * {@code analysis.every-messages}-th message is then analysed as {@code conversation.progress}, in this
+     * record's turn. A redelivered message arms nothing, and its progress analysis, published already, is skipped;
+     * one cut short by a crash before publishing is done now.
+     */
     private Uni<Void> store(ChatEvent message, int partition, long offset) {
-        return untilDone("history-append", () -> history.append(message, partition, offset))
-                .invoke(appended -> {
-                    if (!appended) {
+        Duration idleAfter = triggers.idleAfter().isNegative() ? Duration.ZERO : triggers.idleAfter();
+        return untilDone("history-append", () -> history.append(message, partition, offset, idleAfter,
+                clock.millis()))
+                .chain(appended -> {
+                    if (!appended.appended()) {
                         metrics.duplicateMessage();
+                    } else if (!idleAfter.isZero()) {
+                        metrics.conversationArmed();
                     }
-                })
-                .replaceWithVoid();
+                    int every = triggers.everyMessages();
+                    if (every > 0 && appended.sequence() > 0 && appended.sequence() % every == 0) {
+                        metrics.progressAnalysisStarted();
+                        // Up to and including this message: read before the next offset.
+                        return analyse(Trigger.progress(message), partition, offset + 1);
+                    }
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    /**
+     * A {@code conversation.closed} or {@code analysis.requested}: it disarms the conversation's idle timer (when
+     * it came after the last message) and is analysed.
+     */
+    private Uni<Void> trigger(ChatEvent event, int partition, long offset) {
+        Uni<Void> disarmed = triggers.idleAfter().isZero() || triggers.idleAfter().isNegative()
+                ? Uni.createFrom().voidItem()
+                : untilDone("idle-disarm", () -> idle.disarm(event.conversationId(), partition, offset))
+                        .replaceWithVoid();
+        return disarmed.chain(() -> analyse(Trigger.of(event), partition, offset));
+    }
+
+    /**
+     * A conversation whose idle timer fell due: analysed as {@code conversation.idle}, as it stood at its last
+     * message (later messages, being stored now, do not change it; they arm a new timer). Call it in the
+     * conversation's turn ({@code ChatEventConsumer#runInOrder}). A conversation whose history expired meanwhile is
+     * not analysed.
+     */
+    public Uni<Void> analyseIdle(ClaimedConversation claimed) {
+        Trigger trigger = Trigger.idle(claimed.conversationId(), claimed.armed().eventId(),
+                claimed.dueAt().atOffset(ZoneOffset.UTC));
+        return analyse(trigger, claimed.armed().partition(), claimed.armed().offset() + 1);
     }
 
     /**
@@ -116,8 +165,8 @@ public class ConversationPipeline implements ChatEventHandler {
      * or waits for an LLM (the trigger is a redelivery, and the waiting room publishes it): analysing it again could
      * only repeat it, or publish a second, different result under the same {@code analysisId}.
      */
-    private Uni<Void> analyse(ChatEvent trigger, int partition, long offset) {
-        String analysisId = AnalysisRecord.analysisId(trigger.conversationId(), trigger.eventId());
+    private Uni<Void> analyse(Trigger trigger, int partition, long offset) {
+        String analysisId = trigger.analysisId();
         return untilDone("published-check", () -> wasPublished(trigger.conversationId(), analysisId))
                 .chain(published -> published
                         ? Uni.createFrom().item("already-published")
@@ -130,13 +179,22 @@ public class ConversationPipeline implements ChatEventHandler {
                     }
                     return untilDone("history-read", () -> history.readBefore(trigger.conversationId(), partition,
                             offset, readBudget, readPerMessage))
-                            .chain(window -> untilDone("format", () -> cpu.run(() -> Conversation.of(window,
-                                    formatter))))
-                            .chain(conversation -> analyse(trigger, conversation));
+                            .chain(window -> {
+                                if (window.messageCount() == 0 && isDerived(trigger)) {
+                                    metrics.analysisSkipped("history-expired");
+                                    return Uni.createFrom().voidItem();
+                                }
+                                return untilDone("format", () -> cpu.run(() -> Conversation.of(window, formatter)))
+                                        .chain(conversation -> analyse(trigger, conversation));
+                            });
                 });
     }
 
-    private Uni<Void> analyse(ChatEvent trigger, Conversation conversation) {
+    private static boolean isDerived(Trigger trigger) {
+        return Trigger.IDLE.equals(trigger.type()) || Trigger.PROGRESS.equals(trigger.type());
+    }
+
+    private Uni<Void> analyse(Trigger trigger, Conversation conversation) {
         if (conversation.unreadable() > 0) {
             metrics.unreadableHistoryEntries(conversation.unreadable());
             PipelineLog.LOG.unreadableHistory(conversation.unreadable(), trigger.conversationId());
