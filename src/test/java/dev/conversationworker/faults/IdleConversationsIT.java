@@ -72,6 +72,7 @@ class IdleConversationsIT {
                             WorkerProcess.metric(metrics, "cw_conversations_armed "));
                 }
                 assertThat(first + second).isEqualTo(open.size());
+                redisWorkPerPoll(workers.size());
             } finally {
                 workers.forEach(WorkerProcess::close);
             }
@@ -190,6 +191,30 @@ class IdleConversationsIT {
             for (String c : conversations) {
                 assertThat(redis.history(c)).extracting(HistoryEntry::eventId).containsExactly(c + "-m0", c + "-m1");
             }
+        }
+    }
+
+    /**
+     * Redis work of the idle polls with nothing due, from {@code INFO commandstats} over a few seconds: what every
+     * instance costs Redis even when no conversation is idle (the other command counts stay put meanwhile).
+     */
+    private static void redisWorkPerPoll(int instances) throws Exception {
+        try (RedisInspector redis = new RedisInspector(Infrastructure.get().redisHosts(), "cw")) {
+            Map<String, Long> before = redis.commandCalls();
+            Duration window = Duration.ofSeconds(5);
+            Thread.sleep(window.toMillis());
+            Map<String, Long> after = redis.commandCalls();
+            double polls = instances * window.toMillis() / 200.0; // ANALYSIS_POLL_INTERVAL=200ms
+            StringBuilder perPoll = new StringBuilder();
+            for (Map.Entry<String, Long> entry : after.entrySet()) {
+                long delta = entry.getValue() - before.getOrDefault(entry.getKey(), 0L);
+                if (delta > 0) {
+                    perPoll.append(String.format(" %s %.1f", entry.getKey(), delta / polls));
+                }
+            }
+            System.out.printf("[idle-two] Redis commands per idle poll with nothing due (INFO commandstats over %d s,"
+                    + " %d instances, 200 ms polls; also the waiting room's and health checks'):%s%n",
+                    window.toSeconds(), instances, perPoll);
         }
     }
 
