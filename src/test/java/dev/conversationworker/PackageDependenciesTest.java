@@ -14,7 +14,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
  * small helpers ({@code support}, {@code ops}) above them, the stages of the pipeline above those, and the
  * {@code pipeline}, which wires the stages together, on top. Nothing depends on {@code pipeline}. Among the
  * stages, {@code history} owns the Redis key space (its prefix and hash tags), which {@code notification} and
- * {@code waiting} use, and {@code waiting} tells on-call through {@code notification}.
+ * {@code waiting} use, and {@code waiting} tells on-call through {@code notification}. {@code idle} (the idle
+ * schedule) uses the key space of {@code history}, whose append script arms it.
  */
 class PackageDependenciesTest {
 
@@ -40,17 +41,19 @@ class PackageDependenciesTest {
                 .layer("publishing").definedBy(ROOT + ".publishing..")
                 .layer("notification").definedBy(ROOT + ".notification..")
                 .layer("waiting").definedBy(ROOT + ".waiting..")
+                .layer("idle").definedBy(ROOT + ".idle..")
                 .layer("pipeline").definedBy(ROOT + ".pipeline..")
                 .whereLayer("pipeline").mayNotBeAccessedByAnyLayer()
                 .whereLayer("waiting").mayOnlyBeAccessedByLayers("pipeline")
+                .whereLayer("idle").mayOnlyBeAccessedByLayers("pipeline")
                 .whereLayer("notification").mayOnlyBeAccessedByLayers("waiting", "pipeline")
                 .whereLayer("publishing").mayOnlyBeAccessedByLayers("pipeline")
                 .whereLayer("analysis").mayOnlyBeAccessedByLayers("pipeline")
                 .whereLayer("formatting").mayOnlyBeAccessedByLayers("pipeline")
-                .whereLayer("history").mayOnlyBeAccessedByLayers("notification", "waiting", "pipeline")
+                .whereLayer("history").mayOnlyBeAccessedByLayers("notification", "waiting", "idle", "pipeline")
                 .whereLayer("ingest").mayOnlyBeAccessedByLayers("pipeline")
                 .whereLayer("support").mayOnlyBeAccessedByLayers("ingest", "history", "formatting", "analysis",
-                        "publishing", "notification", "waiting", "pipeline")
+                        "publishing", "notification", "waiting", "idle", "pipeline")
                 .check(CLASSES);
     }
 
@@ -59,7 +62,8 @@ class PackageDependenciesTest {
         com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses().that().resideInAPackage(ROOT + ".model..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".ingest..", ROOT + ".history..",
                         ROOT + ".formatting..", ROOT + ".analysis..", ROOT + ".publishing..",
-                        ROOT + ".notification..", ROOT + ".waiting..", ROOT + ".pipeline..", ROOT + ".support..",
+                        ROOT + ".notification..", ROOT + ".waiting..", ROOT + ".idle..", ROOT + ".pipeline..",
+                        ROOT + ".support..",
                         ROOT + ".ops..")
                 .check(CLASSES);
     }

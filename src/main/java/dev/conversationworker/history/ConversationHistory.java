@@ -1,5 +1,6 @@
 package dev.conversationworker.history;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +14,7 @@ import dev.conversationworker.model.ChatEvent;
 import dev.conversationworker.model.HistoryEntry;
 import dev.conversationworker.support.RedisScript;
 import dev.conversationworker.support.SafeTruncation;
+import dev.conversationworker.support.StoredJson;
 
 /**
  * The door to Redis: appends messages exactly once and reads a conversation as it stands. Non-blocking only; the
@@ -34,19 +36,40 @@ public class ConversationHistory {
     }
 
     /**
+     * What became of an append.
+     *
+     * @param appended {@code false} when the message was already stored (a redelivery)
+     * @param sequence the message's arrival number in its conversation (1, 2, …), also for a redelivery
+     */
+    public record Appended(boolean appended, long sequence) {
+    }
+
+    /**
      * Emits {@code true} when the message was appended, {@code false} when it was already there (redelivery).
      *
      * @param partition the input partition the message came from, and {@code offset} its offset there
      */
     public Uni<Boolean> append(ChatEvent message, int partition, long offset) {
+        return append(message, partition, offset, Duration.ZERO, 0).map(Appended::appended);
+    }
+
+    /**
+     * Appends the message and, in the same atomic step, arms its conversation's idle timer to fall due
+     * {@code idleAfter} from {@code nowMillis} ({@link Duration#ZERO}: no timer). A redelivered message arms nothing.
+     */
+    public Uni<Appended> append(ChatEvent message, int partition, long offset, Duration idleAfter, long nowMillis) {
         HistoryKeys keys = keys(message.conversationId());
         String entry = HistoryCodec.encode(new HistoryEntry(message.eventId(), message.role().wireName(),
                 SafeTruncation.withEllipsis(message.text(), config.maxMessageChars()),
                 message.timestamp().toString(), partition, offset));
-        return APPEND.run(redis, 3, keys.messages(), keys.seenEventIds(), keys.sequence(), message.eventId(), entry,
-                Integer.toString(config.maxMessages()), Long.toString(Math.max(1, config.ttl().toSeconds())),
-                Integer.toString(Math.max(config.dedupeWindow(), config.maxMessages())))
-                .map(response -> response.toLong() == 1L);
+        String armed = StoredJson.write(new ArmedConversation(message.conversationId(), message.eventId(), partition,
+                offset, nowMillis));
+        return APPEND.run(redis, 5, keys.messages(), keys.seenEventIds(), keys.sequence(), keys.shard().due(),
+                keys.shard().armed(), message.eventId(), entry, Integer.toString(config.maxMessages()),
+                Long.toString(Math.max(1, config.ttl().toSeconds())),
+                Integer.toString(Math.max(config.dedupeWindow(), config.maxMessages())),
+                Long.toString(Math.max(0, idleAfter.toMillis())), Long.toString(nowMillis), keys.slug(), armed)
+                .map(response -> new Appended(response.get(0).toLong() == 1L, response.get(1).toLong()));
     }
 
     /**

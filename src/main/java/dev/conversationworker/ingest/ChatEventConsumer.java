@@ -1,6 +1,7 @@
 package dev.conversationworker.ingest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,6 +9,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -51,6 +53,9 @@ public class ChatEventConsumer {
     @Inject
     DeadLetterWriter deadLetters;
 
+    @ConfigProperty(name = "topics.input")
+    String inputTopic;
+
     private KeyedDispatcher dispatcher;
     private volatile boolean stopping;
 
@@ -91,13 +96,39 @@ public class ChatEventConsumer {
         return dispatcher.submit(orderingKey(kafka), bytes, () -> handle(record, kafka));
     }
 
+    /**
+     * Runs work about a conversation (an idle analysis) in the order of its events: behind the events of that
+     * conversation in flight here, ahead of those that come after, and under the same in-flight bound. Completes
+     * when the work is done; never, if the worker stops admitting before it was admitted.
+     *
+     * @param partition the input partition the conversation's events come from
+     */
+    public Uni<Void> runInOrder(String conversationId, int partition, Supplier<Uni<Void>> work) {
+        byte[] key = conversationId.getBytes(StandardCharsets.UTF_8);
+        String orderingKey = orderingKey(inputTopic, partition, key);
+        return Uni.createFrom().emitter(done -> dispatcher.submit(orderingKey, 0,
+                () -> Uni.createFrom().deferred(work::get).onItemOrFailure().invoke((ok, failure) -> {
+                    if (failure == null) {
+                        done.complete(null);
+                    } else {
+                        done.fail(failure);
+                    }
+                }).onFailure().recoverWithNull().replaceWithVoid())
+                .subscribe().with(admitted -> {
+                }, done::fail));
+    }
+
     private String orderingKey(IncomingKafkaRecordMetadata<?, ?> kafka) {
-        String partition = kafka.getTopic() + "/" + kafka.getPartition();
-        if (config.ordering() == WorkerConfig.Ordering.partition || kafka.getKey() == null) {
+        return orderingKey(kafka.getTopic(), kafka.getPartition(), (byte[]) kafka.getKey());
+    }
+
+    private String orderingKey(String topic, int partitionNumber, byte[] key) {
+        String partition = topic + "/" + partitionNumber;
+        if (config.ordering() == WorkerConfig.Ordering.partition || key == null) {
             return partition;
         }
         // ISO-8859-1 maps every byte to one char, so any key bytes give a distinct string.
-        return partition + "/" + new String((byte[]) kafka.getKey(), StandardCharsets.ISO_8859_1);
+        return partition + "/" + new String(key, StandardCharsets.ISO_8859_1);
     }
 
     private Uni<Void> handle(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka) {

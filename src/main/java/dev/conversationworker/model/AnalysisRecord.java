@@ -11,16 +11,16 @@ public record AnalysisRecord(String analysisId, String conversationId, String tr
         String status, int messageCount, boolean truncated, String analyzedAt, String model, String provider,
         Long llmLatencyMs, AnalysisResult result, @JsonInclude(JsonInclude.Include.NON_NULL) String error) {
 
-    public static AnalysisRecord of(ChatEvent trigger, FormattedConversation conversation, AnalysisOutcome outcome,
+    public static AnalysisRecord of(Trigger trigger, FormattedConversation conversation, AnalysisOutcome outcome,
             String analyzedAt) {
-        return of(trigger.conversationId(), trigger.eventId(), trigger.type().wireName(), conversation, outcome,
-                analyzedAt);
+        return of(trigger.conversationId(), trigger.eventId(), trigger.type(), conversation, outcome, analyzedAt);
     }
 
     /** @param trigger the trigger's wire type */
     public static AnalysisRecord of(String conversationId, String triggerEventId, String trigger,
             FormattedConversation conversation, AnalysisOutcome outcome, String analyzedAt) {
-        return new AnalysisRecord(analysisId(conversationId, triggerEventId), conversationId, triggerEventId, trigger,
+        return new AnalysisRecord(analysisId(conversationId, triggerEventId, trigger), conversationId, triggerEventId,
+                trigger,
                 outcome.status(), conversation.messageCount(), conversation.truncated(), analyzedAt, outcome.model(),
                 outcome.provider(), outcome.llmLatencyMs(), outcome.result(), outcome.error());
     }
@@ -29,6 +29,21 @@ public record AnalysisRecord(String analysisId, String conversationId, String tr
     public static String analysisId(String conversationId, String triggerEventId) {
         // The length prefix keeps ("a:b", "c") and ("a", "b:c") apart.
         String name = "conversation-analysis\n" + conversationId.length() + ":" + conversationId + "\n"
+                + triggerEventId;
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * The id of an analysis of {@code trigger} (its wire type). For an input event (closed, requested) it is
+     * {@link #analysisId(String, String)} of that event; a derived trigger ({@code conversation.idle},
+     * {@code conversation.progress}) names a message, so its type is part of the name: an idle and a progress
+     * analysis of the same message are two analyses.
+     */
+    public static String analysisId(String conversationId, String triggerEventId, String trigger) {
+        if (!Trigger.IDLE.equals(trigger) && !Trigger.PROGRESS.equals(trigger)) {
+            return analysisId(conversationId, triggerEventId);
+        }
+        String name = "derived-analysis\n" + trigger + "\n" + conversationId.length() + ":" + conversationId + "\n"
                 + triggerEventId;
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }

@@ -22,15 +22,15 @@ public record WaitingAnalysis(String conversationId, String triggerEventId, Stri
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int unexpectedFailures) {
 
     /** The first attempt failed because no LLM could be reached. */
-    public static WaitingAnalysis of(ChatEvent trigger, FormattedConversation conversation, AnalysisOutcome failed,
+    public static WaitingAnalysis of(Trigger trigger, FormattedConversation conversation, AnalysisOutcome failed,
             Instant now) {
-        return new WaitingAnalysis(trigger.conversationId(), trigger.eventId(), trigger.type().wireName(),
+        return new WaitingAnalysis(trigger.conversationId(), trigger.eventId(), trigger.type(),
                 trigger.timestamp().toString(), conversation, now.toEpochMilli(), 1, failed.error(), 0);
     }
 
     /** The analysis id: one entry per trigger, however often the trigger is delivered. */
     public String id() {
-        return AnalysisRecord.analysisId(conversationId, triggerEventId);
+        return AnalysisRecord.analysisId(conversationId, triggerEventId, trigger);
     }
 
     public WaitingAnalysis failedAgain(String error) {

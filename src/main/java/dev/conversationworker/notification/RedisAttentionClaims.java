@@ -52,7 +52,7 @@ class RedisAttentionClaims implements AttentionClaims {
         return RELEASE.run(redis, 1, key(conversationId), analysisId).replaceWithVoid();
     }
 
-    /** {@code cw:{c:<id>}:paged}: in the conversation's hash tag, so it lands on the conversation's cluster slot. */
+    /** {@code cw:{sNN}:c:<id>:paged}: in the hash tag of the conversation's shard, on its other keys' cluster slot. */
     String key(String conversationId) {
         return HistoryKeys.of(keyPrefix, conversationId).paged();
     }

@@ -23,6 +23,7 @@ public class WorkerMetrics {
     private final MeterRegistry registry;
     private final Counter hedges;
     private final Timer endToEnd;
+    private final Timer idleLateness;
     // Meters are looked up on hot paths (event loops included): built once per tag set, then reused.
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> llmTimers = new ConcurrentHashMap<>();
@@ -35,6 +36,9 @@ public class WorkerMetrics {
         this.endToEnd = Timer.builder("cw.analysis.end.to.end")
                 .description("From the trigger event's timestamp to its analysis").publishPercentileHistogram()
                 .register(registry);
+        this.idleLateness = Timer.builder("cw.idle.analysis.lateness")
+                .description("From when a conversation's idle timer fell due to when its idle analysis started")
+                .publishPercentileHistogram().register(registry);
     }
 
     /** @param type the event type, or {@code invalid} */
@@ -118,6 +122,32 @@ public class WorkerMetrics {
 
     public void gauge(String name, String description, Iterable<Tag> tags, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).tags(tags).register(registry);
+    }
+
+    /** A stored message armed its conversation's idle timer (this instance's appends). */
+    public void conversationArmed() {
+        counter("cw.idle.conversations.armed").increment();
+    }
+
+    /** An idle analysis began, {@code lateness} after its timer fell due. */
+    public void idleAnalysisStarted(Duration lateness) {
+        counter("cw.idle.analyses.started").increment();
+        if (!lateness.isNegative()) {
+            idleLateness.record(lateness);
+        }
+    }
+
+    /** A progress analysis began (every {@code analysis.every-messages} stored messages). */
+    public void progressAnalysisStarted() {
+        counter("cw.progress.analyses.started").increment();
+    }
+
+    /**
+     * An idle conversation's claim was lost: its lease ran out while this instance still held it, and another
+     * instance claimed it.
+     */
+    public void idleClaimLost() {
+        counter("cw.idle.claims.lost").increment();
     }
 
     /** @param reason why a notification was not sent: {@code attention-window} (the conversation paged already) */

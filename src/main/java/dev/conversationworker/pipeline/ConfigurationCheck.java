@@ -11,6 +11,7 @@ import io.quarkus.runtime.StartupEvent;
 import dev.conversationworker.analysis.LlmConfig;
 import dev.conversationworker.formatting.FormattingConfig;
 import dev.conversationworker.history.HistoryConfig;
+import dev.conversationworker.idle.TriggerConfig;
 import dev.conversationworker.ingest.WorkerConfig;
 import dev.conversationworker.waiting.WaitConfig;
 
@@ -21,10 +22,13 @@ class ConfigurationCheck {
     /** Before SmallRye Reactive Messaging starts its channels (at priority 1000): no record is touched. */
     void check(@Observes @Priority(10) StartupEvent event, WorkerConfig worker, HistoryConfig history,
             FormattingConfig formatting,
-            LlmConfig llm, WaitConfig wait) {
+            LlmConfig llm, WaitConfig wait, TriggerConfig triggers) {
         List<String> broken = new ConfigurationRules()
                 .leaseOutlivesTheLlmDeadline(wait.lease(), llm.deadline())
                 .dedupeWindowCoversTheHistory(history.dedupeWindow(), history.maxMessages())
+                .idleFallsDueBeforeTheHistoryExpires(triggers.idleAfter(), history.ttl())
+                .notNegative("analysis.idle-after", triggers.idleAfter().toMillis())
+                .notNegative("analysis.every-messages", triggers.everyMessages())
                 .positive("history.max-messages", history.maxMessages())
                 .positive("history.max-message-chars", history.maxMessageChars())
                 .positive("formatting.max-message-chars", formatting.maxMessageChars())

@@ -25,6 +25,16 @@ final class ConfigurationRules {
                 + "history.max-messages (" + maxMessages + "): a redelivered message still stored must be known");
     }
 
+    /** An idle timer that falls due after its conversation's history expired would analyse nothing. */
+    ConfigurationRules idleFallsDueBeforeTheHistoryExpires(Duration idleAfter, Duration ttl) {
+        return require(idleAfter.compareTo(ttl) < 0, "analysis.idle-after (" + idleAfter + ") must be shorter than "
+                + "history.ttl (" + ttl + "): an idle conversation's history must still be there to analyse");
+    }
+
+    ConfigurationRules notNegative(String key, long value) {
+        return require(value >= 0, key + " must not be negative, got " + value);
+    }
+
     ConfigurationRules backoffGrows(String initialKey, Duration initial, String maxKey, Duration max) {
         return require(!initial.isNegative() && initial.compareTo(max) <= 0, initialKey + " (" + initial
                 + ") must not be negative nor longer than " + maxKey + " (" + max + ")");

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,9 @@ import dev.conversationworker.formatting.FormattingConfig;
 import dev.conversationworker.history.ConversationHistory;
 import dev.conversationworker.history.HistoryCodec;
 import dev.conversationworker.history.HistoryWindow;
+import dev.conversationworker.idle.ClaimedConversation;
+import dev.conversationworker.idle.IdleSchedule;
+import dev.conversationworker.idle.TriggerConfig;
 import dev.conversationworker.ingest.ChatEventHandler;
 import dev.conversationworker.ingest.ChatEventParser;
 import dev.conversationworker.ingest.IngestConfig;
@@ -32,6 +36,7 @@ import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.model.ChatEvent;
 import dev.conversationworker.model.FormattedConversation;
 import dev.conversationworker.model.HistoryEntry;
+import dev.conversationworker.model.Trigger;
 import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.notification.NotificationPublisher;
 import dev.conversationworker.ops.EventLogFields;
@@ -68,6 +73,8 @@ public class ConversationPipeline implements ChatEventHandler {
     private final WaitConfig waitConfig;
     private final OutageAnnouncer outage;
     private final Traces traces;
+    private final TriggerConfig triggers;
+    private final IdleSchedule idle;
     private final Clock clock = Clock.systemUTC();
     private final int readBudget;
     private final int readPerMessage;
@@ -76,7 +83,8 @@ public class ConversationPipeline implements ChatEventHandler {
     ConversationPipeline(CpuWorkPool cpu, IngestConfig ingest, ConversationHistory history,
             FormattingConfig formatting, ConversationAnalyzer analyzer, AnalysisPublisher analyses,
             NotificationPublisher notifications, WorkerMetrics metrics, WorkerConfig config, WaitingAnalyses waiting,
-            WaitConfig waitConfig, OutageAnnouncer outage, Traces traces) {
+            WaitConfig waitConfig, OutageAnnouncer outage, Traces traces, TriggerConfig triggers,
+            IdleSchedule idle) {
         this.cpu = cpu;
         this.parser = new ChatEventParser(ingest.rejectUnknownFields(), ingest.maxIdLength());
         this.history = history;
@@ -92,6 +100,8 @@ public class ConversationPipeline implements ChatEventHandler {
         this.waitConfig = waitConfig;
         this.outage = outage;
         this.traces = traces;
+        this.triggers = triggers;
+        this.idle = idle;
     }
 
     /**
@@ -108,18 +118,60 @@ public class ConversationPipeline implements ChatEventHandler {
                     Scope scope = new Scope(trace, event.conversationId(), event.eventId());
                     return event.isMessage()
                             ? store(event, partition, offset, scope)
-                            : analyse(event, partition, offset, scope);
+                            : trigger(event, partition, offset, scope);
                 });
     }
 
+    /**
+     * Stores the message and, in the same atomic step, arms its conversation's idle timer; every
+     * {@code analysis.every-messages}-th message is then analysed as {@code conversation.progress}, in this
+     * record's turn. A redelivered message arms nothing, and its progress analysis, published already, is skipped;
+     * one cut short by a crash before publishing is done now.
+     */
     private Uni<Void> store(ChatEvent message, int partition, long offset, Scope scope) {
-        return untilDone("history-append", scope, () -> history.append(message, partition, offset))
-                .invoke(appended -> {
-                    if (!appended) {
+        Duration idleAfter = triggers.idleAfter().isNegative() ? Duration.ZERO : triggers.idleAfter();
+        return untilDone("history-append", scope, () -> history.append(message, partition, offset, idleAfter,
+                clock.millis()))
+                .chain(appended -> {
+                    if (!appended.appended()) {
                         metrics.duplicateMessage();
+                    } else if (!idleAfter.isZero()) {
+                        metrics.conversationArmed();
                     }
-                })
-                .replaceWithVoid();
+                    int every = triggers.everyMessages();
+                    if (every > 0 && appended.sequence() > 0 && appended.sequence() % every == 0) {
+                        metrics.progressAnalysisStarted();
+                        // Up to and including this message: read before the next offset.
+                        return analyse(Trigger.progress(message), partition, offset + 1, scope);
+                    }
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    /**
+     * A {@code conversation.closed} or {@code analysis.requested}: it disarms the conversation's idle timer (when
+     * it came after the last message) and is analysed.
+     */
+    private Uni<Void> trigger(ChatEvent event, int partition, long offset, Scope scope) {
+        Uni<Void> disarmed = triggers.idleAfter().isZero() || triggers.idleAfter().isNegative()
+                ? Uni.createFrom().voidItem()
+                : untilDone("idle-disarm", scope, () -> idle.disarm(event.conversationId(), partition, offset))
+                        .replaceWithVoid();
+        return disarmed.chain(() -> analyse(Trigger.of(event), partition, offset, scope));
+    }
+
+    /**
+     * A conversation whose idle timer fell due: analysed as {@code conversation.idle}, as it stood at its last
+     * message (later messages, being stored now, do not change it; they arm a new timer). Call it in the
+     * conversation's turn ({@code ChatEventConsumer#runInOrder}). A conversation whose history expired meanwhile is
+     * not analysed.
+     */
+    public Uni<Void> analyseIdle(ClaimedConversation claimed) {
+        Trigger trigger = Trigger.idle(claimed.conversationId(), claimed.armed().eventId(),
+                claimed.dueAt().atOffset(ZoneOffset.UTC));
+        // A trace of its own: no record caused it.
+        return analyse(trigger, claimed.armed().partition(), claimed.armed().offset() + 1,
+                new Scope(Context.root(), claimed.conversationId(), claimed.armed().eventId()));
     }
 
     /**
@@ -127,8 +179,8 @@ public class ConversationPipeline implements ChatEventHandler {
      * or waits for an LLM (the trigger is a redelivery, and the waiting room publishes it): analysing it again could
      * only repeat it, or publish a second, different result under the same {@code analysisId}.
      */
-    private Uni<Void> analyse(ChatEvent trigger, int partition, long offset, Scope scope) {
-        String analysisId = AnalysisRecord.analysisId(trigger.conversationId(), trigger.eventId());
+    private Uni<Void> analyse(Trigger trigger, int partition, long offset, Scope scope) {
+        String analysisId = trigger.analysisId();
         return untilDone("published-check", scope, () -> wasPublished(trigger.conversationId(), analysisId))
                 .chain(published -> published
                         ? Uni.createFrom().item("already-published")
@@ -139,16 +191,25 @@ public class ConversationPipeline implements ChatEventHandler {
                         metrics.analysisSkipped(skipped);
                         return Uni.createFrom().voidItem();
                     }
-                    return untilDone("history-read", scope,
-                            () -> history.readBefore(trigger.conversationId(), partition,
-                                    offset, readBudget, readPerMessage))
-                            .chain(window -> untilDone("format", scope, () -> cpu.run(() -> Conversation.of(window,
-                                    formatter))))
-                            .chain(conversation -> analyse(trigger, conversation, scope));
+                    return untilDone("history-read", scope, () -> history.readBefore(trigger.conversationId(),
+                            partition, offset, readBudget, readPerMessage))
+                            .chain(window -> {
+                                if (window.messageCount() == 0 && isDerived(trigger)) {
+                                    metrics.analysisSkipped("history-expired");
+                                    return Uni.createFrom().voidItem();
+                                }
+                                return untilDone("format", scope,
+                                        () -> cpu.run(() -> Conversation.of(window, formatter)))
+                                        .chain(conversation -> analyse(trigger, conversation, scope));
+                            });
                 });
     }
 
-    private Uni<Void> analyse(ChatEvent trigger, Conversation conversation, Scope scope) {
+    private static boolean isDerived(Trigger trigger) {
+        return Trigger.IDLE.equals(trigger.type()) || Trigger.PROGRESS.equals(trigger.type());
+    }
+
+    private Uni<Void> analyse(Trigger trigger, Conversation conversation, Scope scope) {
         if (conversation.unreadable() > 0) {
             metrics.unreadableHistoryEntries(conversation.unreadable());
             scope.log(() -> PipelineLog.LOG.unreadableHistory(conversation.unreadable(), trigger.conversationId()));

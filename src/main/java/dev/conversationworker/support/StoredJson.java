@@ -1,5 +1,6 @@
 package dev.conversationworker.support;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -14,6 +15,15 @@ public final class StoredJson {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
+
+    /** Plain data (records of strings and numbers) as JSON; such data always serialises. */
+    public static String write(Object plainData) {
+        try {
+            return MAPPER.writeValueAsString(plainData);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not plain data: " + plainData.getClass(), e);
+        }
+    }
 
     private StoredJson() {
     }

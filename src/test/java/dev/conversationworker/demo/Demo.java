@@ -33,6 +33,8 @@ import dev.conversationworker.testsupport.WorkerProcess;
 public final class Demo {
 
     private static final Path WORKER_LOG = Path.of("target", "demo-worker.log");
+    /** Short, so that the demo shows a conversation that never closes being analysed as idle. */
+    private static final String IDLE_AFTER = "5s";
 
     public static void main(String[] args) throws Exception {
         boolean exitWhenDone = Boolean.getBoolean("demo.exit-when-done");
@@ -40,7 +42,8 @@ public final class Demo {
         infra.createTopics(4);
         int httpPort = Integer.getInteger("demo.http-port", 8080);
         System.out.printf("[demo] starting the worker (log: %s)%n", WORKER_LOG);
-        WorkerProcess worker = WorkerProcess.start(infra, httpPort, WORKER_LOG, Map.of(), List.of());
+        WorkerProcess worker = WorkerProcess.start(infra, httpPort, WORKER_LOG,
+                Map.of("ANALYSIS_IDLE_AFTER", IDLE_AFTER), List.of());
         infra.beforeStop(worker::close);
         System.out.printf("[demo] worker ready: http://localhost:%d/q/health/ready, metrics at /q/metrics%n",
                 httpPort);
@@ -63,7 +66,11 @@ public final class Demo {
         }
     }
 
-    /** Sends every sample's messages, then its close (or an analysis request); returns the number of triggers. */
+    /**
+     * Sends every sample's messages, then its close (or an analysis request), or nothing for an {@code idle} one
+     * (the customer gave up: it is analysed as {@code conversation.idle} after {@link #IDLE_AFTER}); returns the
+     * number of analyses to expect.
+     */
     private static int produce(Infrastructure infra, JsonArray samples) {
         Properties props = infra.kafkaClientProperties();
         props.put("acks", "all");
@@ -81,10 +88,15 @@ public final class Demo {
                             "message", conversation).put("role", message.getString(0))
                             .put("text", message.getString(1)).encode()));
                 }
+                triggers++;
+                if (sample.getBoolean("idle", false)) {
+                    System.out.printf("[demo] %s sends no close: analysed as idle after %s%n", conversation,
+                            IDLE_AFTER);
+                    continue;
+                }
                 String trigger = sample.getBoolean("close") ? "conversation.closed" : "analysis.requested";
                 producer.send(new ProducerRecord<>("chat-events", conversation,
                         event(conversation + "-end", trigger, conversation).encode()));
-                triggers++;
             }
             producer.flush();
         }
@@ -123,7 +135,8 @@ public final class Demo {
         switch (record.topic()) {
             case "conversation-analyses" -> {
                 JsonObject result = value.getJsonObject("result", new JsonObject());
-                System.out.printf("── analysis  %s  [%s via %s]%n   %s%n", record.key(), value.getString("status"),
+                System.out.printf("── analysis  %s  (%s, %d messages)  [%s via %s]%n   %s%n", record.key(),
+                        value.getString("trigger"), value.getInteger("messageCount"), value.getString("status"),
                         value.getString("provider"), result.encodePrettily().replace("\n", "\n   "));
             }
             case "oncall-notifications" -> System.out.printf("── 🔔 notification  %s  (severity %s)%n   %s%n%n",

@@ -14,6 +14,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.conversationworker.history.HistoryKeys;
 import dev.conversationworker.testsupport.Events;
 import dev.conversationworker.testsupport.KafkaTestClient;
 import dev.conversationworker.testsupport.WithLlm;
@@ -61,7 +62,8 @@ class AttentionNotificationTest {
         assertThat(instanceB.claim("c-1", "a-2").await().atMost(AWAIT)).as("another analysis, same window").isFalse();
         assertThat(instanceB.claim("c-1", "a-1").await().atMost(AWAIT)).as("the same analysis, redelivered").isTrue();
         assertThat(instanceB.claim("c-2", "a-3").await().atMost(AWAIT)).as("another conversation").isTrue();
-        assertThat(instanceA.key("c-1")).isEqualTo(prefix + ":{c:c-1}:paged");
+        assertThat(instanceA.key("c-1"))
+                .isEqualTo(prefix + String.format(":{s%02d}:c:c-1:paged", HistoryKeys.shardOf("c-1")));
 
         instanceB.release("c-2", "someone-else").await().atMost(AWAIT);
         assertThat(instanceA.claim("c-2", "a-4").await().atMost(AWAIT)).as("only the holder releases").isFalse();

@@ -16,6 +16,8 @@ class ConfigurationRulesTest {
                 .backoffGrows("worker.retry-initial-backoff", Duration.ofMillis(200), "worker.retry-max-backoff",
                         Duration.ofSeconds(10))
                 .positive("worker.max-in-flight", 512)
+                .idleFallsDueBeforeTheHistoryExpires(Duration.ofMinutes(30), Duration.ofDays(7))
+                .notNegative("analysis.every-messages", 0)
                 .broken()).isEmpty();
     }
 
@@ -35,5 +37,16 @@ class ConfigurationRulesTest {
                         "analysis.retry-initial-backoff (PT2M) must not be negative nor longer than "
                                 + "analysis.retry-max-backoff (PT1M)",
                         "worker.max-in-flight must be at least 1, got 0");
+    }
+
+    @Test
+    void anIdleTimerThatWouldOutliveTheHistoryIsRefused() {
+        assertThat(new ConfigurationRules()
+                .idleFallsDueBeforeTheHistoryExpires(Duration.ofDays(7), Duration.ofDays(7))
+                .notNegative("analysis.every-messages", -1)
+                .broken()).containsExactly(
+                        "analysis.idle-after (PT168H) must be shorter than history.ttl (PT168H): an idle "
+                                + "conversation's history must still be there to analyse",
+                        "analysis.every-messages must not be negative, got -1");
     }
 }

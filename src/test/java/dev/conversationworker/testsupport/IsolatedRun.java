@@ -66,6 +66,11 @@ public final class IsolatedRun implements AutoCloseable {
         return id + "-" + role;
     }
 
+    /** The value of one of the worker's environment variables in this run. */
+    public String env(String name) {
+        return env.get(name);
+    }
+
     public LlmSimulator llm() {
         return llm;
     }

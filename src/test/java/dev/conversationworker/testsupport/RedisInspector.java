@@ -36,6 +36,25 @@ public final class RedisInspector implements AutoCloseable {
         return HistoryCodec.decode(stored).entries();
     }
 
+    /**
+     * Calls per command so far, from {@code INFO commandstats} (commands run inside scripts included), e.g.
+     * {@code evalsha}, {@code zrangebyscore}.
+     */
+    public java.util.Map<String, Long> commandCalls() throws Exception {
+        Response response = redis.send(Request.cmd(Command.INFO).arg("commandstats")).toCompletionStage()
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        java.util.Map<String, Long> calls = new java.util.TreeMap<>();
+        for (String line : response.toString().split("\r?\n")) {
+            // cmdstat_zrangebyscore:calls=12,usec=...
+            if (line.startsWith("cmdstat_")) {
+                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                String rest = line.substring(line.indexOf("calls=") + "calls=".length());
+                calls.put(name, Long.parseLong(rest.substring(0, rest.indexOf(','))));
+            }
+        }
+        return calls;
+    }
+
     @Override
     public void close() {
         redis.close();

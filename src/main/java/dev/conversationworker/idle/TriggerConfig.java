@@ -1,0 +1,26 @@
+package dev.conversationworker.idle;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The triggers the worker derives from the messages themselves, for conversations that never send
+ * {@code conversation.closed}: idle ones, and long ones. Claims of idle conversations reuse the waiting room's
+ * {@code analysis.poll-interval}, {@code analysis.max-resuming} and {@code analysis.lease}.
+ */
+@ConfigMapping(prefix = "analysis")
+public interface TriggerConfig {
+
+    /**
+     * A conversation that received a message and then nothing for this long is analysed once, as
+     * {@code conversation.idle}; a close or a request after its last message disarms it. 0 = off.
+     */
+    @WithDefault("30m")
+    Duration idleAfter();
+
+    /** Every this many stored messages the conversation is analysed, as {@code conversation.progress}. 0 = off. */
+    @WithDefault("0")
+    int everyMessages();
+}

@@ -1,0 +1,16 @@
+-- Before a claimed idle analysis starts: is the claim still this instance's, and the conversation still armed on
+-- the same last message? If so the lease is renewed from now.
+-- KEYS[1] due times, KEYS[2] armed conversations, KEYS[3] claims; ARGV[1] slug, ARGV[2] last message's event id,
+-- ARGV[3] claimer token, ARGV[4] new lease end (epoch ms)
+-- Returns 1: go on; 0: disarmed or re-armed since (a close, a request, a new message): nothing to do; -1: the
+-- lease ran out and another instance claimed it.
+if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[3] then
+  return -1
+end
+local item = redis.call('HGET', KEYS[2], ARGV[1])
+if not item or cjson.decode(item).e ~= ARGV[2] then
+  redis.call('HDEL', KEYS[3], ARGV[1])
+  return 0
+end
+redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
+return 1
