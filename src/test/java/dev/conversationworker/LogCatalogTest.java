@@ -27,7 +27,8 @@ class LogCatalogTest {
             "pipeline/PipelineLog.java", 200,
             "analysis/LlmLog.java", 300,
             "waiting/WaitLog.java", 400,
-            "notification/NotifyLog.java", 500);
+            "notification/NotifyLog.java", 500,
+            "delivery/DeliveryLog.java", 700);
 
     @Test
     void theReadmeListsEveryLogIdAndEachIsUniqueAndInItsRange() throws Exception {

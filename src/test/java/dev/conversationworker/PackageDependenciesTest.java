@@ -41,6 +41,8 @@ class PackageDependenciesTest {
                 .layer("notification").definedBy(ROOT + ".notification..")
                 .layer("waiting").definedBy(ROOT + ".waiting..")
                 .layer("pipeline").definedBy(ROOT + ".pipeline..")
+                .layer("delivery").definedBy(ROOT + ".delivery..")
+                .whereLayer("delivery").mayNotBeAccessedByAnyLayer()
                 .whereLayer("pipeline").mayNotBeAccessedByAnyLayer()
                 .whereLayer("waiting").mayOnlyBeAccessedByLayers("pipeline")
                 .whereLayer("notification").mayOnlyBeAccessedByLayers("waiting", "pipeline")
@@ -50,7 +52,17 @@ class PackageDependenciesTest {
                 .whereLayer("history").mayOnlyBeAccessedByLayers("notification", "waiting", "pipeline")
                 .whereLayer("ingest").mayOnlyBeAccessedByLayers("pipeline")
                 .whereLayer("support").mayOnlyBeAccessedByLayers("ingest", "history", "formatting", "analysis",
-                        "publishing", "notification", "waiting", "pipeline")
+                        "publishing", "notification", "waiting", "pipeline", "delivery")
+                .check(CLASSES);
+    }
+
+    /** Delivery is a stage of its own: it reads the notifications topic, and uses only model, support and ops. */
+    @Test
+    void deliveryUsesOnlyTheSharedTypesAndHelpers() {
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses().that().resideInAPackage(ROOT + ".delivery..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".ingest..", ROOT + ".history..",
+                        ROOT + ".formatting..", ROOT + ".analysis..", ROOT + ".publishing..",
+                        ROOT + ".notification..", ROOT + ".waiting..", ROOT + ".pipeline..")
                 .check(CLASSES);
     }
 
@@ -59,7 +71,8 @@ class PackageDependenciesTest {
         com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses().that().resideInAPackage(ROOT + ".model..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".ingest..", ROOT + ".history..",
                         ROOT + ".formatting..", ROOT + ".analysis..", ROOT + ".publishing..",
-                        ROOT + ".notification..", ROOT + ".waiting..", ROOT + ".pipeline..", ROOT + ".support..",
+                        ROOT + ".notification..", ROOT + ".waiting..", ROOT + ".pipeline..", ROOT + ".delivery..",
+                        ROOT + ".support..",
                         ROOT + ".ops..")
                 .check(CLASSES);
     }
