@@ -38,6 +38,8 @@ final class SpaceDeliverer {
     private final IntConsumer settled;
     private final List<Pending> waiting = new ArrayList<>();
     private boolean sending;
+    /** Records in the message being sent now. */
+    private int inMessage;
     private volatile boolean refused;
     private volatile boolean stopped;
 
@@ -67,8 +69,9 @@ final class SpaceDeliverer {
         return refused;
     }
 
+    /** Records of this space held by this instance: waiting, and in the message being sent. */
     synchronized int backlog() {
-        return waiting.size();
+        return waiting.size() + inMessage;
     }
 
     void add(Pending pending) {
@@ -95,6 +98,7 @@ final class SpaceDeliverer {
     private void next() {
         synchronized (this) {
             sending = false;
+            inMessage = 0;
         }
         kick();
     }
@@ -105,12 +109,18 @@ final class SpaceDeliverer {
             Duration pause = backoff.after(1);
             DeliveryLog.LOG.unexpected(space.name(), LogSafe.oneLine(String.valueOf(failure)), pause.toMillis());
             putBack(unit.covered());
-            return Uni.createFrom().voidItem().onItem().delayIt().by(pause);
+            return pause(pause);
         });
     }
 
     /** The next message: the oldest notification (with those of equal dedupe-key), or a digest of the most severe. */
     private synchronized Unit take() {
+        Unit unit = nextUnit();
+        inMessage = unit.covered().size();
+        return unit;
+    }
+
+    private Unit nextUnit() {
         Pending head = waiting.get(0);
         if (head.individually() || !pace.digestNow(waiting.size())) {
             List<Pending> covered = new ArrayList<>();
@@ -139,7 +149,7 @@ final class SpaceDeliverer {
             return Uni.createFrom().voidItem(); // left unacknowledged: redelivered to the next owner
         }
         return slot(pause)
-                .chain(wait -> Uni.createFrom().voidItem().onItem().delayIt().by(wait))
+                .chain(SpaceDeliverer::pause)
                 .chain(() -> ports.client().post(space, unit.requestId(), unit.body()))
                 .onItemOrFailure().transformToUni((reply, failure) -> {
                     if (failure != null) {
@@ -189,7 +199,7 @@ final class SpaceDeliverer {
                             .forEach(p -> ports.metrics().lag(space.name(), Duration.between(p.timestamp(), now)));
                     if (unit.digest()) {
                         ports.metrics().digested(space.name(), distinct);
-                        DeliveryLog.LOG.digest(space.name(), distinct, backlog());
+                        DeliveryLog.LOG.digest(space.name(), distinct, backlog() - unit.covered().size());
                     }
                 });
     }
@@ -207,7 +217,7 @@ final class SpaceDeliverer {
         Duration pause = backoff.after(failures);
         ports.metrics().retried(space.name(), "failed");
         DeliveryLog.LOG.failed(space.name(), reason, failures, pause.toMillis());
-        return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
+        return pause(pause)
                 .chain(() -> send(unit, failures, Duration.ZERO));
     }
 
@@ -217,7 +227,7 @@ final class SpaceDeliverer {
             DeliveryLog.LOG.refused(space.name(), reply.status(), reply.errorMessage(), probeInterval.toSeconds());
         }
         ports.metrics().retried(space.name(), "refused");
-        return Uni.createFrom().voidItem().onItem().delayIt().by(probeInterval)
+        return pause(probeInterval)
                 .chain(() -> send(unit, failures, Duration.ZERO));
     }
 
@@ -241,6 +251,13 @@ final class SpaceDeliverer {
                     DeliveryLog.LOG.deadLettered(space.name(), reply.status(), reply.errorMessage(),
                             LogSafe.oneLine(pending.dedupeKey()));
                 });
+    }
+
+    /** Mutiny refuses to delay by zero. */
+    private static Uni<Void> pause(Duration duration) {
+        return duration.isZero() || duration.isNegative()
+                ? Uni.createFrom().voidItem()
+                : Uni.createFrom().voidItem().onItem().delayIt().by(duration);
     }
 
     private Uni<Void> acknowledge(List<Pending> covered) {
