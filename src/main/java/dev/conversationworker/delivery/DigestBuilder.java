@@ -39,23 +39,29 @@ final class DigestBuilder {
     static Digest build(List<Pending> candidates) {
         Map<String, List<Pending>> byKey = new LinkedHashMap<>();
         candidates.forEach(p -> byKey.computeIfAbsent(p.dedupeKey(), k -> new ArrayList<>()).add(p));
-        List<Pending> taken = new ArrayList<>();
-        List<Pending> lines = new ArrayList<>();
+        List<List<Pending>> groups = new ArrayList<>(byKey.values());
+        List<Pending> lines = groups.stream().limit(MAX_WIDGETS).map(group -> group.get(0)).toList();
+        // The size grows with the lines: a binary search for the most that fit builds about 7 bodies, not 100.
+        int fit = 0;
         String body = null;
-        for (List<Pending> sameKey : byKey.values()) {
-            lines.add(sameKey.get(0));
-            String attempt = body(lines);
+        for (int low = 1, high = lines.size(); low <= high;) {
+            int middle = (low + high) >>> 1;
+            String attempt = body(lines.subList(0, middle));
             if (attempt == null) {
-                lines.remove(lines.size() - 1);
-                break;
+                high = middle - 1;
+            } else {
+                fit = middle;
+                body = attempt;
+                low = middle + 1;
             }
-            body = attempt;
-            taken.addAll(sameKey);
         }
         if (body == null) {
             throw new IllegalStateException("not even one notification fits a digest");
         }
-        return new Digest(taken, body, RequestIds.ofDigest(lines.stream().map(Pending::dedupeKey).toList()));
+        List<Pending> taken = new ArrayList<>();
+        groups.subList(0, fit).forEach(taken::addAll);
+        return new Digest(taken, body, RequestIds.ofDigest(lines.subList(0, fit).stream().map(Pending::dedupeKey)
+                .toList()));
     }
 
     /** The digest of these lines, or {@code null} when it would exceed a limit. */
