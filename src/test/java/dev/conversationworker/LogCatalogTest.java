@@ -28,7 +28,8 @@ class LogCatalogTest {
             "analysis/LlmLog.java", 300,
             "waiting/WaitLog.java", 400,
             "notification/NotifyLog.java", 500,
-            "idle/IdleLog.java", 600);
+            "idle/IdleLog.java", 600,
+            "delivery/DeliveryLog.java", 700);
 
     @Test
     void theReadmeListsEveryLogIdAndEachIsUniqueAndInItsRange() throws Exception {

@@ -43,6 +43,8 @@ class PackageDependenciesTest {
                 .layer("waiting").definedBy(ROOT + ".waiting..")
                 .layer("idle").definedBy(ROOT + ".idle..")
                 .layer("pipeline").definedBy(ROOT + ".pipeline..")
+                .layer("delivery").definedBy(ROOT + ".delivery..")
+                .whereLayer("delivery").mayNotBeAccessedByAnyLayer()
                 .whereLayer("pipeline").mayNotBeAccessedByAnyLayer()
                 .whereLayer("waiting").mayOnlyBeAccessedByLayers("pipeline")
                 .whereLayer("idle").mayOnlyBeAccessedByLayers("pipeline")
@@ -53,7 +55,17 @@ class PackageDependenciesTest {
                 .whereLayer("history").mayOnlyBeAccessedByLayers("notification", "waiting", "idle", "pipeline")
                 .whereLayer("ingest").mayOnlyBeAccessedByLayers("pipeline")
                 .whereLayer("support").mayOnlyBeAccessedByLayers("ingest", "history", "formatting", "analysis",
-                        "publishing", "notification", "waiting", "idle", "pipeline")
+                        "publishing", "notification", "waiting", "idle", "pipeline", "delivery")
+                .check(CLASSES);
+    }
+
+    /** Delivery is a stage of its own: it reads the notifications topic, and uses only model, support and ops. */
+    @Test
+    void deliveryUsesOnlyTheSharedTypesAndHelpers() {
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses().that().resideInAPackage(ROOT + ".delivery..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".ingest..", ROOT + ".history..",
+                        ROOT + ".formatting..", ROOT + ".analysis..", ROOT + ".publishing..",
+                        ROOT + ".notification..", ROOT + ".waiting..", ROOT + ".idle..", ROOT + ".pipeline..")
                 .check(CLASSES);
     }
 
@@ -63,6 +75,7 @@ class PackageDependenciesTest {
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".ingest..", ROOT + ".history..",
                         ROOT + ".formatting..", ROOT + ".analysis..", ROOT + ".publishing..",
                         ROOT + ".notification..", ROOT + ".waiting..", ROOT + ".idle..", ROOT + ".pipeline..",
+                        ROOT + ".delivery..",
                         ROOT + ".support..",
                         ROOT + ".ops..")
                 .check(CLASSES);

@@ -10,6 +10,11 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "worker")
 public interface WorkerConfig {
 
+    /** Whether this instance consumes chat events and analyses them; {@code false} for a delivery-only deployment
+     * ({@code WORKER_ANALYSIS_ENABLED=false} with {@code DELIVERY_ENABLED=true}). */
+    @WithDefault("true")
+    boolean analysisEnabled();
+
     /** {@code key}: events of one conversation in order, different conversations concurrently (also inside a
      * partition). {@code partition}: one event at a time per partition, the obvious baseline. */
     @WithDefault("key")

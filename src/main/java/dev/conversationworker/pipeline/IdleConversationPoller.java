@@ -24,6 +24,7 @@ import dev.conversationworker.idle.IdleLog;
 import dev.conversationworker.idle.IdleSchedule;
 import dev.conversationworker.idle.TriggerConfig;
 import dev.conversationworker.ingest.ChatEventConsumer;
+import dev.conversationworker.ingest.WorkerConfig;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.waiting.WaitConfig;
 
@@ -46,6 +47,7 @@ public class IdleConversationPoller {
     private final TriggerConfig triggers;
     private final WaitConfig wait;
     private final WorkerMetrics metrics;
+    private final boolean analysisEnabled;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, ClaimedConversation> inHand = new ConcurrentHashMap<>();
     private final AtomicBoolean claiming = new AtomicBoolean();
@@ -57,7 +59,9 @@ public class IdleConversationPoller {
     private long timer = -1;
 
     IdleConversationPoller(Vertx vertx, ConversationPipeline pipeline, ChatEventConsumer consumer,
-            IdleSchedule schedule, TriggerConfig triggers, WaitConfig wait, WorkerMetrics metrics) {
+            IdleSchedule schedule, TriggerConfig triggers, WaitConfig wait, WorkerMetrics metrics,
+            WorkerConfig worker) {
+        this.analysisEnabled = worker.analysisEnabled();
         this.vertx = vertx;
         this.pipeline = pipeline;
         this.consumer = consumer;
@@ -77,7 +81,8 @@ public class IdleConversationPoller {
     }
 
     void start(@Observes StartupEvent event) {
-        if (triggers.idleAfter().isZero() || triggers.idleAfter().isNegative()) {
+        // A delivery-only instance (worker.analysis-enabled=false) analyses nothing, idle conversations included.
+        if (!analysisEnabled || triggers.idleAfter().isZero() || triggers.idleAfter().isNegative()) {
             return;
         }
         timer = vertx.setPeriodic(wait.pollInterval().toMillis(), id -> poll());

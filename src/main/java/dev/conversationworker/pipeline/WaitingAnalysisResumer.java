@@ -55,12 +55,14 @@ public class WaitingAnalysisResumer {
     private long timer = -1;
     private final WorkerMetrics metrics;
     private final int maxUnexpectedAttempts;
+    private final boolean analysisEnabled;
 
     WaitingAnalysisResumer(Vertx vertx, ConversationPipeline pipeline, WaitingAnalyses waiting,
             WaitConfig config, OutageAnnouncer outage, WorkerMetrics metrics, WorkerConfig worker) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.maxUnexpectedAttempts = Math.max(1, worker.maxUnexpectedAttempts());
+        this.analysisEnabled = worker.analysisEnabled();
         this.pipeline = pipeline;
         this.waiting = waiting;
         this.config = config;
@@ -71,6 +73,9 @@ public class WaitingAnalysisResumer {
     }
 
     void start(@Observes StartupEvent event) {
+        if (!analysisEnabled) {
+            return; // a delivery-only deployment (worker.analysis-enabled=false) analyses nothing
+        }
         timer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> tick());
     }
 

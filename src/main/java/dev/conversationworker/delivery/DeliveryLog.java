@@ -1,0 +1,75 @@
+package dev.conversationworker.delivery;
+
+import static org.jboss.logging.Logger.Level.ERROR;
+import static org.jboss.logging.Logger.Level.INFO;
+import static org.jboss.logging.Logger.Level.WARN;
+
+import org.jboss.logging.BasicLogger;
+import org.jboss.logging.Logger;
+import org.jboss.logging.annotations.LogMessage;
+import org.jboss.logging.annotations.Message;
+import org.jboss.logging.annotations.MessageLogger;
+
+/**
+ * The log lines of {@code delivery}: ids CW0701–CW0799 (the README lists them all). They name spaces, never their
+ * webhook URLs.
+ */
+@MessageLogger(projectCode = "CW", length = 4)
+interface DeliveryLog extends BasicLogger {
+
+    DeliveryLog LOG = Logger.getMessageLogger(DeliveryLog.class, "dev.conversationworker.delivery");
+
+    @LogMessage(level = INFO)
+    @Message(id = 701, value = "Delivering notifications to Google Chat spaces %s at most %s per second per space "
+            + "(shared by all instances), digests beyond %d s of backlog")
+    void started(String spaces, double maxPerSecond, long maxDelaySeconds);
+
+    @LogMessage(level = INFO)
+    @Message(id = 702, value = "Space %s is over its quota (429): next message in %d ms, pace slowed to 1/%d of the "
+            + "allowed")
+    void throttled(String space, long pauseMillis, int slowdown);
+
+    @LogMessage(level = WARN)
+    @Message(id = 703, value = "Delivery to space %s failed (%s), attempt %d: sent again in %d ms")
+    void failed(String space, String reason, int attempt, long pauseMillis);
+
+    @LogMessage(level = ERROR)
+    @Message(id = 704, value = "Space %s refuses its webhook (HTTP %d: %s): nothing is delivered to it, its "
+            + "notifications stay unacknowledged and readiness is DOWN; tried again every %d s. Fix the webhook URL")
+    void refused(String space, int status, String googleMessage, long probeSeconds);
+
+    @LogMessage(level = INFO)
+    @Message(id = 705, value = "Space %s accepts its webhook again: delivery resumed")
+    void resumed(String space);
+
+    @LogMessage(level = WARN)
+    @Message(id = 706, value = "Google rejected a notification for space %s (HTTP %d: %s): dead-lettered, "
+            + "dedupe-key %s")
+    void deadLettered(String space, int status, String googleMessage, String dedupeKey);
+
+    @LogMessage(level = INFO)
+    @Message(id = 707, value = "Digest sent to space %s covering %d notifications (%d still waiting)")
+    void digest(String space, int covered, int waiting);
+
+    @LogMessage(level = WARN)
+    @Message(id = 708, value = "Google rejected a digest for space %s (HTTP %d: %s): its %d notifications are sent one by "
+            + "one")
+    void digestRejected(String space, int status, String googleMessage, int covered);
+
+    @LogMessage(level = WARN)
+    @Message(id = 709, value = "Redis unavailable for delivery to space %s (%s): tried again in %d ms")
+    void redisFailed(String space, String reason, long pauseMillis);
+
+    @LogMessage(level = WARN)
+    @Message(id = 710, value = "Delivered to space %s but not remembered as delivered (%s): a redelivery of these "
+            + "records would be sent again (the same requestId makes Google return the first message)")
+    void notRemembered(String space, String reason);
+
+    @LogMessage(level = WARN)
+    @Message(id = 711, value = "A rejected notification for space %s could not be dead-lettered (%s): tried again")
+    void deadLetterFailed(String space, String reason);
+
+    @LogMessage(level = ERROR)
+    @Message(id = 712, value = "Unexpected failure delivering to space %s: %s; tried again in %d ms")
+    void unexpected(String space, String reason, long pauseMillis);
+}

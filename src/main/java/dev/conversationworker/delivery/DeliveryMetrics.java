@@ -1,0 +1,70 @@
+package dev.conversationworker.delivery;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/** The metrics of delivery, tagged by space name (never by URL). */
+@ApplicationScoped
+class DeliveryMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> lags = new ConcurrentHashMap<>();
+
+    DeliveryMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Records whose message Google accepted, alone or in a digest. */
+    void delivered(String space, int records) {
+        counter("cw.delivery.delivered", space).increment(records);
+    }
+
+    /** Records delivered inside digests, and the digests. */
+    void digested(String space, int records) {
+        counter("cw.delivery.digested", space).increment(records);
+        counter("cw.delivery.digests", space).increment();
+    }
+
+    /** @param reason {@code throttled} (429), {@code failed} (5xx, I/O, timeout) or {@code refused} (401/403/404) */
+    void retried(String space, String reason) {
+        counters.computeIfAbsent("cw.delivery.retried|" + space + "|" + reason, key -> Counter
+                .builder("cw.delivery.retried").description("POSTs to a space sent again, by reason")
+                .tags("space", space, "reason", reason).register(registry)).increment();
+    }
+
+    void deadLettered(String space) {
+        counter("cw.delivery.dead.lettered", space).increment();
+    }
+
+    /** Records not sent because their dedupe-key was delivered within the window (or collapsed with another). */
+    void duplicate(String space, int records) {
+        counter("cw.delivery.duplicates", space).increment(records);
+    }
+
+    /** From the record's timestamp to Google's acceptance. */
+    void lag(String space, Duration lag) {
+        if (!lag.isNegative()) {
+            lags.computeIfAbsent(space, s -> Timer.builder("cw.delivery.lag")
+                    .description("From a notification's record to Google's acceptance").tags("space", s)
+                    .publishPercentileHistogram().register(registry)).record(lag);
+        }
+    }
+
+    void gauge(String name, String description, String space, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).tags("space", space).register(registry);
+    }
+
+    private Counter counter(String name, String space) {
+        return counters.computeIfAbsent(name + "|" + space, key -> registry.counter(name, "space", space));
+    }
+}

@@ -1,0 +1,271 @@
+package dev.conversationworker.delivery;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.conversationworker.support.Backoff;
+import dev.conversationworker.support.LogSafe;
+
+/**
+ * Delivers the waiting notifications of one space, one message at a time at the shared pace: a notification alone
+ * while the backlog can be sent within {@code delivery.max-delay}, else a digest of as many as fit. Each message is
+ * POSTed until Google settles it: accepted (its records are remembered as delivered, then acknowledged), rejected
+ * (dead-lettered, or, for a digest, its notifications sent one by one), or refused (401/403/404: the space stops,
+ * readiness turns DOWN, and the same message is tried again every {@code delivery.probe-interval}). 429s, 5xx,
+ * timeouts and I/O failures are retried with backoff and jitter without end, with the same {@code requestId}.
+ */
+final class SpaceDeliverer {
+
+    /** One message to POST and the records it settles. */
+    private record Unit(List<Pending> covered, String body, String requestId, boolean digest) {
+
+        List<String> dedupeKeys() {
+            return covered.stream().map(Pending::dedupeKey).toList();
+        }
+    }
+
+    private final Space space;
+    private final Pace pace;
+    private final Backoff backoff;
+    private final Duration probeInterval;
+    private final Ports ports;
+    private final IntConsumer settled;
+    private final List<Pending> waiting = new ArrayList<>();
+    private boolean sending;
+    /** Records in the message being sent now. */
+    private int inMessage;
+    private volatile boolean refused;
+    private volatile boolean stopped;
+
+    /** What a deliverer talks to. */
+    record Ports(WebhookClient client, SharedSchedule schedule, DeliveredKeys delivered,
+            DeliveryDeadLetters deadLetters, DeliveryMetrics metrics) {
+    }
+
+    SpaceDeliverer(Space space, Pace pace, Backoff backoff, Duration probeInterval, Ports ports, IntConsumer settled) {
+        this.space = space;
+        this.pace = pace;
+        this.backoff = backoff;
+        this.probeInterval = probeInterval;
+        this.ports = ports;
+        this.settled = settled;
+        ports.metrics().gauge("cw.delivery.backlog", "Notifications waiting for delivery in this instance",
+                space.name(), this::backlog);
+        ports.metrics().gauge("cw.delivery.refused", "1 while the space refuses its webhook (401/403/404)",
+                space.name(), () -> refused ? 1 : 0);
+    }
+
+    String name() {
+        return space.name();
+    }
+
+    boolean refused() {
+        return refused;
+    }
+
+    /** Records of this space held by this instance: waiting, and in the message being sent. */
+    synchronized int backlog() {
+        return waiting.size() + inMessage;
+    }
+
+    void add(Pending pending) {
+        synchronized (this) {
+            waiting.add(pending);
+        }
+        kick();
+    }
+
+    void stop() {
+        stopped = true;
+    }
+
+    private void kick() {
+        synchronized (this) {
+            if (sending || stopped || waiting.isEmpty()) {
+                return;
+            }
+            sending = true;
+        }
+        Uni.createFrom().deferred(this::round).subscribe().with(done -> next(), failure -> next());
+    }
+
+    private void next() {
+        synchronized (this) {
+            sending = false;
+            inMessage = 0;
+        }
+        kick();
+    }
+
+    private Uni<Void> round() {
+        Unit unit = take();
+        return send(unit, 0, Duration.ZERO).onFailure().recoverWithUni(failure -> {
+            Duration pause = backoff.after(1);
+            DeliveryLog.LOG.unexpected(space.name(), LogSafe.oneLine(String.valueOf(failure)), pause.toMillis());
+            putBack(unit.covered());
+            return pause(pause);
+        });
+    }
+
+    /** The next message: the oldest notification (with those of equal dedupe-key), or a digest of the most severe. */
+    private synchronized Unit take() {
+        Unit unit = nextUnit();
+        inMessage = unit.covered().size();
+        return unit;
+    }
+
+    private Unit nextUnit() {
+        Pending head = waiting.get(0);
+        if (head.individually() || !pace.digestNow(waiting.size())) {
+            List<Pending> covered = new ArrayList<>();
+            for (Iterator<Pending> it = waiting.iterator(); it.hasNext();) {
+                Pending p = it.next();
+                if (p.dedupeKey().equals(head.dedupeKey())) {
+                    covered.add(p);
+                    it.remove();
+                }
+            }
+            return new Unit(covered, head.body(), RequestIds.of(head.dedupeKey()), false);
+        }
+        List<Pending> candidates = waiting.stream().filter(p -> !p.individually()).sorted(Pending.MOST_SEVERE_FIRST)
+                .toList();
+        DigestBuilder.Digest digest = DigestBuilder.build(candidates);
+        waiting.removeAll(digest.covered());
+        return new Unit(digest.covered(), digest.body(), digest.requestId(), true);
+    }
+
+    private synchronized void putBack(List<Pending> pendings) {
+        waiting.addAll(0, pendings);
+    }
+
+    private Uni<Void> send(Unit unit, int failures, Duration pause) {
+        if (stopped) {
+            return Uni.createFrom().voidItem(); // left unacknowledged: redelivered to the next owner
+        }
+        return slot(pause)
+                .chain(SpaceDeliverer::pause)
+                .chain(() -> ports.client().post(space, unit.requestId(), unit.body()))
+                .onItemOrFailure().transformToUni((reply, failure) -> {
+                    if (failure != null) {
+                        return failed(unit, failures + 1, LogSafe.oneLine(failure.getMessage()));
+                    }
+                    switch (reply.verdict()) {
+                        case ACCEPTED :
+                            return accepted(unit);
+                        case THROTTLED :
+                            return throttled(unit, failures + 1, reply);
+                        case RETRY :
+                            return failed(unit, failures + 1, "HTTP " + reply.status());
+                        case REFUSED :
+                            return refusedBy(unit, failures + 1, reply);
+                        default :
+                            return rejected(unit, reply);
+                    }
+                });
+    }
+
+    /** The wait for this space's next slot in the shared schedule; Redis failures are retried without end. */
+    private Uni<Duration> slot(Duration pause) {
+        return Uni.createFrom().deferred(() -> ports.schedule().reserve(space.name(), pace.interval(), pause))
+                .onFailure().invoke(failure -> DeliveryLog.LOG.redisFailed(space.name(),
+                        LogSafe.oneLine(String.valueOf(failure.getMessage())), backoff.max().toMillis()))
+                .onFailure().retry().withBackOff(backoff.initial(), backoff.max()).withJitter(0.5).indefinitely();
+    }
+
+    private Uni<Void> accepted(Unit unit) {
+        if (refused) {
+            refused = false;
+            DeliveryLog.LOG.resumed(space.name());
+        }
+        pace.accepted();
+        return ports.delivered().markDelivered(unit.dedupeKeys())
+                .onFailure().recoverWithItem(failure -> {
+                    DeliveryLog.LOG.notRemembered(space.name(), LogSafe.oneLine(String.valueOf(failure.getMessage())));
+                    return null;
+                })
+                .chain(() -> acknowledge(unit.covered()))
+                .invoke(() -> {
+                    Instant now = Instant.now();
+                    int distinct = (int) unit.covered().stream().map(Pending::dedupeKey).distinct().count();
+                    ports.metrics().delivered(space.name(), distinct);
+                    ports.metrics().duplicate(space.name(), unit.covered().size() - distinct);
+                    unit.covered()
+                            .forEach(p -> ports.metrics().lag(space.name(), Duration.between(p.timestamp(), now)));
+                    if (unit.digest()) {
+                        ports.metrics().digested(space.name(), distinct);
+                        DeliveryLog.LOG.digest(space.name(), distinct, backlog() - unit.covered().size());
+                    }
+                });
+    }
+
+    private Uni<Void> throttled(Unit unit, int failures, WebhookReply reply) {
+        long retryAfter = reply.retryAfterMillis();
+        Duration pause = retryAfter >= 0 ? Duration.ofMillis(retryAfter) : backoff.after(failures);
+        pace.throttled();
+        ports.metrics().retried(space.name(), "throttled");
+        DeliveryLog.LOG.throttled(space.name(), pause.toMillis(), (int) Math.round(pace.slowdown()));
+        return send(unit, failures, pause);
+    }
+
+    private Uni<Void> failed(Unit unit, int failures, String reason) {
+        Duration pause = backoff.after(failures);
+        ports.metrics().retried(space.name(), "failed");
+        DeliveryLog.LOG.failed(space.name(), reason, failures, pause.toMillis());
+        return pause(pause)
+                .chain(() -> send(unit, failures, Duration.ZERO));
+    }
+
+    private Uni<Void> refusedBy(Unit unit, int failures, WebhookReply reply) {
+        if (!refused) {
+            refused = true;
+            DeliveryLog.LOG.refused(space.name(), reply.status(), reply.errorMessage(), probeInterval.toSeconds());
+        }
+        ports.metrics().retried(space.name(), "refused");
+        return pause(probeInterval)
+                .chain(() -> send(unit, failures, Duration.ZERO));
+    }
+
+    private Uni<Void> rejected(Unit unit, WebhookReply reply) {
+        if (unit.digest()) {
+            DeliveryLog.LOG.digestRejected(space.name(), reply.status(), reply.errorMessage(), unit.covered().size());
+            putBack(unit.covered().stream().map(Pending::alone).toList());
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Void>> letters = unit.covered().stream().map(p -> deadLetter(p, reply)).toList();
+        return Uni.join().all(letters).andFailFast().chain(() -> acknowledge(unit.covered()));
+    }
+
+    private Uni<Void> deadLetter(Pending pending, WebhookReply reply) {
+        return Uni.createFrom().deferred(() -> ports.deadLetters().write(pending, space.name(), reply))
+                .onFailure().invoke(failure -> DeliveryLog.LOG.deadLetterFailed(space.name(),
+                        LogSafe.oneLine(String.valueOf(failure.getMessage()))))
+                .onFailure().retry().withBackOff(backoff.initial(), backoff.max()).withJitter(0.5).indefinitely()
+                .invoke(() -> {
+                    ports.metrics().deadLettered(space.name());
+                    DeliveryLog.LOG.deadLettered(space.name(), reply.status(), reply.errorMessage(),
+                            LogSafe.oneLine(pending.dedupeKey()));
+                });
+    }
+
+    /** Mutiny refuses to delay by zero. */
+    private static Uni<Void> pause(Duration duration) {
+        return duration.isZero() || duration.isNegative()
+                ? Uni.createFrom().voidItem()
+                : Uni.createFrom().voidItem().onItem().delayIt().by(duration);
+    }
+
+    private Uni<Void> acknowledge(List<Pending> covered) {
+        List<Uni<Void>> acks = covered.stream()
+                .map(p -> Uni.createFrom().completionStage(p.record().ack())).toList();
+        // A failed acknowledgement (the consumer closed by a rebalance) is not sent again: the record is
+        // redelivered to the next owner, which finds its dedupe-key delivered.
+        return Uni.join().all(acks).andCollectFailures().replaceWithVoid().onFailure().recoverWithNull()
+                .invoke(() -> settled.accept(covered.size()));
+    }
+}

@@ -1,0 +1,170 @@
+package dev.conversationworker.delivery;
+
+import static dev.conversationworker.testsupport.DeliveryTestResource.DEAD_LETTERS;
+import static dev.conversationworker.testsupport.DeliveryTestResource.KEY;
+import static dev.conversationworker.testsupport.DeliveryTestResource.NOTIFICATIONS;
+import static dev.conversationworker.testsupport.DeliveryTestResource.RUN;
+import static dev.conversationworker.testsupport.DeliveryTestResource.TOKEN;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.conversationworker.testsupport.DeliveryTestResource;
+import dev.conversationworker.testsupport.GoogleChatSimulator;
+import dev.conversationworker.testsupport.Infrastructure;
+import dev.conversationworker.testsupport.KafkaTestClient;
+import dev.conversationworker.testsupport.Notifications;
+import dev.conversationworker.testsupport.WithDelivery;
+
+/**
+ * A delivery-only worker against a real local Google Chat simulator, through real Kafka and Redis: a burst paced,
+ * threaded, digested and never doubled; a rejected message dead-lettered with Google's reason; a revoked webhook
+ * stopping its space until fixed; and the webhook's key and token nowhere.
+ */
+@QuarkusTest
+@TestProfile(WithDelivery.class)
+class DeliveryTest {
+
+    private static KafkaTestClient kafka;
+    private final GoogleChatSimulator chat = DeliveryTestResource.simulator();
+
+    private static synchronized KafkaTestClient kafka() {
+        if (kafka == null) {
+            kafka = new KafkaTestClient(Infrastructure.get(), NOTIFICATIONS, "conversation-analyses", NOTIFICATIONS,
+                    DEAD_LETTERS);
+        }
+        return kafka;
+    }
+
+    private void send(String conversation, String severity, String kind, String dedupeKey, String body) {
+        kafka().send(null, conversation.getBytes(StandardCharsets.UTF_8), body.getBytes(StandardCharsets.UTF_8),
+                Notifications.headers(severity, kind, dedupeKey));
+    }
+
+    @Test
+    void aBurstOf500IsDeliveredCompletelyAtThePaceThreadedAndNoConversationTwice() throws Exception {
+        chat.faults("default", new GoogleChatSimulator.Faults(0.05, 0.05, 0.03));
+        int requestsBefore = chat.requests("default");
+        long start = System.nanoTime();
+        for (int i = 0; i < 500; i++) {
+            String conversation = "burst-" + RUN + "-" + i;
+            String severity = i % 10 == 0 ? "critical" : "high";
+            String body = Notifications.body(conversation, severity, "The customer cannot log in (" + i + ")");
+            send(conversation, severity, "attention", "attention:" + conversation, body);
+            if (i % 50 == 0) {
+                // the same notification again (a redelivery upstream): never a second card
+                send(conversation, severity, "attention", "attention:" + conversation, body);
+            }
+        }
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> covered("default", "burst-" + RUN).size() >= 500);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Thread.sleep(2000); // anything sent twice would arrive now
+
+        Map<String, Long> covered = covered("default", "burst-" + RUN);
+        assertThat(covered).hasSize(500);
+        assertThat(covered.values()).as("no conversation's card created twice").allMatch(count -> count == 1);
+        List<GoogleChatSimulator.Created> created = chat.created("default");
+        assertThat(created).as("every message threaded").allMatch(c -> c.replyOptionSet() && c.threadKey() != null);
+        assertThat(chat.maxCreatedInAnySecond("default")).as("20 per second, one of tolerance at a window's edge")
+                .isLessThanOrEqualTo(21);
+        long digests = created.stream().filter(c -> Notifications.DIGEST_THREAD.equals(c.threadKey())).count();
+        assertThat(digests).as("a burst longer than max-delay is digested").isPositive();
+        System.out.printf("[delivery] burst of 500 (+10 repeats) delivered in %.1f s: %d messages (%d digests), "
+                + "%d requests, %d 429 from the rate, %d requestIds repeated%n", seconds, created.size(), digests,
+                chat.requests("default") - requestsBefore, chat.throttledByRate("default"), chat.repeatedRequestIds());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> metric("cw_delivery_delivered_total{space=\"default\"}") >= 500);
+        assertNoSecretLeaked();
+        chat.faults("default", GoogleChatSimulator.Faults.NONE);
+    }
+
+    @Test
+    void aMessageGoogleRejectsIsDeadLetteredWithItsReasonAndTheSpaceGoesOn() throws Exception {
+        String bad = "rejected-" + RUN;
+        String good = "accepted-" + RUN;
+        send(bad, "high", "reject-test", "attention:" + bad, Notifications.body(bad, "high", "x".repeat(5000)));
+        send(good, "high", "reject-test", "attention:" + good, Notifications.body(good, "high", "fine"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !kafka().records(DEAD_LETTERS, bad).isEmpty()
+                && chat.created("rejects").stream().anyMatch(c -> Notifications.covered(c).contains(good)));
+        ConsumerRecord<byte[], byte[]> letter = kafka().records(DEAD_LETTERS, bad).get(0);
+        assertThat(KafkaTestClient.header(letter, "dead-letter-status")).isEqualTo("400");
+        assertThat(KafkaTestClient.header(letter, "dead-letter-google-message")).contains("4096");
+        assertThat(KafkaTestClient.header(letter, "dead-letter-reason")).contains("HTTP 400");
+        assertThat(KafkaTestClient.header(letter, "dead-letter-space")).isEqualTo("rejects");
+        assertThat(KafkaTestClient.header(letter, "dedupe-key")).isEqualTo("attention:" + bad);
+        for (var header : letter.headers()) {
+            assertThat(new String(header.value(), StandardCharsets.UTF_8)).doesNotContain(KEY).doesNotContain(TOKEN)
+                    .doesNotContain("http");
+        }
+        assertThat(chat.created("rejects").stream().flatMap(c -> Notifications.covered(c).stream()))
+                .doesNotContain(bad);
+        assertNoSecretLeaked();
+    }
+
+    @Test
+    void aRevokedWebhookStopsItsSpaceWithReadinessDownUntilFixedThenCatchesUp() throws Exception {
+        chat.revoke("revoked", true);
+        String prefix = "revoked-" + RUN + "-";
+        for (int i = 0; i < 5; i++) {
+            send(prefix + i, "high", "revoke-test", "attention:" + prefix + i,
+                    Notifications.body(prefix + i, "high", "waits"));
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then()
+                .statusCode(503).body(org.hamcrest.Matchers.containsString("revoked")));
+        Thread.sleep(3000); // probes go on, refused
+        assertThat(chat.created("revoked")).isEmpty();
+        assertThat(metric("cw_delivery_backlog{space=\"revoked\"}")).isEqualTo(5);
+
+        chat.revoke("revoked", false);
+        await().atMost(Duration.ofSeconds(30)).until(() -> covered("revoked", prefix).size() == 5);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/q/health/ready").then()
+                .statusCode(200));
+        assertThat(covered("revoked", prefix).values()).allMatch(count -> count == 1);
+        String log = Files.readString(logFile());
+        assertThat(log).containsOnlyOnce("CW0704").contains("CW0705");
+        assertNoSecretLeaked();
+    }
+
+    private Map<String, Long> covered(String space, String prefix) {
+        return chat.created(space).stream().flatMap(c -> Notifications.covered(c).stream())
+                .filter(id -> id.startsWith(prefix)).collect(Collectors.groupingBy(Function.identity(),
+                        HashMap::new, Collectors.counting()));
+    }
+
+    private static double metric(String prefix) {
+        return given().get("/q/metrics").then().extract().asString().lines().filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static Path logFile() {
+        return Path.of("target", "delivery-test-" + RUN + ".log");
+    }
+
+    /** The webhook's key and token: in no log line, metric, health answer. */
+    private static void assertNoSecretLeaked() throws Exception {
+        String log = Files.readString(logFile());
+        assertThat(log).as("the log has delivery lines").contains("CW0701");
+        String metrics = given().get("/q/metrics").then().extract().asString();
+        String health = given().get("/q/health").then().extract().asString();
+        for (String output : new String[]{log, metrics, health}) {
+            assertThat(output).doesNotContain(KEY).doesNotContain(TOKEN).doesNotContain("token=");
+        }
+    }
+}
