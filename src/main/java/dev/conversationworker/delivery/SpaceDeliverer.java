@@ -3,8 +3,12 @@ package dev.conversationworker.delivery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.IntConsumer;
 
 import io.smallrye.mutiny.Uni;
@@ -37,6 +41,18 @@ final class SpaceDeliverer {
     private final Ports ports;
     private final IntConsumer settled;
     private final List<Pending> waiting = new ArrayList<>();
+    /**
+     * Dedupe-keys this deliverer had accepted lately. A repeat that reached {@link #add} while its first copy was
+     * being sent passed the consumer's Redis check (not marked yet): it is settled here, without a second card.
+     */
+    private final Set<String> recentlyDelivered = Collections.newSetFromMap(new LinkedHashMap<>() {
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > RECENTLY_DELIVERED;
+        }
+    });
+    private static final int RECENTLY_DELIVERED = 10_000;
     private boolean sending;
     /** Records in the message being sent now. */
     private int inMessage;
@@ -104,6 +120,11 @@ final class SpaceDeliverer {
     }
 
     private Uni<Void> round() {
+        List<Pending> repeats = takeRepeats();
+        if (!repeats.isEmpty()) {
+            ports.metrics().duplicate(space.name(), repeats.size());
+            return acknowledge(repeats);
+        }
         Unit unit = take();
         return send(unit, 0, Duration.ZERO).onFailure().recoverWithUni(failure -> {
             Duration pause = backoff.after(1);
@@ -111,6 +132,19 @@ final class SpaceDeliverer {
             putBack(unit.covered());
             return pause(pause);
         });
+    }
+
+    /** Waiting records whose dedupe-key this deliverer has just delivered: taken out, to be acknowledged. */
+    private synchronized List<Pending> takeRepeats() {
+        List<Pending> repeats = new ArrayList<>();
+        for (Iterator<Pending> it = waiting.iterator(); it.hasNext();) {
+            Pending p = it.next();
+            if (recentlyDelivered.contains(p.dedupeKey())) {
+                repeats.add(p);
+                it.remove();
+            }
+        }
+        return repeats;
     }
 
     /** The next message: the oldest notification (with those of equal dedupe-key), or a digest of the most severe. */
@@ -184,6 +218,9 @@ final class SpaceDeliverer {
             DeliveryLog.LOG.resumed(space.name());
         }
         pace.accepted();
+        synchronized (this) {
+            recentlyDelivered.addAll(unit.dedupeKeys());
+        }
         return ports.delivered().markDelivered(unit.dedupeKeys())
                 .onFailure().recoverWithItem(failure -> {
                     DeliveryLog.LOG.notRemembered(space.name(), LogSafe.oneLine(String.valueOf(failure.getMessage())));
