@@ -49,6 +49,7 @@ public class IdleSchedule {
     private static final RedisScript DONE = RedisScript.load("/idle/done.lua");
     private static final RedisScript DISARM = RedisScript.load("/idle/disarm.lua");
     private static final RedisScript RELEASE = RedisScript.load("/idle/release.lua");
+    private static final RedisScript RENEW = RedisScript.load("/idle/renew.lua");
 
     private final ReactiveRedisDataSource redis;
     private final String keyPrefix;
@@ -99,6 +100,21 @@ public class IdleSchedule {
         IdleShard shard = claimed.shard();
         return DONE.run(redis, 3, shard.due(), shard.armed(), shard.claims(), claimed.slug(),
                 claimed.armed().eventId(), token).map(response -> response.toInteger() == 1);
+    }
+
+    /**
+     * Renews this instance's claims on {@code held} (all of one shard) for {@code lease} from now; a claim taken
+     * over meanwhile is left to its new holder.
+     */
+    public Uni<Void> renew(int index, List<String> held, Duration lease) {
+        IdleShard shard = IdleShard.of(keyPrefix, index);
+        List<String> keysThenArgs = new ArrayList<>(held.size() + 4);
+        keysThenArgs.add(shard.due());
+        keysThenArgs.add(shard.claims());
+        keysThenArgs.add(token);
+        keysThenArgs.add(Long.toString(clock.millis() + lease.toMillis()));
+        keysThenArgs.addAll(held);
+        return RENEW.run(redis, 2, keysThenArgs.toArray(String[]::new)).replaceWithVoid();
     }
 
     /** A claim this instance will not work on (it is stopping): due again at once, for the others. */

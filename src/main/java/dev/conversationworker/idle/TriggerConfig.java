@@ -23,4 +23,11 @@ public interface TriggerConfig {
     /** Every this many stored messages the conversation is analysed, as {@code conversation.progress}. 0 = off. */
     @WithDefault("0")
     int everyMessages();
+
+    /**
+     * How long a claim on an idle conversation lasts unless renewed. The claiming instance renews it every third of
+     * this while it holds the conversation, so when it dies, the others take its conversations this long after.
+     */
+    @WithDefault("15s")
+    Duration idleLease();
 }

@@ -29,6 +29,7 @@ class ConfigurationCheck {
                 .idleFallsDueBeforeTheHistoryExpires(triggers.idleAfter(), history.ttl())
                 .notNegative("analysis.idle-after", triggers.idleAfter().toMillis())
                 .notNegative("analysis.every-messages", triggers.everyMessages())
+                .positive("analysis.idle-lease (ms)", triggers.idleLease().toMillis())
                 .positive("history.max-messages", history.maxMessages())
                 .positive("history.max-message-chars", history.maxMessageChars())
                 .positive("formatting.max-message-chars", formatting.maxMessageChars())

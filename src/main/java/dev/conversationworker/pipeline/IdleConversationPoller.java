@@ -2,6 +2,8 @@ package dev.conversationworker.pipeline;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -40,6 +44,8 @@ import dev.conversationworker.waiting.WaitConfig;
 @ApplicationScoped
 public class IdleConversationPoller {
 
+    private static final Logger LOG = Logger.getLogger(IdleConversationPoller.class);
+
     private final Vertx vertx;
     private final ConversationPipeline pipeline;
     private final ChatEventConsumer consumer;
@@ -57,6 +63,7 @@ public class IdleConversationPoller {
     private volatile boolean claimsFailing;
     private volatile boolean stopping;
     private long timer = -1;
+    private long renewer = -1;
 
     IdleConversationPoller(Vertx vertx, ConversationPipeline pipeline, ChatEventConsumer consumer,
             IdleSchedule schedule, TriggerConfig triggers, WaitConfig wait, WorkerMetrics metrics,
@@ -86,6 +93,22 @@ public class IdleConversationPoller {
             return;
         }
         timer = vertx.setPeriodic(wait.pollInterval().toMillis(), id -> poll());
+        renewer = vertx.setPeriodic(Math.max(1, triggers.idleLease().toMillis() / 3), id -> renewClaims());
+    }
+
+    /**
+     * Renews the claims in hand (queued behind their conversation's events, or being analysed), one script per
+     * shard; a failure is left to the next round, the lease being three rounds long.
+     */
+    private void renewClaims() {
+        Map<Integer, List<String>> byShard = new HashMap<>();
+        for (ClaimedConversation held : inHand.values()) {
+            byShard.computeIfAbsent(held.shard().index(), shard -> new ArrayList<>()).add(held.slug());
+        }
+        byShard.forEach((shard, slugs) -> schedule.renew(shard, slugs, triggers.idleLease()).subscribe()
+                .with(ok -> {
+                }, failure -> LOG.debugf("Could not renew %d idle claims of shard %d: %s", slugs.size(), shard,
+                        failure)));
     }
 
     /** SIGTERM: claim nothing more; what is in hand and not started is handed back after the consumer's drain. */
@@ -93,6 +116,9 @@ public class IdleConversationPoller {
         stopping = true;
         if (timer >= 0) {
             vertx.cancelTimer(timer);
+        }
+        if (renewer >= 0) {
+            vertx.cancelTimer(renewer);
         }
     }
 
@@ -134,7 +160,7 @@ public class IdleConversationPoller {
         if (visited >= HistoryKeys.SHARDS || room <= 0 || stopping) {
             return Uni.createFrom().voidItem();
         }
-        return schedule.claimDue(shard, room, wait.lease()).chain(claimed -> {
+        return schedule.claimDue(shard, room, triggers.idleLease()).chain(claimed -> {
             armed.set(claimed.shard(), claimed.armed());
             int taken = 0;
             for (ClaimedConversation conversation : claimed.conversations()) {
@@ -149,7 +175,7 @@ public class IdleConversationPoller {
 
     private void analyse(ClaimedConversation conversation) {
         consumer.runInOrder(conversation.conversationId(), conversation.armed().partition(),
-                () -> schedule.confirm(conversation, wait.lease()).chain(confirmed -> switch (confirmed) {
+                () -> schedule.confirm(conversation, triggers.idleLease()).chain(confirmed -> switch (confirmed) {
                     case MINE -> {
                         metrics.idleAnalysisStarted(Duration.between(conversation.dueAt(), clock.instant()));
                         yield pipeline.analyseIdle(conversation)

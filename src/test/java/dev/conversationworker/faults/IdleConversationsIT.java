@@ -100,7 +100,7 @@ class IdleConversationsIT {
             System.out.printf("[idle-kill] SIGKILL with %d of %d idle conversations analysed%n", before, open.size());
 
             try (WorkerProcess restarted = run.startWorker()) {
-                // Claims of the dead worker come back when their lease (10 s here) ends.
+                // Claims of the dead worker come back when their lease (6 s here, no longer renewed) ends.
                 awaitIdleAnalyses(run, open.keySet(), Duration.ofSeconds(90));
             }
             int repeats = 0;
@@ -121,7 +121,8 @@ class IdleConversationsIT {
 
     private static Map<String, String> env(String prefix) {
         return Map.of("HISTORY_KEY_PREFIX", prefix + System.nanoTime(), "ANALYSIS_IDLE_AFTER", IDLE.toSeconds() + "s",
-                "ANALYSIS_POLL_INTERVAL", "200ms", "ANALYSIS_LEASE", "10s", "LLM_DEADLINE", "5s",
+                "ANALYSIS_POLL_INTERVAL", "200ms", "ANALYSIS_LEASE", "10s", "ANALYSIS_IDLE_LEASE", "6s",
+                "LLM_DEADLINE", "5s",
                 "WORKER_MAX_IN_FLIGHT", "64");
     }
 
