@@ -24,6 +24,17 @@ class DeliveryMetrics {
         this.registry = registry;
     }
 
+    /**
+     * A space's counters, at 0 from the start: a rate over a counter that appears only with its first increment
+     * misses that increment, and a dashboard panel would be empty instead of flat.
+     */
+    void start(String space) {
+        for (String name : new String[]{"cw.delivery.delivered", "cw.delivery.digested", "cw.delivery.digests",
+                "cw.delivery.dead.lettered", "cw.delivery.duplicates"}) {
+            counter(name, space);
+        }
+    }
+
     /** Records whose message Google accepted, alone or in a digest. */
     void delivered(String space, int records) {
         counter("cw.delivery.delivered", space).increment(records);

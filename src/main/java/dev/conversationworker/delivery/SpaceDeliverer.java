@@ -71,6 +71,7 @@ final class SpaceDeliverer {
         this.probeInterval = probeInterval;
         this.ports = ports;
         this.settled = settled;
+        ports.metrics().start(space.name());
         ports.metrics().gauge("cw.delivery.backlog", "Notifications waiting for delivery in this instance",
                 space.name(), this::backlog);
         ports.metrics().gauge("cw.delivery.refused", "1 while the space refuses its webhook (401/403/404)",

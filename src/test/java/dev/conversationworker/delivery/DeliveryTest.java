@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -29,8 +30,10 @@ import dev.conversationworker.testsupport.DeliveryTestResource;
 import dev.conversationworker.testsupport.GoogleChatSimulator;
 import dev.conversationworker.testsupport.Infrastructure;
 import dev.conversationworker.testsupport.KafkaTestClient;
+import dev.conversationworker.testsupport.MonitoringNames;
 import dev.conversationworker.testsupport.Notifications;
 import dev.conversationworker.testsupport.WithDelivery;
+import dev.conversationworker.testsupport.WorkerProcess;
 
 /**
  * A delivery-only worker against a real local Google Chat simulator, through real Kafka and Redis: a burst paced,
@@ -149,12 +152,25 @@ class DeliveryTest {
     }
 
     private static double metric(String prefix) {
-        return given().get("/q/metrics").then().extract().asString().lines().filter(l -> l.startsWith(prefix))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return WorkerProcess.metric(given().get("/q/metrics").then().extract().asString(), prefix);
     }
 
     private static Path logFile() {
         return Path.of("target", "delivery-test-" + RUN + ".log");
+    }
+
+    /** The alert rules and the dashboard ask only for delivery series a delivering worker exposes. */
+    @Test
+    void everyDeliveryMetricTheAlertsAndTheDashboardUseIsExposed() {
+        String conversation = "monitoring-" + RUN;
+        send(conversation, "high", "attention", "attention:" + conversation,
+                Notifications.body(conversation, "high", "Monitoring check"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !covered("default", conversation).isEmpty());
+
+        Set<String> used = MonitoringNames.used(name -> name.startsWith("cw_delivery_"));
+        assertThat(used).as("delivery series in the rules and the dashboard").hasSizeGreaterThanOrEqualTo(4);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(MonitoringNames.exposed(
+                given().get("/q/metrics").then().extract().asString())).containsAll(used));
     }
 
     /** The webhook's key and token: in no log line, metric, health answer. */

@@ -11,20 +11,13 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -37,6 +30,7 @@ import dev.conversationworker.testsupport.Events;
 import dev.conversationworker.testsupport.KafkaTestClient;
 import dev.conversationworker.testsupport.LlmSimulator;
 import dev.conversationworker.testsupport.LlmSimulator.Reply;
+import dev.conversationworker.testsupport.MonitoringNames;
 import dev.conversationworker.testsupport.WithLlm;
 import dev.conversationworker.testsupport.WorkerProcess;
 import dev.conversationworker.testsupport.WorkerTestResource;
@@ -95,7 +89,7 @@ class OperabilityTest {
      * poison record first, since a counter appears on /q/metrics only once it has counted.
      */
     @Test
-    void everyMetricTheAlertsAndTheDashboardUseIsExposed() throws IOException {
+    void everyMetricTheAlertsAndTheDashboardUseIsExposed() {
         String conversation = Events.newConversationId("monitoring");
         kafka.send(conversation, Events.message("m-" + conversation, conversation, "user", "hello").encode());
         kafka.send(conversation, Events.closed("close-" + conversation, conversation).encode());
@@ -103,23 +97,12 @@ class OperabilityTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> !kafka.records("conversation-analyses", conversation)
                 .isEmpty() && !kafka.records("chat-events-dlq", conversation).isEmpty());
 
-        Set<String> used = new TreeSet<>();
-        for (Path file : List.of(Path.of("deploy/monitoring/prometheusrule.yaml"),
-                Path.of("deploy/monitoring/grafana-dashboard.json"))) {
-            Matcher name = METRIC_NAME.matcher(Files.readString(file));
-            while (name.find()) {
-                used.add(name.group());
-            }
-        }
-        // From kube-state-metrics, not from the worker.
-        used.remove("kube_pod_status_ready");
+        // Delivery's series are checked by DeliveryTest, where delivery runs.
+        Set<String> used = MonitoringNames.used(name -> !name.startsWith("cw_delivery_"));
         assertThat(used).as("metric names in the rules and the dashboard").hasSizeGreaterThan(10);
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            Set<String> exposed = metrics().lines().filter(line -> !line.startsWith("#") && !line.isBlank())
-                    .map(line -> line.split("[{ ]", 2)[0]).collect(Collectors.toSet());
-            assertThat(exposed).as("series on /q/metrics").containsAll(used);
-        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(MonitoringNames.exposed(metrics()))
+                .as("series on /q/metrics").containsAll(used));
     }
 
     /**
@@ -152,8 +135,6 @@ class OperabilityTest {
                     .doesNotContain("00f067aa0ba902b7");
         }
     }
-
-    private static final Pattern METRIC_NAME = Pattern.compile("\\b(?:cw|kafka|kube|jvm|process|http)_[a-z0-9_]+");
 
     private static String metrics() {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
