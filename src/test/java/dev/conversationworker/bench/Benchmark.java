@@ -36,8 +36,18 @@ public final class Benchmark {
     /** @param steadyRate analyses per second between the 10th and the 90th percentile of completions */
     record Result(Run run, long events, int analyses, double seconds, double steadyRate, long p50, long p95, long p99,
             double llmCallsPerAnalysis, String maxLagMs, double maxLagSinceStartMs, double heapMaxMib, double rssMib,
-            double cpuPercent,
+            double cpuPercent, double cpuSeconds,
             int failed, int deadLetters, long blockedWarnings) {
+
+        /** Worker CPU-seconds per 1,000 analyses, after the warm-up. */
+        double cpuPerThousandAnalyses() {
+            return analyses == 0 ? 0 : 1000 * cpuSeconds / analyses;
+        }
+
+        /** Worker CPU milliseconds per input event, after the warm-up. */
+        double cpuMsPerEvent() {
+            return events == 0 ? 0 : 1000 * cpuSeconds / events;
+        }
 
         double eventsPerSecond() {
             return events / seconds;
@@ -199,6 +209,7 @@ public final class Benchmark {
                         sampler.maxHeapMib(), worker.peakRssMib(),
                         100 * (worker.cpuSeconds() - cpuBefore) / Math.max(0.001, Duration.between(started,
                                 Instant.now()).toMillis() / 1000.0),
+                        worker.cpuSeconds() - cpuBefore,
                         workload.failed(), workload.deadLetters(), blocked);
                 results.add(result);
                 System.out.printf("[bench]   %d analyses in %.1f s (%.1f/s, steady %.1f/s), p99 %d ms%s%n",
@@ -233,19 +244,19 @@ public final class Benchmark {
         StringBuilder out = new StringBuilder();
         out.append(
                 "| scenario | variant | events | analyses | s | events/s | analyses/s | steady analyses/s | p50 ms | p95 ms | p99 ms "
-                        + "| LLM calls/analysis | max loop lag ms (run) | (since start) | max heap MiB | peak RSS MiB | CPU % | failed | DLQ "
-                        + "| blocked warnings |\n");
+                        + "| LLM calls/analysis | max loop lag ms (run) | (since start) | max heap MiB | peak RSS MiB | CPU % | CPU s/1000 analyses "
+                        + "| CPU ms/event | failed | DLQ | blocked warnings |\n");
         out.append(
-                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
             out.append(String.format(
                     "| %s | %s | %d | %d | %.1f | %.0f | %.1f | %.1f | %d | %d | %d | %.3f | %s | %.0f | %.0f "
-                            + "| %.0f | %.0f | %d | %d | %d |%n",
+                            + "| %.0f | %.0f | %.2f | %.3f | %d | %d | %d |%n",
                     r.run().scenario(), r.run().variant(), r.events(),
                     r.analyses(), r.seconds(), r.eventsPerSecond(), r.analysesPerSecond(), r.steadyRate(), r.p50(),
                     r.p95(), r.p99(),
                     r.llmCallsPerAnalysis(), r.maxLagMs(), r.maxLagSinceStartMs(), r.heapMaxMib(), r.rssMib(),
-                    r.cpuPercent(), r.failed(),
+                    r.cpuPercent(), r.cpuPerThousandAnalyses(), r.cpuMsPerEvent(), r.failed(),
                     r.deadLetters(), r.blockedWarnings()));
         }
         notes.forEach(n -> out.append('\n').append(n).append('\n'));
