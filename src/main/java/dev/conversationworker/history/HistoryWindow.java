@@ -11,4 +11,13 @@ import java.util.List;
  * @param entries the most recent of those messages, oldest first, as stored (JSON)
  */
 public record HistoryWindow(int messageCount, int unplaced, List<String> entries) {
+
+    /** The stored entries' size in characters: what decoding and formatting them costs grows with it. */
+    public long bytes() {
+        long total = 0;
+        for (String entry : entries) {
+            total += entry.length();
+        }
+        return total;
+    }
 }

@@ -1,10 +1,13 @@
 package dev.conversationworker.ops;
 
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.opentelemetry.api.OpenTelemetry;
@@ -33,14 +36,26 @@ public class Traces {
     public static final AttributeKey<Boolean> LLM_HEDGED = AttributeKey.booleanKey("llm.hedged");
 
     private final Tracer tracer;
+    /**
+     * Whether spans go anywhere. Without an OTLP endpoint the worker's own spans would be built, sampled and
+     * dropped for every step of every event: they are not made then (the records still carry the trace on).
+     */
+    private final boolean exported;
 
-    Traces(Tracer tracer) {
+    @Inject
+    Traces(Tracer tracer,
+            @ConfigProperty(name = "quarkus.otel.exporter.otlp.traces.endpoint") Optional<String> endpoint) {
+        this(tracer, endpoint.filter(url -> !url.isBlank()).isPresent());
+    }
+
+    Traces(Tracer tracer, boolean exported) {
         this.tracer = tracer;
+        this.exported = exported;
     }
 
     /** Spans that record nothing: for unit tests that build a stage by hand. */
     public static Traces none() {
-        return new Traces(OpenTelemetry.noop().getTracer("none"));
+        return new Traces(OpenTelemetry.noop().getTracer("none"), false);
     }
 
     /**
@@ -64,6 +79,9 @@ public class Traces {
     /** Likewise, with attributes; the step may add its own to the span it is given. */
     public <T> Uni<T> span(String name, Context parent, Attributes attributes,
             Function<Span, Uni<T>> step) {
+        if (!exported) {
+            return Uni.createFrom().deferred(() -> step.apply(Span.getInvalid()));
+        }
         return Uni.createFrom().deferred(() -> {
             Span span = tracer.spanBuilder(name).setParent(parent).setAllAttributes(attributes).startSpan();
             Uni<T> running;

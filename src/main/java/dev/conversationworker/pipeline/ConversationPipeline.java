@@ -112,7 +112,8 @@ public class ConversationPipeline implements ChatEventHandler {
     public Uni<Void> process(byte[] recordKey, byte[] recordValue, int partition, long offset, Context trace) {
         Scope record = new Scope(trace, recordKey == null ? null : new String(recordKey, StandardCharsets.UTF_8),
                 null);
-        return untilDone("parse", record, () -> cpu.run(() -> parser.parse(recordKey, recordValue)))
+        long recordBytes = (recordKey == null ? 0 : recordKey.length) + (recordValue == null ? 0 : recordValue.length);
+        return untilDone("parse", record, () -> cpu.run(recordBytes, () -> parser.parse(recordKey, recordValue)))
                 .invoke(event -> metrics.eventIn(event.type().wireName()))
                 .chain(event -> {
                     Scope scope = new Scope(trace, event.conversationId(), event.eventId());
@@ -199,7 +200,7 @@ public class ConversationPipeline implements ChatEventHandler {
                                     return Uni.createFrom().voidItem();
                                 }
                                 return untilDone("format", scope,
-                                        () -> cpu.run(() -> Conversation.of(window, formatter)))
+                                        () -> cpu.run(window.bytes(), () -> Conversation.of(window, formatter)))
                                         .chain(conversation -> analyse(trigger, conversation, scope));
                             });
                 });

@@ -36,9 +36,22 @@ public class CpuWorkPool {
                 });
     }
 
+    /**
+     * Work on fewer input bytes than this runs where it is asked for (an event loop included): parsing a 200-byte
+     * event or formatting a three-message history takes a few microseconds, less than the two thread hops (and the
+     * context capture around them) of sending it to the pool and back. Bigger input goes to the pool, so an event
+     * loop never spends more than tens of microseconds on one piece of CPU work.
+     */
+    static final int INLINE_BYTES = 4096;
+
     /** Runs {@code work} on the pool; what follows the returned {@link Uni} continues there until the next I/O. */
     public <T> Uni<T> run(Supplier<T> work) {
         return Uni.createFrom().item(work).runSubscriptionOn(executor);
+    }
+
+    /** Runs {@code work} here when its input is small ({@link #INLINE_BYTES}), else on the pool. */
+    public <T> Uni<T> run(long inputBytes, Supplier<T> work) {
+        return inputBytes <= INLINE_BYTES ? Uni.createFrom().item(work) : run(work);
     }
 
     int threads() {

@@ -48,4 +48,13 @@ class CpuWorkPoolTest {
                 .matches(CpuWorkPool.THREAD_PREFIX + "\\d+");
         assertThat(pool.threads()).isLessThanOrEqualTo(Runtime.getRuntime().availableProcessors());
     }
+
+    @Test
+    void smallWorkStaysWhereItIsAskedForAndBigWorkGoesToThePool() {
+        String caller = Thread.currentThread().getName();
+        assertThat(pool.run(CpuWorkPool.INLINE_BYTES, () -> Thread.currentThread().getName()).await()
+                .atMost(Duration.ofSeconds(5))).isEqualTo(caller);
+        assertThat(pool.run(CpuWorkPool.INLINE_BYTES + 1, () -> Thread.currentThread().getName()).await()
+                .atMost(Duration.ofSeconds(5))).startsWith(CpuWorkPool.THREAD_PREFIX);
+    }
 }
