@@ -2,7 +2,8 @@
 -- atomic step (every key shares the conversation's shard hash tag, so this holds on Redis Cluster too).
 -- KEYS[1] messages (list), KEYS[2] seen event ids (sorted set, scored by arrival), KEYS[3] arrival counter,
 -- KEYS[4] the shard's idle due times (sorted set: slug -> epoch ms), KEYS[5] the shard's armed conversations
--- (hash: slug -> JSON of the last message: conversation id, event id, partition, offset, stored at)
+-- (hash: slug -> JSON of the last message: conversation id, event id, partition, offset, stored at), KEYS[6] the
+-- shard's idle claims (hash: slug -> claimer token)
 -- ARGV[1] event id, ARGV[2] entry JSON, ARGV[3] max messages, ARGV[4] ttl seconds, ARGV[5] dedupe window,
 -- ARGV[6] idle-after in ms (0: no idle timer), ARGV[7] now (epoch ms), ARGV[8] conversation slug, ARGV[9] arm JSON
 -- Returns {1, sequence} when appended, {0, sequence} when the event id was already stored (a redelivery: it arms
@@ -27,8 +28,12 @@ local idleAfter = tonumber(ARGV[6])
 if idleAfter > 0 then
   redis.call('HSET', KEYS[5], ARGV[8], ARGV[9])
   redis.call('ZADD', KEYS[4], tonumber(ARGV[7]) + idleAfter, ARGV[8])
+  -- A claim on the previous message is void: its holder may no longer renew or release this timer (that would
+  -- bring the new one forward); its confirm finds the conversation re-armed and does nothing.
+  redis.call('HDEL', KEYS[6], ARGV[8])
   -- The shard's schedule lives as long as its newest conversation's history (an armed entry falls due before).
   redis.call('EXPIRE', KEYS[4], ttl)
   redis.call('EXPIRE', KEYS[5], ttl)
+  redis.call('EXPIRE', KEYS[6], ttl)
 end
 return {1, seq}

@@ -4,13 +4,16 @@
 -- ARGV[3] claimer token, ARGV[4] new lease end (epoch ms)
 -- Returns 1: go on; 0: disarmed or re-armed since (a close, a request, a new message): nothing to do; -1: the
 -- lease ran out and another instance claimed it.
-if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[3] then
-  return -1
-end
+-- Disarmed or re-armed first: a close or a new message also drops the claim, and that is not a claim lost.
 local item = redis.call('HGET', KEYS[2], ARGV[1])
 if not item or cjson.decode(item).e ~= ARGV[2] then
-  redis.call('HDEL', KEYS[3], ARGV[1])
+  if redis.call('HGET', KEYS[3], ARGV[1]) == ARGV[3] then
+    redis.call('HDEL', KEYS[3], ARGV[1])
+  end
   return 0
+end
+if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[3] then
+  return -1
 end
 redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
 return 1

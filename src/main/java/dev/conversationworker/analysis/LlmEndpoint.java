@@ -103,7 +103,7 @@ final class LlmEndpoint {
         // Which model, which try, raced or not: never the prompt, the answer or the key.
         Attributes attributes = Attributes.of(Traces.LLM_PROVIDER, name, Traces.LLM_MODEL, model,
                 Traces.LLM_ATTEMPT, (long) attempt, Traces.LLM_HEDGED, hedged);
-        return traces.span("llm-call", trace, attributes, span -> call(body, attempt))
+        return traces.span("llm-call", trace, attributes, () -> call(body, attempt))
                 // A malformed or cut-off answer is often a fluke: one more try, then the fallback's turn.
                 .onFailure(InvalidAnswerException.class).recoverWithUni(failure -> invalidBefore
                         ? Uni.createFrom().failure(failure)

@@ -1,5 +1,7 @@
 package dev.conversationworker.delivery;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
@@ -20,6 +22,22 @@ final class Space {
         }
         this.name = name;
         this.webhookUrl = webhookUrl.strip();
+        // Checked here, once, with an error naming only the space: the HTTP client's own complaint about a malformed
+        // URL quotes it whole, key and token included, and would be logged on every retry.
+        if (!wellFormed(this.webhookUrl)) {
+            throw new IllegalArgumentException("the webhook URL of space " + name
+                    + " is not an absolute http(s) URL (the URL itself is a secret and not shown)");
+        }
+    }
+
+    private static boolean wellFormed(String url) {
+        try {
+            URI uri = new URI(url);
+            return ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     String name() {

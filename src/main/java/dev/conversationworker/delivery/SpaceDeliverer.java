@@ -227,7 +227,8 @@ final class SpaceDeliverer {
                     DeliveryLog.LOG.notRemembered(space.name(), LogSafe.oneLine(String.valueOf(failure.getMessage())));
                     return null;
                 })
-                .chain(() -> acknowledge(unit.covered()))
+                // Counted before the acknowledgement: nothing may fail after it, or round() would put settled
+                // records back.
                 .invoke(() -> {
                     Instant now = Instant.now();
                     int distinct = (int) unit.covered().stream().map(Pending::dedupeKey).distinct().count();
@@ -239,7 +240,8 @@ final class SpaceDeliverer {
                         ports.metrics().digested(space.name(), distinct);
                         DeliveryLog.LOG.digest(space.name(), distinct, backlog() - unit.covered().size());
                     }
-                });
+                })
+                .chain(() -> acknowledge(unit.covered()));
     }
 
     private Uni<Void> throttled(Unit unit, int failures, WebhookReply reply) {

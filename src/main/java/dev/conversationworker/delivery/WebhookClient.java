@@ -59,9 +59,15 @@ class WebhookClient {
                     request.reset();
                 }
             });
-            RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-                    .setAbsoluteURI(space.postUrl(requestId))
-                    .putHeader("Content-Type", "application/json; charset=UTF-8");
+            RequestOptions options;
+            try {
+                options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(space.postUrl(requestId))
+                        .putHeader("Content-Type", "application/json; charset=UTF-8");
+            } catch (RuntimeException e) {
+                // Vert.x quotes a URL it cannot use, key and token included: only the failure's kind goes on.
+                emitter.fail(new WebhookUnreachable(e));
+                return;
+            }
             client.request(options).compose(request -> {
                 inFlight.set(request);
                 return request.send(Buffer.buffer(json)).compose(response -> cappedBody(response)

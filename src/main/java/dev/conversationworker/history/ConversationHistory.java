@@ -64,8 +64,9 @@ public class ConversationHistory {
                 message.timestamp().toString(), partition, offset));
         String armed = StoredJson.write(new ArmedConversation(message.conversationId(), message.eventId(), partition,
                 offset, nowMillis));
-        return APPEND.run(redis, 5, keys.messages(), keys.seenEventIds(), keys.sequence(), keys.shard().due(),
-                keys.shard().armed(), message.eventId(), entry, Integer.toString(config.maxMessages()),
+        return APPEND.run(redis, 6, keys.messages(), keys.seenEventIds(), keys.sequence(), keys.shard().due(),
+                keys.shard().armed(), keys.shard().claims(), message.eventId(), entry,
+                Integer.toString(config.maxMessages()),
                 Long.toString(Math.max(1, config.ttl().toSeconds())),
                 Integer.toString(Math.max(config.dedupeWindow(), config.maxMessages())),
                 Long.toString(Math.max(0, idleAfter.toMillis())), Long.toString(nowMillis), keys.slug(), armed)

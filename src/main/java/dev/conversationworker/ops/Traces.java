@@ -1,7 +1,6 @@
 package dev.conversationworker.ops;
 
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,22 +70,25 @@ public class Traces {
         return record.addMetadata(TracingMetadata.withCurrent(trace));
     }
 
-    /** Runs a step in a span of its own, a child of {@code parent}; the span ends with the step. */
+    /**
+     * Runs a step in a span of its own, a child of {@code parent} (the event's trace), ending with the step. The
+     * worker's spans are siblings under the record's: the records a step sends carry the record's context on.
+     */
     public <T> Uni<T> span(String name, Context parent, Supplier<Uni<T>> step) {
-        return span(name, parent, Attributes.empty(), ignored -> step.get());
+        return span(name, parent, Attributes.empty(), step);
     }
 
-    /** Likewise, with attributes; the step may add its own to the span it is given. */
+    /** Likewise, with attributes. */
     public <T> Uni<T> span(String name, Context parent, Attributes attributes,
-            Function<Span, Uni<T>> step) {
+            Supplier<Uni<T>> step) {
         if (!exported) {
-            return Uni.createFrom().deferred(() -> step.apply(Span.getInvalid()));
+            return Uni.createFrom().deferred(step::get);
         }
         return Uni.createFrom().deferred(() -> {
             Span span = tracer.spanBuilder(name).setParent(parent).setAllAttributes(attributes).startSpan();
             Uni<T> running;
             try {
-                running = step.apply(span);
+                running = step.get();
             } catch (RuntimeException e) {
                 end(span, e);
                 throw e;
@@ -97,11 +99,6 @@ public class Traces {
                         span.end();
                     });
         });
-    }
-
-    /** The context of a span, for the steps and records under it. */
-    public static Context under(Context parent, Span span) {
-        return parent.with(span);
     }
 
     private static void end(Span span, Throwable failure) {

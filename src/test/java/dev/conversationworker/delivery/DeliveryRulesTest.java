@@ -36,6 +36,9 @@ class DeliveryRulesTest {
                 + "&messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD&requestId=cw-1");
         assertThat(space.toString()).isEqualTo("ops");
         assertThatThrownBy(() -> new Space("x", " ")).hasMessageNotContaining("http");
+        // A URL without its scheme (a common paste error) fails at start-up, naming the space and not the secret.
+        assertThatThrownBy(() -> new Space("pager", "chat.googleapis.com/v1/spaces/S/messages?key=K1&token=T1"))
+                .hasMessageContaining("pager").hasMessageNotContaining("K1").hasMessageNotContaining("T1");
     }
 
     @Test

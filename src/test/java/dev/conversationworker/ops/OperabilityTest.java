@@ -131,7 +131,7 @@ class OperabilityTest {
             String traceparent = KafkaTestClient.header(kafka.records(topic, conversation).get(0), "traceparent");
             assertThat(traceparent).as("traceparent on " + topic).isNotNull()
                     .matches("00-" + traceId + "-[0-9a-f]{16}-01")
-                    .as("a span of the worker's, not the producer's")
+                    .as("under the worker's publish span (the Kafka connector's), not the producer's span")
                     .doesNotContain("00f067aa0ba902b7");
         }
     }
