@@ -12,25 +12,40 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import java.util.function.ToLongFunction;
 
 import dev.conversationworker.testsupport.Infrastructure;
 import dev.conversationworker.testsupport.LlmSimulator;
+import dev.conversationworker.testsupport.LlmSimulatorProcess;
 import dev.conversationworker.testsupport.WorkerProcess;
 
 /**
  * The benchmark of docs/benchmarks.md: each scenario runs the packaged worker as a child process against the
  * embedded broker and Redis and an LLM simulator, in both ordering modes (or with hedging on and off), and prints
- * one table. {@code -Dbench.scenarios=S1,S3} picks scenarios; {@code -Dbench.scale=0.1} shrinks the workloads.
+ * one table. {@code -Dbench.scenarios=S1,S3} picks scenarios; {@code -Dbench.variants=key,partition} picks variants
+ * by name; {@code -Dbench.scale=0.1} shrinks the workloads; {@code -Dbench.baseline=../old/target/quarkus-app/quarkus-run.jar}
+ * runs every picked variant with that build first, then with this one, so a change is measured against what it
+ * changes in one invocation.
  */
 public final class Benchmark {
 
     private static final String PRIMARY = "bench-primary";
     private static final String FALLBACK = "bench-fallback";
 
-    /** @param warmUp conversations sent (and awaited) before measuring, to get JIT and first-use costs away */
+    /**
+     * @param warmUp conversations sent (and awaited) before measuring, to get JIT and first-use costs away
+     * @param llmProcess the LLM simulator in a process of its own (1 s ± 10 %) rather than in the benchmark's JVM
+     */
     record Run(String scenario, String variant, int partitions, int conversations, int messages,
-            Map<String, String> env, List<String> jvm, boolean backlogFirst, int warmUp, Duration patience) {
+            Map<String, String> env, List<String> jvm, boolean backlogFirst, int warmUp, Duration patience,
+            boolean llmProcess) {
+
+        Run(String scenario, String variant, int partitions, int conversations, int messages,
+                Map<String, String> env, List<String> jvm, boolean backlogFirst, int warmUp, Duration patience) {
+            this(scenario, variant, partitions, conversations, messages, env, jvm, backlogFirst, warmUp, patience,
+                    false);
+        }
     }
 
     /** @param steadyRate analyses per second between the 10th and the 90th percentile of completions */
@@ -61,6 +76,11 @@ public final class Benchmark {
     private final Infrastructure infra = Infrastructure.get();
     private final LlmSimulator llm = new LlmSimulator();
     private final double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
+    private final Set<String> variants = Set.of(System.getProperty("bench.variants", "").split(",")).stream()
+            .filter(v -> !v.isBlank()).collect(java.util.stream.Collectors.toSet());
+    private final Path baseline = System.getProperty("bench.baseline", "").isBlank()
+            ? null
+            : Path.of(System.getProperty("bench.baseline"));
     private final List<Result> results = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private int runNumber;
@@ -115,6 +135,8 @@ public final class Benchmark {
                 Duration.ofMinutes(5)));
         measure(new Run("S1 slow LLM", "key", 1, scaled(5000), 4, Map.of(), List.of(), false, 200,
                 Duration.ofMinutes(5)));
+        measure(new Run("S1 slow LLM", "key, LLM in own process", 1, scaled(5000), 4, Map.of(), List.of(), false,
+                200, Duration.ofMinutes(5), true));
         // One analysis a second: a small sample is enough to know the rate.
         measure(new Run("S1 slow LLM", "partition", 1, 20, 4, Map.of("WORKER_ORDERING", "partition"), List.of(),
                 false, 2, Duration.ofMinutes(5)));
@@ -156,21 +178,44 @@ public final class Benchmark {
     }
 
     private void measure(Run run) throws Exception {
+        if (!variants.isEmpty() && !variants.contains(run.variant())) {
+            return;
+        }
+        if (baseline != null) {
+            measure(run, baseline, " [baseline]");
+        }
+        measure(run, WorkerProcess.JAR, "");
+    }
+
+    private void measure(Run configured, Path jar, String label) throws Exception {
+        Run run = label.isEmpty()
+                ? configured
+                : new Run(configured.scenario(), configured.variant() + label, configured.partitions(),
+                        configured.conversations(), configured.messages(), configured.env(), configured.jvm(),
+                        configured.backlogFirst(), configured.warmUp(), configured.patience(),
+                        configured.llmProcess());
         String id = "bench" + (++runNumber) + "-" + Long.toString(System.currentTimeMillis(), 36);
         Map<String, String> topics = Map.of("TOPICS_INPUT", id + "-in", "TOPICS_ANALYSES", id + "-out",
                 "TOPICS_NOTIFICATIONS", id + "-notify", "TOPICS_DEAD_LETTER", id + "-dlq");
         infra.createTopics(Map.of(id + "-in", run.partitions(), id + "-out", 4, id + "-notify", 1, id + "-dlq", 1));
         Map<String, String> env = new HashMap<>(topics);
         env.put("MP_MESSAGING_INCOMING_CHAT_EVENTS_GROUP_ID", id);
-        env.put("LLM_PRIMARY_BASE_URL", llm.baseUrl());
+        LlmSimulatorProcess llmProcess = run.llmProcess()
+                ? LlmSimulatorProcess.start(1000, 0.10, Path.of("target", id + "-llm.log"))
+                : null;
+        IntSupplier llmCalls = llmProcess == null
+                ? () -> llm.callCount(PRIMARY) + llm.callCount(FALLBACK)
+                : llmProcess::callCount;
+        env.put("LLM_PRIMARY_BASE_URL", llmProcess == null ? llm.baseUrl() : llmProcess.baseUrl());
         env.put("LLM_PRIMARY_MODEL", PRIMARY);
         env.put("QUARKUS_LOG_LEVEL", "WARN");
         env.putAll(run.env());
         System.out.printf("[bench] %s / %s: %d conversations × (%d messages + close), %d partition(s)%n",
                 run.scenario(), run.variant(), run.conversations(), run.messages(), run.partitions());
 
-        try (Workload workload = new Workload(infra, id, id + "-in", id + "-out", id + "-dlq",
-                run.conversations())) {
+        try (llmProcess;
+                Workload workload = new Workload(infra, id, id + "-in", id + "-out", id + "-dlq",
+                        run.conversations())) {
             long events = 0;
             if (run.backlogFirst()) {
                 events = workload.produce(run.conversations(), run.messages());
@@ -181,11 +226,11 @@ public final class Benchmark {
             // e.g. -Dbench.worker-jvm=-XX:StartFlightRecording=filename=target/worker.jfr to profile a run
             jvm.addAll(List.of(System.getProperty("bench.worker-jvm", "").split(" ")).stream()
                     .filter(option -> !option.isBlank()).toList());
-            try (WorkerProcess worker = WorkerProcess.start(infra, 18000 + runNumber, log, env, jvm)) {
+            try (WorkerProcess worker = WorkerProcess.start(jar, infra, 18000 + runNumber, log, env, jvm)) {
                 warmUp(workload, worker, id, run.warmUp());
                 LagHistogram lagBefore = LagHistogram.of(worker.metrics());
                 double cpuBefore = worker.cpuSeconds();
-                int callsBefore = llm.callCount(PRIMARY) + llm.callCount(FALLBACK);
+                int callsBefore = llmCalls.getAsInt();
                 Instant started = Instant.now();
                 Sampler sampler = new Sampler(worker);
                 sampler.start();
@@ -198,7 +243,7 @@ public final class Benchmark {
                 double seconds = Duration.between(started, end).toMillis() / 1000.0;
                 String metrics = worker.metrics();
                 LagHistogram lag = LagHistogram.of(metrics).minus(lagBefore);
-                int calls = llm.callCount(PRIMARY) + llm.callCount(FALLBACK) - callsBefore;
+                int calls = llmCalls.getAsInt() - callsBefore;
                 long blocked = Files.readAllLines(log).stream().filter(l -> l.contains("has been blocked for"))
                         .count();
                 Result result = new Result(run, events, workload.analyses(), seconds, workload.steadyRate(),

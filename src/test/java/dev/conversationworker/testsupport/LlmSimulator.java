@@ -44,6 +44,9 @@ public final class LlmSimulator implements AutoCloseable {
     public record Call(String model, long arrivedAtNanos, JsonObject request) {
     }
 
+    /** GET: how many calls the server received, all models together. */
+    public static final String CALLS_PATH = "/calls";
+
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
     private final Map<String, Map<String, IntFunction<Reply>>> scripts = new ConcurrentHashMap<>();
@@ -110,6 +113,10 @@ public final class LlmSimulator implements AutoCloseable {
     }
 
     private void handle(HttpServerRequest request) {
+        if (request.path().equals(CALLS_PATH)) { // for a benchmark that runs this server in a process of its own
+            request.response().end(Integer.toString(callsByModel.values().stream().mapToInt(AtomicInteger::get).sum()));
+            return;
+        }
         request.body().onSuccess(buffer -> {
             JsonObject body = buffer.toJsonObject();
             String model = body.getString("model", "");

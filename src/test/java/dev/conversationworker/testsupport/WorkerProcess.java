@@ -36,14 +36,20 @@ public final class WorkerProcess implements AutoCloseable {
     /** Starts the worker against {@code infra} with {@code env} on top, and waits until it is ready. */
     public static WorkerProcess start(Infrastructure infra, int httpPort, Path log, Map<String, String> env,
             List<String> jvmOptions) throws IOException, InterruptedException {
-        if (!Files.exists(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: build it with ./mvnw package first");
+        return start(JAR, infra, httpPort, log, env, jvmOptions);
+    }
+
+    /** Likewise with another build of the worker, e.g. the benchmark's baseline. */
+    public static WorkerProcess start(Path jar, Infrastructure infra, int httpPort, Path log, Map<String, String> env,
+            List<String> jvmOptions) throws IOException, InterruptedException {
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it with ./mvnw package first");
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-jar");
-        command.add(JAR.toString());
+        command.add(jar.toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers());
         builder.environment().put("QUARKUS_REDIS_HOSTS", infra.redisHosts());
