@@ -76,9 +76,10 @@ public class DeadLetterWriter {
             }
             headers.add(PREFIX + "truncated", cut.toString().getBytes(StandardCharsets.UTF_8));
         }
-        return emitter.sendMessage(Traces.carry(Message.of(sentValue), trace)
+        return emitter.sendMessage(Traces.carry(Message.of(sentValue)
                 .addMetadata(OutgoingKafkaRecordMetadata.<byte[]>builder().withKey(sentKey).withHeaders(headers)
-                        .build()))
+                        .build()),
+                trace))
                 .onFailure(DeadLetterWriter::isTooLarge).recoverWithUni(failure -> step < LAST_STEP
                         ? attempt(source, value, reason, step + 1, trace)
                         : Uni.createFrom().failure(new DeadLetterTooLargeException(failure)));

@@ -86,12 +86,13 @@ public class NotificationPublisher {
     }
 
     private Uni<Void> publish(Notification notification, Context trace) {
-        return emitter.sendMessage(Traces.carry(Message.of(notification.body()), trace)
+        return emitter.sendMessage(Traces.carry(Message.of(notification.body())
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(notification.conversationId())
                         .withHeaders(new KafkaHeaders().add("severity", notification.severity())
                                 .add("dedupe-key", notification.dedupeKey()).add("kind", notification.kind()).build())
-                        .build()))
+                        .build()),
+                trace))
                 .invoke(() -> metrics.notification(notification.kind(), notification.severity()));
     }
 }

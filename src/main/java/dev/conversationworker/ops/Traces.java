@@ -1,11 +1,17 @@
 package dev.conversationworker.ops;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -15,9 +21,14 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapSetter;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.TracingMetadata;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * The worker's OpenTelemetry spans. An event's trace context travels as a value, from its record through each stage
@@ -58,16 +69,64 @@ public class Traces {
     }
 
     /**
-     * The trace context of an incoming record: its {@code traceparent} header, as SmallRye's Kafka connector
-     * extracted it (a new trace when it has none).
+     * The trace context of an incoming record: as SmallRye's Kafka connector extracted it (under its receive span)
+     * when it traces, else the record's own {@code traceparent} header (the root context when it has none).
      */
     public static Context of(Message<?> record) {
-        return TracingMetadata.fromMessage(record).map(TracingMetadata::getCurrentContext).orElse(Context.root());
+        return TracingMetadata.fromMessage(record).map(TracingMetadata::getCurrentContext)
+                .or(() -> record.getMetadata(IncomingKafkaRecordMetadata.class)
+                        .map(kafka -> W3C.extract(Context.root(), kafka.getHeaders(), HEADERS)))
+                .orElse(Context.root());
     }
 
-    /** The outgoing record carries this context: Kafka's connector writes it as the record's {@code traceparent}. */
+    /**
+     * The outgoing record carries this context as its {@code traceparent}: the Kafka connector writes it under its
+     * publish span when it traces; otherwise it is written here, as it came (a worker that makes no spans passes the
+     * trace on rather than pointing at spans no one will receive). Call it once the record's Kafka metadata is on.
+     */
     public static <T> Message<T> carry(Message<T> record, Context trace) {
-        return record.addMetadata(TracingMetadata.withCurrent(trace));
+        Message<T> traced = record.addMetadata(TracingMetadata.withCurrent(trace));
+        if (!Span.fromContext(trace).getSpanContext().isValid()) {
+            return traced;
+        }
+        Optional<OutgoingKafkaRecordMetadata> kafka = traced.getMetadata(OutgoingKafkaRecordMetadata.class);
+        if (kafka.isPresent() && kafka.get().getHeaders() != null) {
+            W3C.inject(trace, kafka.get().getHeaders(), HEADERS);
+            return traced;
+        }
+        Headers headers = new RecordHeaders();
+        W3C.inject(trace, headers, HEADERS);
+        return traced.addMetadata(OutgoingKafkaRecordMetadata.builder().withHeaders(headers).build());
+    }
+
+    private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
+
+    /** Kafka headers as W3C trace-context carriers (the last value of a repeated header counts). */
+    private static final KafkaHeadersCarrier HEADERS = new KafkaHeadersCarrier();
+
+    private static final class KafkaHeadersCarrier implements TextMapGetter<Headers>, TextMapSetter<Headers> {
+
+        @Override
+        public Iterable<String> keys(Headers headers) {
+            List<String> keys = new ArrayList<>();
+            headers.forEach(h -> keys.add(h.key()));
+            return keys;
+        }
+
+        @Override
+        public String get(Headers headers, String key) {
+            Header header = headers == null ? null : headers.lastHeader(key);
+            return header == null || header.value() == null
+                    ? null
+                    : new String(header.value(), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void set(Headers headers, String key, String value) {
+            if (headers != null) {
+                headers.remove(key).add(key, value.getBytes(StandardCharsets.UTF_8));
+            }
+        }
     }
 
     /**

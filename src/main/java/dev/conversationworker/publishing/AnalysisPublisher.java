@@ -41,11 +41,12 @@ public class AnalysisPublisher {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        return emitter.sendMessage(Traces.carry(Message.of(value), trace)
+        return emitter.sendMessage(Traces.carry(Message.of(value)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(analysis.conversationId())
                         .withHeaders(new KafkaHeaders().add("analysis-id", analysis.analysisId())
                                 .add("status", analysis.status()).build())
-                        .build()));
+                        .build()),
+                trace));
     }
 }

@@ -1,0 +1,44 @@
+package dev.conversationworker.ops;
+
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.PropertiesConfigSource;
+
+/**
+ * Without an OTLP endpoint no span goes anywhere, yet the OpenTelemetry SDK and the Kafka connector would still
+ * build, sample and drop a receive and a publish span per record, and trace every Redis and HTTP call: about 6 % of
+ * the worker's CPU. Then this turns the SDK and the connector's tracing off by default (an operator's explicit
+ * setting still wins: this source ranks below every other), and {@link Traces} passes each record's
+ * {@code traceparent} on unchanged. A property expression cannot say "false when that one is blank", hence a
+ * config source.
+ */
+public final class TracingDefaults implements ConfigSourceFactory {
+
+    static final String ENDPOINT = "quarkus.otel.exporter.otlp.traces.endpoint";
+    /** Below application.properties (250), environment variables (300) and system properties (400). */
+    private static final int ORDINAL = 50;
+
+    @Override
+    public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        ConfigValue endpoint = context.getValue(ENDPOINT);
+        if (endpoint != null && endpoint.getValue() != null && !endpoint.getValue().isBlank()) {
+            return List.of();
+        }
+        return List.of(new PropertiesConfigSource(Map.of(
+                "quarkus.otel.sdk.disabled", "true",
+                "mp.messaging.connector.smallrye-kafka.tracing-enabled", "false"),
+                "tracing off without an OTLP endpoint", ORDINAL));
+    }
+
+    @Override
+    public OptionalInt getPriority() {
+        return OptionalInt.of(ORDINAL);
+    }
+}
