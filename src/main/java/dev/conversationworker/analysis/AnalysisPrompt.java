@@ -43,6 +43,13 @@ public record AnalysisPrompt(String system, String user, String boundary) {
             medium: unresolved problem; low: minor friction; none: nothing to do);
             - "language": the ISO 639-1 code of the user's language (e.g. "en", "vi").""";
 
+    /**
+     * The instructions cut where the boundary goes, formatted once: {@code String.formatted} per analysis was a
+     * visible share of the worker's CPU.
+     */
+    private static final String[] INSTRUCTION_PARTS = INSTRUCTIONS.formatted("\0", ResultSchema.MAX_INTENT_CHARS)
+            .split("\0", -1);
+
     public static AnalysisPrompt of(FormattedConversation conversation) {
         // Formatted text read back from Redis may predate the control-character stripping: strip again (idempotent).
         String body = PromptText.keepingNewlines(conversation.text());
@@ -54,7 +61,7 @@ public record AnalysisPrompt(String system, String user, String boundary) {
                 ? "The conversation has " + conversation.messageCount() + " messages; only the most recent "
                         + conversation.includedCount() + " are shown, some possibly shortened.\n"
                 : "";
-        return new AnalysisPrompt(INSTRUCTIONS.formatted(boundary, ResultSchema.MAX_INTENT_CHARS),
+        return new AnalysisPrompt(String.join(boundary, INSTRUCTION_PARTS),
                 note + "<" + boundary + ">\n" + body + "\n</" + boundary + ">", boundary);
     }
 

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 /**
@@ -25,8 +24,6 @@ public record HistoryKeys(String messages, String seenEventIds, String sequence,
 
     /** Shards of the key space (Redis Cluster slots used). Fixed: changing it relocates every conversation. */
     public static final int SHARDS = 64;
-
-    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
 
     /** The idle schedule of one shard: due times (sorted set), armed conversations (hash), claims (hash). */
     public record IdleShard(int index, String due, String armed, String claims) {
@@ -56,8 +53,24 @@ public record HistoryKeys(String messages, String seenEventIds, String sequence,
         return "{s" + (shard < 10 ? "0" : "") + shard + "}";
     }
 
+    /** {@code [A-Za-z0-9._:@-]{1,128}}, without a regex: this runs for every event. */
+    private static boolean plain(String id) {
+        if (id.isEmpty() || id.length() > 128) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+                    || c == '_' || c == ':' || c == '@' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static String slug(String conversationId) {
-        if (PLAIN.matcher(conversationId).matches()) {
+        if (plain(conversationId)) {
             return "c:" + conversationId;
         }
         try {

@@ -187,13 +187,14 @@ public final class ChatEventParser {
     private static OffsetDateTime timestamp(String text) {
         OffsetDateTime timestamp;
         try {
-            timestamp = OffsetDateTime.parse(text);
+            timestamp = IsoTimestamp.parse(text);
         } catch (DateTimeParseException e) {
             throw new InvalidEventException(
                     "field 'timestamp' must be an ISO-8601 date-time with offset, got '" + truncate(text) + "'");
         }
         // Zero times (Go's 0001-01-01) and far futures are producer bugs, and durations from them overflow.
-        if (timestamp.toInstant().isBefore(EARLIEST) || !timestamp.toInstant().isBefore(LATEST)) {
+        Instant instant = timestamp.toInstant();
+        if (instant.isBefore(EARLIEST) || !instant.isBefore(LATEST)) {
             throw new InvalidEventException("field 'timestamp' must be from " + EARLIEST + " to before " + LATEST
                     + ", got '" + truncate(text) + "'");
         }

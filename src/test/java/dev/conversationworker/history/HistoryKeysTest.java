@@ -28,6 +28,10 @@ class HistoryKeysTest {
             assertThat(keys.messages()).matches("cw:\\{s\\d\\d\\}:h:[0-9a-f]{64}:messages");
         }
         assertThat(HistoryKeys.of("cw", "a}b").messages()).isNotEqualTo(HistoryKeys.of("cw", "a{b").messages());
+        assertThat(HistoryKeys.slug("x".repeat(128))).isEqualTo("c:" + "x".repeat(128));
+        assertThat(HistoryKeys.slug("x".repeat(129))).startsWith("h:");
+        assertThat(HistoryKeys.slug("")).startsWith("h:");
+        assertThat(HistoryKeys.slug("Az09._:@-")).isEqualTo("c:Az09._:@-");
         // A readable id can never collide with a hashed one: the prefixes differ.
         assertThat(HistoryKeys.slug("h:abc")).isEqualTo("c:h:abc");
     }
