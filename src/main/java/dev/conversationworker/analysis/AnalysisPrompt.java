@@ -47,7 +47,7 @@ public record AnalysisPrompt(String system, String user, String boundary) {
      * The instructions cut where the boundary goes, formatted once: {@code String.formatted} per analysis was a
      * visible share of the worker's CPU.
      */
-    private static final String[] INSTRUCTION_PARTS = INSTRUCTIONS.formatted("\0", ResultSchema.MAX_INTENT_CHARS)
+    static final String[] INSTRUCTION_PARTS = INSTRUCTIONS.formatted("\0", ResultSchema.MAX_INTENT_CHARS)
             .split("\0", -1);
 
     public static AnalysisPrompt of(FormattedConversation conversation) {

@@ -55,6 +55,19 @@ class ChatCompletionsTest {
     }
 
     @Test
+    void theSystemMessageArrivesExactlyAsWrittenWhetherPreEscapedOrNot() {
+        AnalysisPrompt prompt = AnalysisPrompt.of(new FormattedConversation("1. [USER]: \"quoted\" \\ back", 1, 1,
+                false));
+        AnalysisPrompt other = new AnalysisPrompt("Say \"hi\"\n\tand \\ stop", prompt.user(), prompt.boundary());
+        for (AnalysisPrompt p : new AnalysisPrompt[]{prompt, other}) {
+            JsonArray messages = new JsonObject(ChatCompletions.requestBody("m", p,
+                    LlmConfig.ResponseFormat.json_schema, 10, 0.2)).getJsonArray("messages");
+            assertThat(messages.getJsonObject(0).getString("content")).isEqualTo(p.system());
+            assertThat(messages.getJsonObject(1).getString("content")).isEqualTo(p.user());
+        }
+    }
+
+    @Test
     void otherResponseFormats() {
         AnalysisPrompt prompt = AnalysisPrompt.of(new FormattedConversation("1. [USER]: hi", 1, 1, false));
         assertThat(new JsonObject(ChatCompletions.requestBody("m", prompt, LlmConfig.ResponseFormat.json_object, 10,
