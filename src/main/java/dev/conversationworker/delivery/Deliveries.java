@@ -36,6 +36,9 @@ class Deliveries {
     DeliveredKeys delivered;
 
     @Inject
+    SendingUnits units;
+
+    @Inject
     DeliveryDeadLetters deadLetters;
 
     @Inject
@@ -53,7 +56,8 @@ class Deliveries {
         }
         routing = Routing.of(config);
         Backoff backoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff());
-        SpaceDeliverer.Ports ports = new SpaceDeliverer.Ports(client, schedule, delivered, deadLetters, metrics);
+        SpaceDeliverer.Ports ports = new SpaceDeliverer.Ports(client, schedule, delivered, units, deadLetters,
+                metrics);
         Routing.spaces(config).forEach((name, space) -> deliverers.put(name, new SpaceDeliverer(space,
                 new Pace(config.maxPerSecond(), config.maxDelay()), backoff, config.probeInterval(), ports,
                 this::settled)));

@@ -68,7 +68,10 @@ public interface DeliveryConfig {
     @WithDefault("10000")
     int maxQueued();
 
-    /** Prefix of the Redis keys of delivery: the shared schedule per space and the delivered dedupe-keys. */
+    /**
+     * Prefix of the Redis keys of delivery: the shared schedule per space, the delivered dedupe-keys, and the messages
+     * begun and not settled.
+     */
     @WithDefault("cw:delivery")
     String keyPrefix();
 

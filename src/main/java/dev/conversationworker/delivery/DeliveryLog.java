@@ -72,4 +72,9 @@ interface DeliveryLog extends BasicLogger {
     @LogMessage(level = ERROR)
     @Message(id = 712, value = "Unexpected failure delivering to space %s: %s; tried again in %d ms")
     void unexpected(String space, String reason, long pauseMillis);
+
+    @LogMessage(level = INFO)
+    @Message(id = 713, value = "Resuming a message begun before for space %s (by this instance, or by one stopped "
+            + "during its POST): sent again as it was, covering %d notifications held here of its %d, requestId %s")
+    void resuming(String space, int held, int covered, String requestId);
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,14 +24,21 @@ import dev.conversationworker.support.LogSafe;
  * (dead-lettered, or, for a digest, its notifications sent one by one), or refused (401/403/404: the space stops,
  * readiness turns DOWN, and the same message is tried again every {@code delivery.probe-interval}). 429s, 5xx,
  * timeouts and I/O failures are retried with backoff and jitter without end, with the same {@code requestId}.
+ * Each message is remembered in Redis before its POST ({@link SendingUnits}); records that carry such a message,
+ * begun before by this instance or by one that died during the POST, are sent in exactly that message again, ahead
+ * of anything composed now: Google returns the message if it created it, so a conversation is never in two.
  */
 final class SpaceDeliverer {
 
-    /** One message to POST and the records it settles. */
-    private record Unit(List<Pending> covered, String body, String requestId, boolean digest) {
+    /**
+     * One message to POST and the records held here that it settles.
+     *
+     * @param resumed the message was begun before (here or elsewhere) and is sent again as it was
+     */
+    private record Unit(List<Pending> covered, SendingUnit message, boolean resumed) {
 
-        List<String> dedupeKeys() {
-            return covered.stream().map(Pending::dedupeKey).toList();
+        boolean digest() {
+            return message.digest();
         }
     }
 
@@ -60,7 +68,7 @@ final class SpaceDeliverer {
     private volatile boolean stopped;
 
     /** What a deliverer talks to. */
-    record Ports(WebhookClient client, SharedSchedule schedule, DeliveredKeys delivered,
+    record Ports(WebhookClient client, SharedSchedule schedule, DeliveredKeys delivered, SendingUnits units,
             DeliveryDeadLetters deadLetters, DeliveryMetrics metrics) {
     }
 
@@ -127,12 +135,34 @@ final class SpaceDeliverer {
             return acknowledge(repeats);
         }
         Unit unit = take();
-        return send(unit, 0, Duration.ZERO).onFailure().recoverWithUni(failure -> {
+        if (unit.resumed()) {
+            DeliveryLog.LOG.resuming(space.name(), unit.covered().size(), unit.message().dedupeKeys().size(),
+                    unit.message().requestId());
+        }
+        return begin(unit).chain(() -> send(unit, 0, Duration.ZERO)).onFailure().recoverWithUni(failure -> {
             Duration pause = backoff.after(1);
             DeliveryLog.LOG.unexpected(space.name(), LogSafe.oneLine(String.valueOf(failure)), pause.toMillis());
-            putBack(unit.covered());
+            // The POST may have happened: the records keep their message rather than join another one.
+            putBack(unit.covered().stream().map(p -> p.resuming(unit.message())).toList());
             return pause(pause);
         });
+    }
+
+    /**
+     * Remembers the message in Redis before its POST, so that whoever holds its records next sends exactly it;
+     * Redis failures are retried without end (nothing is sent meanwhile).
+     */
+    private Uni<Void> begin(Unit unit) {
+        return Uni.createFrom().deferred(() -> ports.units().begin(space.name(), unit.message()))
+                .onFailure().invoke(failure -> DeliveryLog.LOG.redisFailed(space.name(),
+                        LogSafe.oneLine(String.valueOf(failure.getMessage())), backoff.max().toMillis()))
+                .onFailure().retry().withBackOff(backoff.initial(), backoff.max()).withJitter(0.5).indefinitely();
+    }
+
+    /** Drops a settled message from Redis; a failure only leaves it there until the dedupe window ends. */
+    private Uni<Void> forget(Unit unit) {
+        return Uni.createFrom().deferred(() -> ports.units().forget(space.name(), unit.message()))
+                .onFailure().recoverWithNull();
     }
 
     /** Waiting records whose dedupe-key this deliverer has just delivered: taken out, to be acknowledged. */
@@ -148,7 +178,10 @@ final class SpaceDeliverer {
         return repeats;
     }
 
-    /** The next message: the oldest notification (with those of equal dedupe-key), or a digest of the most severe. */
+    /**
+     * The next message: one begun before, if a waiting record carries one (with every waiting record it covers);
+     * else the oldest notification (with those of equal dedupe-key), or a digest of the most severe.
+     */
     private synchronized Unit take() {
         Unit unit = nextUnit();
         inMessage = unit.covered().size();
@@ -156,6 +189,11 @@ final class SpaceDeliverer {
     }
 
     private Unit nextUnit() {
+        for (Pending p : waiting) {
+            if (p.resumes() != null) {
+                return resumed(p.resumes());
+            }
+        }
         Pending head = waiting.get(0);
         if (head.individually() || !pace.digestNow(waiting.size())) {
             List<Pending> covered = new ArrayList<>();
@@ -166,13 +204,29 @@ final class SpaceDeliverer {
                     it.remove();
                 }
             }
-            return new Unit(covered, head.body(), RequestIds.of(head.dedupeKey()), false);
+            return new Unit(covered, new SendingUnit(RequestIds.of(head.dedupeKey()), head.body(),
+                    List.of(head.dedupeKey()), false), false);
         }
         List<Pending> candidates = waiting.stream().filter(p -> !p.individually()).sorted(Pending.MOST_SEVERE_FIRST)
                 .toList();
         DigestBuilder.Digest digest = DigestBuilder.build(candidates);
         waiting.removeAll(digest.covered());
-        return new Unit(digest.covered(), digest.body(), digest.requestId(), true);
+        return new Unit(digest.covered(), new SendingUnit(digest.requestId(), digest.body(),
+                digest.covered().stream().map(Pending::dedupeKey).toList(), true), false);
+    }
+
+    /** The message as it was begun, covering every waiting record among its dedupe-keys, whatever they carry. */
+    private Unit resumed(SendingUnit message) {
+        Set<String> keys = new HashSet<>(message.dedupeKeys());
+        List<Pending> covered = new ArrayList<>();
+        for (Iterator<Pending> it = waiting.iterator(); it.hasNext();) {
+            Pending p = it.next();
+            if (keys.contains(p.dedupeKey())) {
+                covered.add(p);
+                it.remove();
+            }
+        }
+        return new Unit(covered, message, true);
     }
 
     private synchronized void putBack(List<Pending> pendings) {
@@ -185,7 +239,7 @@ final class SpaceDeliverer {
         }
         return slot(pause)
                 .chain(SpaceDeliverer::pause)
-                .chain(() -> ports.client().post(space, unit.requestId(), unit.body()))
+                .chain(() -> ports.client().post(space, unit.message().requestId(), unit.message().body()))
                 .onItemOrFailure().transformToUni((reply, failure) -> {
                     if (failure != null) {
                         return failed(unit, failures + 1, LogSafe.oneLine(failure.getMessage()));
@@ -219,10 +273,14 @@ final class SpaceDeliverer {
             DeliveryLog.LOG.resumed(space.name());
         }
         pace.accepted();
+        // All the message's dedupe-keys, also those of records held elsewhere (a resumed message): they are then
+        // found delivered wherever they are.
+        List<String> keys = unit.message().dedupeKeys();
         synchronized (this) {
-            recentlyDelivered.addAll(unit.dedupeKeys());
+            recentlyDelivered.addAll(keys);
         }
-        return ports.delivered().markDelivered(unit.dedupeKeys())
+        return ports.delivered().markDelivered(keys)
+                .chain(() -> forget(unit))
                 .onFailure().recoverWithItem(failure -> {
                     DeliveryLog.LOG.notRemembered(space.name(), LogSafe.oneLine(String.valueOf(failure.getMessage())));
                     return null;
@@ -274,11 +332,12 @@ final class SpaceDeliverer {
     private Uni<Void> rejected(Unit unit, WebhookReply reply) {
         if (unit.digest()) {
             DeliveryLog.LOG.digestRejected(space.name(), reply.status(), reply.errorMessage(), unit.covered().size());
-            putBack(unit.covered().stream().map(Pending::alone).toList());
-            return Uni.createFrom().voidItem();
+            // Never created: its records, here and wherever they are held, are composed afresh.
+            return forget(unit).invoke(() -> putBack(unit.covered().stream().map(Pending::alone).toList()));
         }
         List<Uni<Void>> letters = unit.covered().stream().map(p -> deadLetter(p, reply)).toList();
-        return Uni.join().all(letters).andFailFast().chain(() -> acknowledge(unit.covered()));
+        return Uni.join().all(letters).andFailFast().chain(() -> forget(unit))
+                .chain(() -> acknowledge(unit.covered()));
     }
 
     private Uni<Void> deadLetter(Pending pending, WebhookReply reply) {

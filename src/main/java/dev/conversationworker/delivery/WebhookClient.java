@@ -3,6 +3,7 @@ package dev.conversationworker.delivery;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.PreDestroy;
@@ -53,9 +54,12 @@ class WebhookClient {
     Uni<WebhookReply> post(Space space, String requestId, String json) {
         Uni<WebhookReply> exchange = Uni.createFrom().emitter(emitter -> {
             AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
+            AtomicBoolean finished = new AtomicBoolean();
+            AtomicBoolean abandoned = new AtomicBoolean();
             emitter.onTermination(() -> {
+                abandoned.set(true);
                 HttpClientRequest request = inFlight.get();
-                if (request != null) {
+                if (!finished.get() && request != null) {
                     request.reset();
                 }
             });
@@ -70,11 +74,20 @@ class WebhookClient {
             }
             client.request(options).compose(request -> {
                 inFlight.set(request);
+                if (abandoned.get()) {
+                    // The connection came after the timeout had fired (a busy pool): sent now, the POST would reach
+                    // Google alongside its retry, its answer dropped. Given back unsent, quietly (Vert.x logs a reset
+                    // of a request without an exception handler as an error).
+                    request.exceptionHandler(ignored -> {
+                    });
+                    request.reset();
+                    return Future.failedFuture(new TimeoutException());
+                }
                 return request.send(Buffer.buffer(json)).compose(response -> cappedBody(response)
                         .map(body -> new WebhookReply(response.statusCode(), response.getHeader("Retry-After"),
                                 body.toString(StandardCharsets.UTF_8))));
             }).onComplete(result -> {
-                inFlight.set(null);
+                finished.set(true);
                 if (result.succeeded()) {
                     emitter.complete(result.result());
                 } else {

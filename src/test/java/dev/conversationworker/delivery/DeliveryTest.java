@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +21,17 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.json.JsonObject;
 
+import dev.conversationworker.model.Severity;
 import dev.conversationworker.testsupport.DeliveryTestResource;
 import dev.conversationworker.testsupport.GoogleChatSimulator;
 import dev.conversationworker.testsupport.Infrastructure;
@@ -37,8 +43,9 @@ import dev.conversationworker.testsupport.WorkerProcess;
 
 /**
  * A delivery-only worker against a real local Google Chat simulator, through real Kafka and Redis: a burst paced,
- * threaded, digested and never doubled; a rejected message dead-lettered with Google's reason; a revoked webhook
- * stopping its space until fixed; and the webhook's key and token nowhere.
+ * threaded, digested and never doubled, also when Google's answers get lost; a message begun by a sender that died
+ * sent again as it was; a rejected message dead-lettered with Google's reason; a revoked webhook stopping its space
+ * until fixed; and the webhook's key and token nowhere.
  */
 @QuarkusTest
 @TestProfile(WithDelivery.class)
@@ -46,6 +53,12 @@ class DeliveryTest {
 
     private static KafkaTestClient kafka;
     private final GoogleChatSimulator chat = DeliveryTestResource.simulator();
+
+    @Inject
+    SendingUnits units;
+
+    @Inject
+    WebhookClient webhooks;
 
     private static synchronized KafkaTestClient kafka() {
         if (kafka == null) {
@@ -62,7 +75,8 @@ class DeliveryTest {
 
     @Test
     void aBurstOf500IsDeliveredCompletelyAtThePaceThreadedAndNoConversationTwice() throws Exception {
-        chat.faults("default", new GoogleChatSimulator.Faults(0.05, 0.05, 0.03));
+        chat.faults("default", new GoogleChatSimulator.Faults(0.05, 0.05, 0.03, 0.05));
+        int lostBefore = chat.answersLost();
         int requestsBefore = chat.requests("default");
         long start = System.nanoTime();
         for (int i = 0; i < 500; i++) {
@@ -90,8 +104,9 @@ class DeliveryTest {
         long digests = created.stream().filter(c -> Notifications.DIGEST_THREAD.equals(c.threadKey())).count();
         assertThat(digests).as("a burst longer than max-delay is digested").isPositive();
         System.out.printf("[delivery] burst of 500 (+10 repeats) delivered in %.1f s: %d messages (%d digests), "
-                + "%d requests, %d 429 from the rate, %d requestIds repeated%n", seconds, created.size(), digests,
-                chat.requests("default") - requestsBefore, chat.throttledByRate("default"), chat.repeatedRequestIds());
+                + "%d requests, %d 429 from the rate, %d answers lost after creation, %d requestIds repeated%n",
+                seconds, created.size(), digests, chat.requests("default") - requestsBefore,
+                chat.throttledByRate("default"), chat.answersLost() - lostBefore, chat.repeatedRequestIds());
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> metric("cw_delivery_delivered_total{space=\"default\"}") >= 500);
         assertNoSecretLeaked();
@@ -143,6 +158,50 @@ class DeliveryTest {
         String log = Files.readString(logFile());
         assertThat(log).containsOnlyOnce("CW0704").contains("CW0705");
         assertNoSecretLeaked();
+    }
+
+    /**
+     * As after a SIGKILL: an earlier sender had begun two digests (remembered in Redis) and died, one created by
+     * Google with its answer lost, the other never POSTed. Their records arrive here one by one, which alone would
+     * make single messages: each digest is sent again as it was, and no conversation is in two messages.
+     */
+    @Test
+    void aMessageBegunByAnEarlierSenderIsSentAgainAsItWasAndNoConversationIsInTwo() throws Exception {
+        String prefix = "resume-" + RUN + "-";
+        List<Pending> pendings = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            pendings.add(new Pending(Message.of(""), Notifications.body(prefix + i, "high", "begun " + i),
+                    "attention:" + prefix + i, Severity.HIGH, "attention", prefix + i, Instant.now(), false, null));
+        }
+        SendingUnit created = begun(pendings.subList(0, 4));
+        SendingUnit notPosted = begun(pendings.subList(4, 6));
+        WebhookReply first = webhooks.post(new Space("resume", DeliveryTestResource.resumeUrl()),
+                created.requestId(), created.body()).await().atMost(Duration.ofSeconds(10));
+        assertThat(first.verdict()).isEqualTo(WebhookReply.Verdict.ACCEPTED);
+
+        for (Pending p : pendings) {
+            send(p.conversationId(), "high", "resume-test", p.dedupeKey(), p.body());
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> covered("resume", prefix).size() == 8);
+        Thread.sleep(2000); // anything sent twice would arrive now
+
+        assertThat(covered("resume", prefix).values()).as("no conversation in two messages")
+                .allMatch(count -> count == 1);
+        assertThat(chat.repeats(created.requestId())).as("the created digest asked for again").isPositive();
+        assertThat(chat.created("resume")).filteredOn(c -> notPosted.requestId().equals(c.requestId()))
+                .as("the digest never POSTed, created as it was begun").hasSize(1)
+                .allMatch(c -> c.body().equals(new JsonObject(notPosted.body())));
+        assertThat(units.find("resume", pendings.get(0).dedupeKey()).await().atMost(Duration.ofSeconds(5)))
+                .as("a settled message is forgotten").isNull();
+        assertThat(Files.readString(logFile())).contains("CW0713");
+    }
+
+    private SendingUnit begun(List<Pending> pendings) {
+        DigestBuilder.Digest digest = DigestBuilder.build(pendings);
+        SendingUnit unit = new SendingUnit(digest.requestId(), digest.body(),
+                pendings.stream().map(Pending::dedupeKey).toList(), true);
+        units.begin("resume", unit).await().atMost(Duration.ofSeconds(5));
+        return unit;
     }
 
     private Map<String, Long> covered(String space, String prefix) {

@@ -22,7 +22,7 @@ class DigestBuilderTest {
         String body = new JsonObject().put("text", "🔴 *HIGH*: conversation " + conversation + " needs attention\n"
                 + "Intent: x\nSummary: " + summary).put("thread", new JsonObject().put("threadKey", "t")).encode();
         return new Pending(Message.of(""), body, dedupeKey, severity, "attention", conversation,
-                Instant.parse("2026-11-30T10:00:00Z"), false);
+                Instant.parse("2026-11-30T10:00:00Z"), false, null);
     }
 
     @Test

@@ -17,6 +17,12 @@ public class DeliveryTestResource implements QuarkusTestResourceLifecycleManager
     public static final String DEAD_LETTERS = "delivery-test-dlq-" + RUN;
 
     private static GoogleChatSimulator simulator;
+    private static String resumeUrl;
+
+    /** The webhook of space {@code resume} (kind {@code resume-test}), for a test to act as an earlier sender. */
+    public static synchronized String resumeUrl() {
+        return resumeUrl;
+    }
 
     public static synchronized GoogleChatSimulator simulator() {
         if (simulator == null) {
@@ -40,6 +46,12 @@ public class DeliveryTestResource implements QuarkusTestResourceLifecycleManager
         config.put("delivery.spaces.revoked.webhook-url", chat.space("revoked", KEY + "v", TOKEN + "v",
                 SIMULATED_PER_SECOND, GoogleChatSimulator.Faults.NONE));
         config.put("delivery.spaces.revoked.kinds", "revoke-test");
+        synchronized (DeliveryTestResource.class) {
+            resumeUrl = chat.space("resume", KEY + "m", TOKEN + "m", SIMULATED_PER_SECOND,
+                    GoogleChatSimulator.Faults.NONE);
+        }
+        config.put("delivery.spaces.resume.webhook-url", resumeUrl);
+        config.put("delivery.spaces.resume.kinds", "resume-test");
         config.put("delivery.max-per-second", "20");
         config.put("delivery.max-delay", "5s");
         config.put("delivery.probe-interval", "1s");

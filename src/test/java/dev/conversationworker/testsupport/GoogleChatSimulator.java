@@ -5,11 +5,13 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -23,8 +25,10 @@ import io.vertx.core.json.JsonObject;
  * space's webhook was revoked), validates the body as Google does (JSON, {@code text} ≤ 4,096 characters, message
  * ≤ 32,000 bytes, card shape, ≤ 100 widgets per card; 400 with Google's error otherwise), allows each space
  * {@code perSecond} created messages in any second (429 {@code RESOURCE_EXHAUSTED} beyond, every other one with
- * {@code Retry-After}), fails some requests with 500/503 or 429 and answers some slowly (per space, by chance), and
- * returns the first message again for a {@code requestId} it has seen. Records every created message.
+ * {@code Retry-After}), fails some requests with 500/503 or 429, answers some slowly and loses the answer to some
+ * it created (per space, by chance), and returns the first message again for a {@code requestId} it has seen in the
+ * space, whatever the body, as Google does. Can hold the answer to a chosen message it created, for a test to kill the
+ * sender meanwhile. Records every created message.
  */
 public final class GoogleChatSimulator implements AutoCloseable {
 
@@ -33,10 +37,22 @@ public final class GoogleChatSimulator implements AutoCloseable {
             long atMillis) {
     }
 
-    /** What a space does besides its job. */
-    public record Faults(double failures, double slow, double throttles) {
+    /**
+     * What a space does besides its job, each a probability per request.
+     *
+     * @param answersLost the message is created, then its answer lost: the connection is closed or 503 answered
+     */
+    public record Faults(double failures, double slow, double throttles, double answersLost) {
 
-        public static final Faults NONE = new Faults(0, 0, 0);
+        public static final Faults NONE = new Faults(0, 0, 0, 0);
+
+        public Faults(double failures, double slow, double throttles) {
+            this(failures, slow, throttles, 0);
+        }
+    }
+
+    /** An answer to hold: the first created message of the space that matches. */
+    private record Hold(String space, Predicate<Created> which, CompletableFuture<Created> held) {
     }
 
     private static final class SpaceState {
@@ -66,6 +82,9 @@ public final class GoogleChatSimulator implements AutoCloseable {
     private final List<Created> created = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> statuses = new ConcurrentHashMap<>();
     private final AtomicInteger repeatedRequestIds = new AtomicInteger();
+    private final Map<String, AtomicInteger> repeatsByRequestId = new ConcurrentHashMap<>();
+    private final AtomicInteger answersLost = new AtomicInteger();
+    private final List<Hold> holds = new CopyOnWriteArrayList<>();
 
     public GoogleChatSimulator() {
         server = vertx.createHttpServer().requestHandler(this::handle);
@@ -112,6 +131,26 @@ public final class GoogleChatSimulator implements AutoCloseable {
 
     public int repeatedRequestIds() {
         return repeatedRequestIds.get();
+    }
+
+    /** How often this requestId came again after its message was created (any space). */
+    public int repeats(String requestId) {
+        return repeatsByRequestId.getOrDefault(requestId, new AtomicInteger()).get();
+    }
+
+    /** Messages created whose answer was lost on purpose ({@link Faults#answersLost()}). */
+    public int answersLost() {
+        return answersLost.get();
+    }
+
+    /**
+     * Holds the answer to the next message created in {@code space} that matches: it is created, and its sender
+     * waits for an answer that never comes. Completes with the message once created.
+     */
+    public CompletableFuture<Created> holdAnswer(String space, Predicate<Created> which) {
+        Hold hold = new Hold(space, which, new CompletableFuture<>());
+        holds.add(hold);
+        return hold.held();
     }
 
     /** The most messages created for the space within any 1,000 ms. */
@@ -171,9 +210,11 @@ public final class GoogleChatSimulator implements AutoCloseable {
 
     private void create(HttpServerRequest request, String name, SpaceState space, String text, int bytes) {
         String requestId = request.getParam("requestId");
-        if (requestId != null && messageByRequestId.containsKey(requestId)) {
+        String existing = requestId == null ? null : messageByRequestId.get(name + " " + requestId);
+        if (existing != null) {
             repeatedRequestIds.incrementAndGet();
-            reply(request, 200, new JsonObject().put("name", messageByRequestId.get(requestId)), null);
+            repeatsByRequestId.computeIfAbsent(requestId, id -> new AtomicInteger()).incrementAndGet();
+            reply(request, 200, new JsonObject().put("name", existing), null);
             return;
         }
         String invalid;
@@ -204,11 +245,27 @@ public final class GoogleChatSimulator implements AutoCloseable {
         }
         String message = "spaces/" + name + "/messages/" + java.util.UUID.randomUUID();
         if (requestId != null) {
-            messageByRequestId.put(requestId, message);
+            messageByRequestId.put(name + " " + requestId, message);
         }
         JsonObject thread = body.getJsonObject("thread");
-        created.add(new Created(name, requestId, thread == null ? null : thread.getString("threadKey"),
-                "REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD".equals(request.getParam("messageReplyOption")), body, now));
+        Created made = new Created(name, requestId, thread == null ? null : thread.getString("threadKey"),
+                "REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD".equals(request.getParam("messageReplyOption")), body, now);
+        created.add(made);
+        for (Hold hold : holds) {
+            if (hold.space().equals(name) && hold.which().test(made) && holds.remove(hold)) {
+                hold.held().complete(made);
+                return; // no answer: the sender waits until it gives up or dies
+            }
+        }
+        if (ThreadLocalRandom.current().nextDouble() < space.faults.answersLost()) {
+            answersLost.incrementAndGet();
+            if (ThreadLocalRandom.current().nextBoolean()) {
+                request.connection().close();
+            } else {
+                reply(request, 503, error(503, "UNAVAILABLE", "simulated: created, answer lost"), null);
+            }
+            return;
+        }
         reply(request, 200, new JsonObject().put("name", message), null);
     }
 

@@ -1,0 +1,58 @@
+package dev.conversationworker.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+
+/** The webhook client against a plain local server: what reaches the server when a POST is given up. */
+class WebhookClientTest {
+
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void close() {
+        vertx.close();
+    }
+
+    @Test
+    void aPostGivenUpWhileWaitingForAConnectionIsNeverSentLate() throws Exception {
+        List<String> received = new CopyOnWriteArrayList<>();
+        List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
+        HttpServer server = vertx.createHttpServer().requestHandler(request -> {
+            received.add(request.getParam("requestId"));
+            held.add(request);
+        });
+        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Space space = new Space("s", "http://127.0.0.1:" + server.actualPort() + "/v1/spaces/s/messages?key=k&token=t");
+        WebhookClient client = new WebhookClient(vertx, Duration.ofSeconds(5), Duration.ofSeconds(30));
+
+        for (int i = 0; i < 8; i++) { // the whole pool, held by answers that do not come yet
+            client.post(space, "held-" + i, "{}").subscribe().with(reply -> {
+            }, failure -> {
+            });
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 8);
+        Cancellable late = client.post(space, "late", "{}").subscribe().with(reply -> {
+        }, failure -> {
+        });
+        Thread.sleep(200);
+        late.cancel(); // as its timeout would: nobody waits for this POST any more
+        held.forEach(request -> request.response().setStatusCode(200).end("{}"));
+
+        Thread.sleep(1000); // a connection is free now: a late POST would arrive
+        assertThat(received).as("POSTs that reached the server").hasSize(8).doesNotContain("late");
+        client.close();
+    }
+}
