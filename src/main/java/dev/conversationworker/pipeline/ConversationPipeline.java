@@ -43,7 +43,9 @@ import dev.conversationworker.ops.EventLogFields;
 import dev.conversationworker.ops.Traces;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.publishing.AnalysisPublisher;
+import dev.conversationworker.support.Backoff;
 import dev.conversationworker.support.TransientFailures;
+import dev.conversationworker.support.UntilDone;
 import dev.conversationworker.waiting.OutageAnnouncer;
 import dev.conversationworker.waiting.WaitConfig;
 import dev.conversationworker.waiting.WaitingAnalyses;
@@ -68,7 +70,6 @@ public class ConversationPipeline implements ChatEventHandler {
     private final AnalysisPublisher analyses;
     private final NotificationPublisher notifications;
     private final WorkerMetrics metrics;
-    private final WorkerConfig config;
     private final WaitingAnalyses waiting;
     private final WaitConfig waitConfig;
     private final OutageAnnouncer outage;
@@ -78,6 +79,7 @@ public class ConversationPipeline implements ChatEventHandler {
     private final Clock clock = Clock.systemUTC();
     private final int readBudget;
     private final int readPerMessage;
+    private final Backoff retryBackoff;
     private volatile boolean stopping;
 
     ConversationPipeline(CpuWorkPool cpu, IngestConfig ingest, ConversationHistory history,
@@ -95,7 +97,7 @@ public class ConversationPipeline implements ChatEventHandler {
         this.analyses = analyses;
         this.notifications = notifications;
         this.metrics = metrics;
-        this.config = config;
+        this.retryBackoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff());
         this.waiting = waiting;
         this.waitConfig = waitConfig;
         this.outage = outage;
@@ -367,15 +369,12 @@ public class ConversationPipeline implements ChatEventHandler {
 
     /** Each attempt of a step is a span, under the trace of the event it is for. */
     private <T> Uni<T> untilDone(String stage, Scope scope, Supplier<Uni<T>> step, Runnable onRetry) {
-        return traces.span(stage, scope.trace(), step)
-                .onFailure(this::retryable).invoke(failure -> {
-                    onRetry.run();
-                    metrics.transientRetry(stage);
-                    scope.log(() -> PipelineLog.LOG.transientFailure(stage, failure.getClass().getSimpleName(),
-                            failure.getMessage()));
-                })
-                .onFailure(this::retryable).retry()
-                .withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff()).withJitter(0.3).indefinitely();
+        return UntilDone.run(() -> traces.span(stage, scope.trace(), step), this::retryable, failure -> {
+            onRetry.run();
+            metrics.transientRetry(stage);
+            scope.log(() -> PipelineLog.LOG.transientFailure(stage, failure.getClass().getSimpleName(),
+                    failure.getMessage()));
+        }, retryBackoff);
     }
 
     private boolean retryable(Throwable failure) {

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Exponential backoff with jitter, for the retries we schedule ourselves (an LLM attempt, a waiting analysis);
- * retries of a Mutiny pipeline use Mutiny's own {@code withBackOff}. The pause after the n-th failed attempt is a
+ * Exponential backoff with jitter, for the retries we schedule ourselves (an LLM attempt, a waiting analysis, a
+ * pipeline step: {@link UntilDone}). The pause after the n-th failed attempt is a
  * random point in the upper half of {@code min(max, initial × 2^(n-1))}: growing, capped, and spread, so that a
  * crowd of callers that failed together does not come back together.
  */
