@@ -23,8 +23,8 @@ import dev.conversationworker.testsupport.WorkerProcess;
 /**
  * The benchmark of docs/benchmarks.md: each scenario runs the packaged worker as a child process against the
  * embedded broker and Redis and an LLM simulator, in both ordering modes (or with hedging on and off), and prints
- * one table. {@code -Dbench.scenarios=S1,S3} picks scenarios; {@code -Dbench.variants=key,partition} picks variants
- * by name; {@code -Dbench.scale=0.1} shrinks the workloads; {@code -Dbench.baseline=../old/target/quarkus-app/quarkus-run.jar}
+ * one table. {@code -Dbench.scenarios=S1,S3} picks scenarios; {@code -Dbench.variants='key;key, LLM in own process'}
+ * picks variants by name; {@code -Dbench.scale=0.1} shrinks the workloads; {@code -Dbench.baseline=../old/target/quarkus-app/quarkus-run.jar}
  * runs every picked variant with that build first, then with this one, so a change is measured against what it
  * changes in one invocation.
  */
@@ -76,7 +76,7 @@ public final class Benchmark {
     private final Infrastructure infra = Infrastructure.get();
     private final LlmSimulator llm = new LlmSimulator();
     private final double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
-    private final Set<String> variants = Set.of(System.getProperty("bench.variants", "").split(",")).stream()
+    private final Set<String> variants = Set.of(System.getProperty("bench.variants", "").split(";")).stream()
             .filter(v -> !v.isBlank()).collect(java.util.stream.Collectors.toSet());
     private final Path baseline = System.getProperty("bench.baseline", "").isBlank()
             ? null
