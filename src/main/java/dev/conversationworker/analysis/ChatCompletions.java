@@ -44,8 +44,7 @@ final class ChatCompletions {
             json.writeStartObject();
             json.writeStringField("role", "system");
             json.writeFieldName("content");
-            if (prompt.boundary() != null && prompt.system().equals(String.join(prompt.boundary(),
-                    AnalysisPrompt.INSTRUCTION_PARTS))) {
+            if (fromInstructions(prompt.system(), prompt.boundary())) {
                 json.writeRawValue("\"" + String.join(prompt.boundary(), ESCAPED_INSTRUCTIONS) + "\"");
             } else {
                 json.writeString(prompt.system());
@@ -83,6 +82,32 @@ final class ChatCompletions {
             throw new UncheckedIOException("cannot write to a StringWriter", e);
         }
         return out.toString();
+    }
+
+    /**
+     * Whether {@code system} is the instructions around {@code boundary}, and the boundary needs no escaping (as
+     * {@link AnalysisPrompt#of} draws it): only then are the pre-escaped parts written.
+     */
+    private static boolean fromInstructions(String system, String boundary) {
+        if (boundary == null || !boundary.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                || c == '-')) {
+            return false;
+        }
+        int at = 0;
+        for (int i = 0; i < AnalysisPrompt.INSTRUCTION_PARTS.length; i++) {
+            if (i > 0) {
+                if (!system.startsWith(boundary, at)) {
+                    return false;
+                }
+                at += boundary.length();
+            }
+            String part = AnalysisPrompt.INSTRUCTION_PARTS[i];
+            if (!system.startsWith(part, at)) {
+                return false;
+            }
+            at += part.length();
+        }
+        return at == system.length();
     }
 
     /** The validated result of a 200 answer; refusals, cut-off or filtered answers and bad JSON all throw. */

@@ -50,6 +50,9 @@ public class DeadLetterWriter {
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
     MutinyEmitter<byte[]> emitter;
 
+    @Inject
+    Traces traces;
+
     /**
      * Completes once Kafka has accepted the dead letter (acks=all). Fails with {@link DeadLetterTooLargeException}
      * when not even the smallest copy fits the topic, and with Kafka's failure for anything else.
@@ -76,7 +79,7 @@ public class DeadLetterWriter {
             }
             headers.add(PREFIX + "truncated", cut.toString().getBytes(StandardCharsets.UTF_8));
         }
-        return emitter.sendMessage(Traces.carry(Message.of(sentValue)
+        return emitter.sendMessage(traces.carry(Message.of(sentValue)
                 .addMetadata(OutgoingKafkaRecordMetadata.<byte[]>builder().withKey(sentKey).withHeaders(headers)
                         .build()),
                 trace))

@@ -32,6 +32,9 @@ public class NotificationPublisher {
     MutinyEmitter<String> emitter;
 
     @Inject
+    Traces traces;
+
+    @Inject
     NotifyConfig config;
 
     @Inject
@@ -86,7 +89,7 @@ public class NotificationPublisher {
     }
 
     private Uni<Void> publish(Notification notification, Context trace) {
-        return emitter.sendMessage(Traces.carry(Message.of(notification.body())
+        return emitter.sendMessage(traces.carry(Message.of(notification.body())
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(notification.conversationId())
                         .withHeaders(new KafkaHeaders().add("severity", notification.severity())

@@ -51,21 +51,25 @@ public class Traces {
      * dropped for every step of every event: they are not made then (the records still carry the trace on).
      */
     private final boolean exported;
+    /** Whether the Kafka connector makes spans and writes the {@code traceparent} itself ({@link TracingDefaults}). */
+    private final boolean connectorTraces;
 
     @Inject
     Traces(Tracer tracer,
-            @ConfigProperty(name = "quarkus.otel.exporter.otlp.traces.endpoint") Optional<String> endpoint) {
-        this(tracer, endpoint.filter(url -> !url.isBlank()).isPresent());
+            @ConfigProperty(name = TracingDefaults.ENDPOINT) Optional<String> endpoint,
+            @ConfigProperty(name = TracingDefaults.CONNECTOR_TRACING, defaultValue = "true") boolean connectorTraces) {
+        this(tracer, endpoint.filter(url -> !url.isBlank()).isPresent(), connectorTraces);
     }
 
-    Traces(Tracer tracer, boolean exported) {
+    Traces(Tracer tracer, boolean exported, boolean connectorTraces) {
         this.tracer = tracer;
         this.exported = exported;
+        this.connectorTraces = connectorTraces;
     }
 
-    /** Spans that record nothing: for unit tests that build a stage by hand. */
+    /** Spans that record nothing, and the trace passed on as it came: for unit tests that build a stage by hand. */
     public static Traces none() {
-        return new Traces(OpenTelemetry.noop().getTracer("none"), false);
+        return new Traces(OpenTelemetry.noop().getTracer("none"), false, false);
     }
 
     /**
@@ -80,25 +84,39 @@ public class Traces {
     }
 
     /**
-     * The outgoing record carries this context as its {@code traceparent}: the Kafka connector writes it under its
-     * publish span when it traces; otherwise it is written here, as it came (a worker that makes no spans passes the
-     * trace on rather than pointing at spans no one will receive). Call it once the record's Kafka metadata is on.
+     * The outgoing record carries this context as its {@code traceparent}. When the Kafka connector traces (an OTLP
+     * endpoint is set), it writes the header under its publish span, and adds it beside any already there: a copy
+     * (a dead letter keeps its record's headers) is taken out so that there is one. Otherwise it is written here, as
+     * it came: a worker that makes no spans passes the trace on rather than pointing at spans no one will receive.
+     * Call it once the record's Kafka metadata is on: metadata added later replaces it.
      */
-    public static <T> Message<T> carry(Message<T> record, Context trace) {
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public <T> Message<T> carry(Message<T> record, Context trace) {
         Message<T> traced = record.addMetadata(TracingMetadata.withCurrent(trace));
+        Optional<OutgoingKafkaRecordMetadata> kafka = traced.getMetadata(OutgoingKafkaRecordMetadata.class);
+        Headers headers = kafka.map(OutgoingKafkaRecordMetadata::getHeaders).orElse(null);
+        if (connectorTraces) {
+            if (headers != null) {
+                headers.remove(TRACEPARENT);
+                headers.remove(TRACESTATE);
+            }
+            return traced;
+        }
         if (!Span.fromContext(trace).getSpanContext().isValid()) {
             return traced;
         }
-        Optional<OutgoingKafkaRecordMetadata> kafka = traced.getMetadata(OutgoingKafkaRecordMetadata.class);
-        if (kafka.isPresent() && kafka.get().getHeaders() != null) {
-            W3C.inject(trace, kafka.get().getHeaders(), HEADERS);
-            return traced;
+        if (headers == null) {
+            headers = new RecordHeaders();
+            OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder builder = kafka
+                    .map(OutgoingKafkaRecordMetadata::from).orElseGet(OutgoingKafkaRecordMetadata::builder);
+            traced = traced.addMetadata(builder.withHeaders(headers).build());
         }
-        Headers headers = new RecordHeaders();
         W3C.inject(trace, headers, HEADERS);
-        return traced.addMetadata(OutgoingKafkaRecordMetadata.builder().withHeaders(headers).build());
+        return traced;
     }
 
+    private static final String TRACEPARENT = "traceparent";
+    private static final String TRACESTATE = "tracestate";
     private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
 
     /** Kafka headers as W3C trace-context carriers (the last value of a repeated header counts). */

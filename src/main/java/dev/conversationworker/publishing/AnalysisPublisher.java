@@ -31,6 +31,9 @@ public class AnalysisPublisher {
     MutinyEmitter<String> emitter;
 
     @Inject
+    Traces traces;
+
+    @Inject
     ObjectMapper json;
 
     /** Completes once Kafka has the record, which carries {@code trace} as its {@code traceparent}. */
@@ -41,7 +44,7 @@ public class AnalysisPublisher {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        return emitter.sendMessage(Traces.carry(Message.of(value)
+        return emitter.sendMessage(traces.carry(Message.of(value)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(analysis.conversationId())
                         .withHeaders(new KafkaHeaders().add("analysis-id", analysis.analysisId())

@@ -64,24 +64,31 @@ public final class UntilDone {
             }
             // At least 1 ms: Mutiny refuses a zero delay, and the pause keeps each retry off the failing stack.
             Duration pause = backoff.after(failures);
-            attempt = Uni.createFrom().voidItem().onItem().delayIt().by(pause.isZero() ? Duration.ofMillis(1) : pause)
-                    .chain(() -> Uni.createFrom().deferred(step::get))
-                    .subscribe().with(emitter::complete, failure -> {
-                        if (over) {
-                            return;
-                        }
-                        if (!retryable.test(failure)) {
-                            emitter.fail(failure);
-                            return;
-                        }
-                        try {
-                            beforeRetry.accept(failure);
-                        } catch (RuntimeException e) {
-                            emitter.fail(e);
-                            return;
-                        }
-                        after(failures + 1);
-                    });
+            Cancellable running = Uni.createFrom().voidItem().onItem()
+                    .delayIt().by(pause.isZero() ? Duration.ofMillis(1) : pause)
+                    .chain(() -> over ? Uni.createFrom().<T>nothing() : Uni.createFrom().deferred(step::get))
+                    .subscribe().with(emitter::complete, failure -> failed(failure, failures));
+            attempt = running;
+            if (over) {
+                running.cancel(); // cancelled while it was being subscribed
+            }
+        }
+
+        private void failed(Throwable failure, int failures) {
+            if (over) {
+                return;
+            }
+            try {
+                if (!retryable.test(failure)) {
+                    emitter.fail(failure);
+                    return;
+                }
+                beforeRetry.accept(failure);
+            } catch (Throwable e) { // never leave the step without an end: its record would stay unacknowledged
+                emitter.fail(e);
+                return;
+            }
+            after(failures + 1);
         }
     }
 

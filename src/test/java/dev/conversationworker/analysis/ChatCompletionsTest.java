@@ -59,7 +59,10 @@ class ChatCompletionsTest {
         AnalysisPrompt prompt = AnalysisPrompt.of(new FormattedConversation("1. [USER]: \"quoted\" \\ back", 1, 1,
                 false));
         AnalysisPrompt other = new AnalysisPrompt("Say \"hi\"\n\tand \\ stop", prompt.user(), prompt.boundary());
-        for (AnalysisPrompt p : new AnalysisPrompt[]{prompt, other}) {
+        String oddBoundary = "b\"\\";
+        AnalysisPrompt odd = new AnalysisPrompt(String.join(oddBoundary, AnalysisPrompt.INSTRUCTION_PARTS),
+                prompt.user(), oddBoundary);
+        for (AnalysisPrompt p : new AnalysisPrompt[]{prompt, other, odd}) {
             JsonArray messages = new JsonObject(ChatCompletions.requestBody("m", p,
                     LlmConfig.ResponseFormat.json_schema, 10, 0.2)).getJsonArray("messages");
             assertThat(messages.getJsonObject(0).getString("content")).isEqualTo(p.system());

@@ -21,12 +21,22 @@ class TracingDefaultsTest {
                 .contains(false);
     }
 
+    /**
+     * Both values are given either way: Quarkus records what the build saw (no endpoint: off) as runtime defaults,
+     * which must not stay in force when the deployment names a collector.
+     */
     @Test
-    void withAnEndpointNothingIsChanged() {
-        SmallRyeConfig config = config(Map.of(TracingDefaults.ENDPOINT, "http://collector:4317"));
-        assertThat(config.getOptionalValue("quarkus.otel.sdk.disabled", Boolean.class)).isEmpty();
+    void withAnEndpointTheSdkAndTheConnectorsSpansAreOnAboveWhatTheBuildRecorded() {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(Map.of(TracingDefaults.ENDPOINT, "http://collector:4317"),
+                        "env", 300))
+                .withSources(new PropertiesConfigSource(Map.of("quarkus.otel.sdk.disabled", "true",
+                        "mp.messaging.connector.smallrye-kafka.tracing-enabled", "false"), "build-time values", 0))
+                .withSources(new TracingDefaults())
+                .build();
+        assertThat(config.getOptionalValue("quarkus.otel.sdk.disabled", Boolean.class)).contains(false);
         assertThat(config.getOptionalValue("mp.messaging.connector.smallrye-kafka.tracing-enabled", Boolean.class))
-                .isEmpty();
+                .contains(true);
     }
 
     @Test
