@@ -13,10 +13,10 @@ import io.smallrye.mutiny.subscription.UniEmitter;
  * Runs a step again, after a {@link Backoff} pause, for as long as its failure is retryable. Mutiny's
  * {@code onFailure().retry().withBackOff(…)} does the same, but builds its retry machine (the Uni turned into a
  * Multi, a processor, a queue and a trigger stream, turned back into a Uni) at every subscription, whether or not
- * the first attempt fails. On the pipeline's steps, several per event, that machine and the items passing through
- * it were about a sixth of the worker's CPU samples (docs/benchmarks.md). Here a step that succeeds costs one
- * failure operator, and the loop is built only after a failure; each retry is a fresh subscription, so a long
- * outage grows no chain of operators.
+ * the first attempt fails. On the pipeline's steps, several per event, that machine was on about a sixth of the
+ * stacks of a profile (its own cost a small part of that: removing it measured within this machine's noise, see
+ * docs/benchmarks.md). Here a step that succeeds costs one failure operator, and the loop is built only after a
+ * failure; each retry is a fresh subscription, so a long outage grows no chain of operators.
  */
 public final class UntilDone {
 
