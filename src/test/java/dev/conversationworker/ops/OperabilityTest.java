@@ -11,16 +11,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,6 +24,7 @@ import dev.conversationworker.testsupport.KafkaTestClient;
 import dev.conversationworker.testsupport.LlmSimulator;
 import dev.conversationworker.testsupport.LlmSimulator.Reply;
 import dev.conversationworker.testsupport.MonitoringNames;
+import dev.conversationworker.testsupport.TracedConversation;
 import dev.conversationworker.testsupport.WithLlm;
 import dev.conversationworker.testsupport.WorkerProcess;
 import dev.conversationworker.testsupport.WorkerTestResource;
@@ -112,27 +106,12 @@ class OperabilityTest {
      */
     @Test
     void theTraceOfAnInputRecordReachesTheRecordsItCauses() {
-        String traceId = HexFormat.of().formatHex(ByteBuffer.allocate(16).putLong(System.nanoTime())
-                .putLong(ThreadLocalRandom.current().nextLong() | 1).array());
-        List<Header> headers = List.of(new RecordHeader("traceparent",
-                ("00-" + traceId + "-00f067aa0ba902b7-01").getBytes(StandardCharsets.UTF_8)));
-        String conversation = Events.newConversationId("traced");
-        byte[] key = conversation.getBytes(StandardCharsets.UTF_8);
-        kafka.send(null, key, Events.message("m-" + conversation, conversation, "user",
-                "I was charged twice, this is fraud").encode().getBytes(StandardCharsets.UTF_8), headers);
-        kafka.send(null, key, Events.closed("close-" + conversation, conversation).encode()
-                .getBytes(StandardCharsets.UTF_8), headers);
-        kafka.send(null, key, "{\"not\": \"an event\"}".getBytes(StandardCharsets.UTF_8), headers);
-
-        await().atMost(Duration.ofSeconds(20)).until(() -> !kafka.records("conversation-analyses", conversation)
-                .isEmpty() && !kafka.records("oncall-notifications", conversation).isEmpty()
-                && !kafka.records("chat-events-dlq", conversation).isEmpty());
-        for (String topic : List.of("conversation-analyses", "oncall-notifications", "chat-events-dlq")) {
-            String traceparent = KafkaTestClient.header(kafka.records(topic, conversation).get(0), "traceparent");
+        TracedConversation traced = TracedConversation.sendAndAwait(kafka, "traced");
+        for (String topic : TracedConversation.OUTPUT_TOPICS) {
             // No OTLP endpoint here: the worker makes no spans, so it passes the trace on as it came, rather than
             // pointing at spans no one receives (with an endpoint, the Kafka connector's publish span is the parent).
-            assertThat(traceparent).as("traceparent on " + topic)
-                    .isEqualTo("00-" + traceId + "-00f067aa0ba902b7-01");
+            assertThat(KafkaTestClient.header(traced.output(kafka, topic), "traceparent"))
+                    .as("traceparent on " + topic).isEqualTo(traced.inputTraceparent());
         }
     }
 
