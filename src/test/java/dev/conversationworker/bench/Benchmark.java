@@ -51,7 +51,7 @@ public final class Benchmark {
     /** @param steadyRate analyses per second between the 10th and the 90th percentile of completions */
     record Result(Run run, long events, int analyses, double seconds, double steadyRate, long p50, long p95, long p99,
             double llmCallsPerAnalysis, String maxLagMs, double maxLagSinceStartMs, double heapMaxMib, double rssMib,
-            double cpuPercent, double cpuSeconds,
+            double cpuPercent, double cpuSeconds, double jitSeconds,
             int failed, int deadLetters, long blockedWarnings) {
 
         /** Worker CPU-seconds per 1,000 analyses, after the warm-up. */
@@ -78,6 +78,12 @@ public final class Benchmark {
     private final double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
     private final Set<String> variants = Set.of(System.getProperty("bench.variants", "").split(";")).stream()
             .filter(v -> !v.isBlank()).collect(java.util.stream.Collectors.toSet());
+    /**
+     * {@code -Dbench.warm-up=3000}: conversations sent before measuring, instead of each run's own (runs with none
+     * keep none). A short run measured after a small warm-up also counts the JIT compiler's threads still at work.
+     */
+    private static final java.util.Optional<Integer> WARM_UP = java.util.Optional
+            .ofNullable(System.getProperty("bench.warm-up")).filter(v -> !v.isBlank()).map(Integer::valueOf);
     private final Path baseline = System.getProperty("bench.baseline", "").isBlank()
             ? null
             : Path.of(System.getProperty("bench.baseline"));
@@ -227,9 +233,10 @@ public final class Benchmark {
             jvm.addAll(List.of(System.getProperty("bench.worker-jvm", "").split(" ")).stream()
                     .filter(option -> !option.isBlank()).toList());
             try (WorkerProcess worker = WorkerProcess.start(jar, infra, 18000 + runNumber, log, env, jvm)) {
-                warmUp(workload, worker, id, run.warmUp());
+                warmUp(workload, worker, id, run.warmUp() == 0 ? 0 : WARM_UP.orElse(run.warmUp()));
                 LagHistogram lagBefore = LagHistogram.of(worker.metrics());
                 double cpuBefore = worker.cpuSeconds();
+                double jitBefore = worker.jitCpuSeconds();
                 int callsBefore = llmCalls.getAsInt();
                 Instant started = Instant.now();
                 Sampler sampler = new Sampler(worker);
@@ -254,7 +261,7 @@ public final class Benchmark {
                         sampler.maxHeapMib(), worker.peakRssMib(),
                         100 * (worker.cpuSeconds() - cpuBefore) / Math.max(0.001, Duration.between(started,
                                 Instant.now()).toMillis() / 1000.0),
-                        worker.cpuSeconds() - cpuBefore,
+                        worker.cpuSeconds() - cpuBefore, worker.jitCpuSeconds() - jitBefore,
                         workload.failed(), workload.deadLetters(), blocked);
                 results.add(result);
                 System.out.printf("[bench]   %d analyses in %.1f s (%.1f/s, steady %.1f/s), p99 %d ms%s%n",
@@ -290,18 +297,19 @@ public final class Benchmark {
         out.append(
                 "| scenario | variant | events | analyses | s | events/s | analyses/s | steady analyses/s | p50 ms | p95 ms | p99 ms "
                         + "| LLM calls/analysis | max loop lag ms (run) | (since start) | max heap MiB | peak RSS MiB | CPU % | CPU s/1000 analyses "
-                        + "| CPU ms/event | failed | DLQ | blocked warnings |\n");
+                        + "| CPU ms/event | of it JIT % | failed | DLQ | blocked warnings |\n");
         out.append(
-                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
             out.append(String.format(
                     "| %s | %s | %d | %d | %.1f | %.0f | %.1f | %.1f | %d | %d | %d | %.3f | %s | %.0f | %.0f "
-                            + "| %.0f | %.0f | %.2f | %.3f | %d | %d | %d |%n",
+                            + "| %.0f | %.0f | %.2f | %.3f | %.0f | %d | %d | %d |%n",
                     r.run().scenario(), r.run().variant(), r.events(),
                     r.analyses(), r.seconds(), r.eventsPerSecond(), r.analysesPerSecond(), r.steadyRate(), r.p50(),
                     r.p95(), r.p99(),
                     r.llmCallsPerAnalysis(), r.maxLagMs(), r.maxLagSinceStartMs(), r.heapMaxMib(), r.rssMib(),
-                    r.cpuPercent(), r.cpuPerThousandAnalyses(), r.cpuMsPerEvent(), r.failed(),
+                    r.cpuPercent(), r.cpuPerThousandAnalyses(), r.cpuMsPerEvent(),
+                    r.cpuSeconds() <= 0 ? 0 : 100 * r.jitSeconds() / r.cpuSeconds(), r.failed(),
                     r.deadLetters(), r.blockedWarnings()));
         }
         notes.forEach(n -> out.append('\n').append(n).append('\n'));

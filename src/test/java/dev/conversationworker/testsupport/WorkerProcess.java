@@ -124,6 +124,31 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * CPU seconds used so far by the JIT compiler's threads ({@code C1/C2 CompilerThread…}), from /proc; -1 where
+     * there is no /proc. Part of {@link #cpuSeconds()}: a short run after a small warm-up still pays for compiling.
+     */
+    public double jitCpuSeconds() {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            double ticks = 0;
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.contains("CompilerThre")) {
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                } catch (IOException | RuntimeException threadGone) {
+                    // the thread ended meanwhile
+                }
+            }
+            return ticks / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     public boolean alive() {
         return process.isAlive();
     }
