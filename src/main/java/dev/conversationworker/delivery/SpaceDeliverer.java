@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 
 import io.smallrye.mutiny.Uni;
 
@@ -167,15 +168,20 @@ final class SpaceDeliverer {
 
     /** Waiting records whose dedupe-key this deliverer has just delivered: taken out, to be acknowledged. */
     private synchronized List<Pending> takeRepeats() {
-        List<Pending> repeats = new ArrayList<>();
+        return takeWaiting(p -> recentlyDelivered.contains(p.dedupeKey()));
+    }
+
+    /** The waiting records that match, taken out of the queue in their order. Call it holding this lock. */
+    private List<Pending> takeWaiting(Predicate<Pending> which) {
+        List<Pending> taken = new ArrayList<>();
         for (Iterator<Pending> it = waiting.iterator(); it.hasNext();) {
             Pending p = it.next();
-            if (recentlyDelivered.contains(p.dedupeKey())) {
-                repeats.add(p);
+            if (which.test(p)) {
+                taken.add(p);
                 it.remove();
             }
         }
-        return repeats;
+        return taken;
     }
 
     /**
@@ -196,14 +202,7 @@ final class SpaceDeliverer {
         }
         Pending head = waiting.get(0);
         if (head.individually() || !pace.digestNow(waiting.size())) {
-            List<Pending> covered = new ArrayList<>();
-            for (Iterator<Pending> it = waiting.iterator(); it.hasNext();) {
-                Pending p = it.next();
-                if (p.dedupeKey().equals(head.dedupeKey())) {
-                    covered.add(p);
-                    it.remove();
-                }
-            }
+            List<Pending> covered = takeWaiting(p -> p.dedupeKey().equals(head.dedupeKey()));
             return new Unit(covered, new SendingUnit(RequestIds.of(head.dedupeKey()), head.body(),
                     List.of(head.dedupeKey()), false), false);
         }
@@ -218,15 +217,7 @@ final class SpaceDeliverer {
     /** The message as it was begun, covering every waiting record among its dedupe-keys, whatever they carry. */
     private Unit resumed(SendingUnit message) {
         Set<String> keys = new HashSet<>(message.dedupeKeys());
-        List<Pending> covered = new ArrayList<>();
-        for (Iterator<Pending> it = waiting.iterator(); it.hasNext();) {
-            Pending p = it.next();
-            if (keys.contains(p.dedupeKey())) {
-                covered.add(p);
-                it.remove();
-            }
-        }
-        return new Unit(covered, message, true);
+        return new Unit(takeWaiting(p -> keys.contains(p.dedupeKey())), message, true);
     }
 
     private synchronized void putBack(List<Pending> pendings) {
