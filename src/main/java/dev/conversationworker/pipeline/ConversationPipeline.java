@@ -76,6 +76,8 @@ public class ConversationPipeline implements ChatEventHandler {
     private final Traces traces;
     private final TriggerConfig triggers;
     private final IdleSchedule idle;
+    private static final Uni<Void> NOTHING_ALONGSIDE = Uni.createFrom().voidItem();
+
     private final Clock clock = Clock.systemUTC();
     private final int readBudget;
     private final int readPerMessage;
@@ -145,7 +147,7 @@ public class ConversationPipeline implements ChatEventHandler {
                     if (every > 0 && appended.sequence() > 0 && appended.sequence() % every == 0) {
                         metrics.progressAnalysisStarted();
                         // Up to and including this message: read before the next offset.
-                        return analyse(Trigger.progress(message), partition, offset + 1, scope);
+                        return analyse(Trigger.progress(message), partition, offset + 1, scope, NOTHING_ALONGSIDE);
                     }
                     return Uni.createFrom().voidItem();
                 });
@@ -160,7 +162,7 @@ public class ConversationPipeline implements ChatEventHandler {
                 ? Uni.createFrom().voidItem()
                 : untilDone("idle-disarm", scope, () -> idle.disarm(event.conversationId(), partition, offset))
                         .replaceWithVoid();
-        return disarmed.chain(() -> analyse(Trigger.of(event), partition, offset, scope));
+        return analyse(Trigger.of(event), partition, offset, scope, disarmed);
     }
 
     /**
@@ -174,37 +176,40 @@ public class ConversationPipeline implements ChatEventHandler {
                 claimed.dueAt().atOffset(ZoneOffset.UTC));
         // A trace of its own: no record caused it.
         return analyse(trigger, claimed.armed().partition(), claimed.armed().offset() + 1,
-                new Scope(Context.root(), claimed.conversationId(), claimed.armed().eventId()));
+                new Scope(Context.root(), claimed.conversationId(), claimed.armed().eventId()), NOTHING_ALONGSIDE);
     }
 
     /**
      * Analyses the conversation as it stood at the trigger, unless this trigger's analysis was published already
      * or waits for an LLM (the trigger is a redelivery, and the waiting room publishes it): analysing it again could
      * only repeat it, or publish a second, different result under the same {@code analysisId}.
+     * <p>
+     * The two checks, the history read and {@code alongside} (a write the trigger owes, such as disarming its idle
+     * timer) go to Redis together: an analysis holds an in-flight slot, and with the slots full it is one round trip
+     * that it waits before its LLM call, not four. The history read is wasted only for a redelivered trigger.
      */
-    private Uni<Void> analyse(Trigger trigger, int partition, long offset, Scope scope) {
+    private Uni<Void> analyse(Trigger trigger, int partition, long offset, Scope scope, Uni<Void> alongside) {
         String analysisId = trigger.analysisId();
-        return untilDone("published-check", scope, () -> wasPublished(trigger.conversationId(), analysisId))
-                .chain(published -> published
-                        ? Uni.createFrom().item("already-published")
-                        : untilDone("waiting-check", scope, () -> waiting.isWaiting(analysisId))
-                                .map(waits -> waits ? "waiting" : null))
-                .chain(skipped -> {
+        Uni<Boolean> published = untilDone("published-check", scope,
+                () -> wasPublished(trigger.conversationId(), analysisId));
+        Uni<Boolean> waits = untilDone("waiting-check", scope, () -> waiting.isWaiting(analysisId));
+        Uni<HistoryWindow> read = untilDone("history-read", scope, () -> history.readBefore(
+                trigger.conversationId(), partition, offset, readBudget, readPerMessage));
+        return Uni.combine().all().unis(published, waits, read, alongside.replaceWith(Boolean.TRUE)).asTuple()
+                .chain(done -> {
+                    String skipped = done.getItem1() ? "already-published" : done.getItem2() ? "waiting" : null;
                     if (skipped != null) {
                         metrics.analysisSkipped(skipped);
                         return Uni.createFrom().voidItem();
                     }
-                    return untilDone("history-read", scope, () -> history.readBefore(trigger.conversationId(),
-                            partition, offset, readBudget, readPerMessage))
-                            .chain(window -> {
-                                if (window.messageCount() == 0 && isDerived(trigger)) {
-                                    metrics.analysisSkipped("history-expired");
-                                    return Uni.createFrom().voidItem();
-                                }
-                                return untilDone("format", scope,
-                                        () -> cpu.run(window.bytes(), () -> Conversation.of(window, formatter)))
-                                        .chain(conversation -> analyse(trigger, conversation, scope));
-                            });
+                    HistoryWindow window = done.getItem3();
+                    if (window.messageCount() == 0 && isDerived(trigger)) {
+                        metrics.analysisSkipped("history-expired");
+                        return Uni.createFrom().voidItem();
+                    }
+                    return untilDone("format", scope,
+                            () -> cpu.run(window.bytes(), () -> Conversation.of(window, formatter)))
+                            .chain(conversation -> analyse(trigger, conversation, scope));
                 });
     }
 
