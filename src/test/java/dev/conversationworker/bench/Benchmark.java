@@ -10,9 +10,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 import dev.conversationworker.testsupport.Infrastructure;
@@ -48,8 +50,15 @@ public final class Benchmark {
         }
     }
 
-    /** @param steadyRate analyses per second between the 10th and the 90th percentile of completions */
-    record Result(Run run, long events, int analyses, double seconds, double steadyRate, long p50, long p95, long p99,
+    /**
+     * @param steadyRate analyses per second between the 10th and the 90th percentile of completions
+     * @param llmInFlight LLM calls the simulator held at once, on average over the same window: with a 1 s LLM, how
+     *        full the worker kept its {@code max-concurrency} of 512
+     * @param llmMeanMs how long the simulator held a call, on average over the run: the ceiling is
+     *        {@code max-concurrency} divided by it, and a simulator short of CPU holds calls longer than asked
+     */
+    record Result(Run run, long events, int analyses, double seconds, double steadyRate, double llmInFlight,
+            double llmMeanMs, long p50, long p95, long p99,
             double llmCallsPerAnalysis, String maxLagMs, double maxLagSinceStartMs, double heapMaxMib, double rssMib,
             double cpuPercent, double cpuSeconds, double jitSeconds,
             int failed, int deadLetters, long blockedWarnings) {
@@ -82,8 +91,13 @@ public final class Benchmark {
      * {@code -Dbench.warm-up=3000}: conversations sent before measuring, instead of each run's own (runs with none
      * keep none). A short run measured after a small warm-up also counts the JIT compiler's threads still at work.
      */
-    private static final java.util.Optional<Integer> WARM_UP = java.util.Optional
-            .ofNullable(System.getProperty("bench.warm-up")).filter(v -> !v.isBlank()).map(Integer::valueOf);
+    /** {@code -Dbench.warm-up}: conversations, or {@code jit} (the default) for as many as the JIT needs. */
+    private static final String WARM_UP = System.getProperty("bench.warm-up", "").isBlank()
+            ? "jit"
+            : System.getProperty("bench.warm-up").trim();
+    private static final int WARM_UP_ROUND = 2000;
+    private static final double JIT_SETTLED = 0.15;
+    private static final Duration WARM_UP_LIMIT = Duration.ofMinutes(3);
     private final Path baseline = System.getProperty("bench.baseline", "").isBlank()
             ? null
             : Path.of(System.getProperty("bench.baseline"));
@@ -212,6 +226,8 @@ public final class Benchmark {
         IntSupplier llmCalls = llmProcess == null
                 ? () -> llm.callCount(PRIMARY) + llm.callCount(FALLBACK)
                 : llmProcess::callCount;
+        IntSupplier llmInFlight = llmProcess == null ? llm::callsInFlight : llmProcess::callsInFlight;
+        Supplier<long[]> llmHeld = llmProcess == null ? llm::held : llmProcess::held;
         env.put("LLM_PRIMARY_BASE_URL", llmProcess == null ? llm.baseUrl() : llmProcess.baseUrl());
         env.put("LLM_PRIMARY_MODEL", PRIMARY);
         env.put("QUARKUS_LOG_LEVEL", "WARN");
@@ -233,13 +249,14 @@ public final class Benchmark {
             jvm.addAll(List.of(System.getProperty("bench.worker-jvm", "").split(" ")).stream()
                     .filter(option -> !option.isBlank()).toList());
             try (WorkerProcess worker = WorkerProcess.start(jar, infra, 18000 + runNumber, log, env, jvm)) {
-                warmUp(workload, worker, id, run.warmUp() == 0 ? 0 : WARM_UP.orElse(run.warmUp()));
+                warmUp(worker, workload, id, run);
                 LagHistogram lagBefore = LagHistogram.of(worker.metrics());
                 double cpuBefore = worker.cpuSeconds();
                 double jitBefore = worker.jitCpuSeconds();
                 int callsBefore = llmCalls.getAsInt();
+                long[] heldBefore = llmHeld.get();
                 Instant started = Instant.now();
-                Sampler sampler = new Sampler(worker);
+                Sampler sampler = new Sampler(worker, llmInFlight);
                 sampler.start();
                 if (!run.backlogFirst()) {
                     events = workload.produce(run.conversations(), run.messages());
@@ -247,14 +264,19 @@ public final class Benchmark {
                 boolean complete = workload.awaitAnalyses(run.conversations(), run.patience());
                 Instant end = complete ? workload.lastAnalysisAt() : Instant.now();
                 sampler.stop();
+                sampler.writeLlmInFlight(Path.of("target", id + "-llm-in-flight.tsv"));
                 double seconds = Duration.between(started, end).toMillis() / 1000.0;
                 String metrics = worker.metrics();
                 LagHistogram lag = LagHistogram.of(metrics).minus(lagBefore);
                 int calls = llmCalls.getAsInt() - callsBefore;
+                long[] heldAfter = llmHeld.get();
+                double llmMeanMs = heldBefore == null || heldAfter == null || heldAfter[0] == heldBefore[0]
+                        ? Double.NaN
+                        : (heldAfter[1] - heldBefore[1]) / 1e6 / (heldAfter[0] - heldBefore[0]);
                 long blocked = Files.readAllLines(log).stream().filter(l -> l.contains("has been blocked for"))
                         .count();
                 Result result = new Result(run, events, workload.analyses(), seconds, workload.steadyRate(),
-                        workload.percentileMs(50),
+                        sampler.meanLlmInFlight(workload.steadyWindowNanos()), llmMeanMs, workload.percentileMs(50),
                         workload.percentileMs(95), workload.percentileMs(99),
                         workload.analyses() == 0 ? 0 : (double) calls / workload.analyses(),
                         lag.worstMillis(), WorkerProcess.metric(metrics, "cw_event_loop_lag_max_seconds ") * 1000,
@@ -271,14 +293,45 @@ public final class Benchmark {
         }
     }
 
-    /** JIT and first-use costs out of the way: conversations through the same topics, not measured. */
-    private void warmUp(Workload workload, WorkerProcess worker, String id, int conversations) throws Exception {
-        if (conversations == 0) {
+    /**
+     * JIT and first-use costs out of the way: conversations through the same topics, of the run's shape, not
+     * measured. By default in rounds until the JIT compiler's threads take at most {@link #JIT_SETTLED} of the
+     * worker's CPU over a round (or {@link #WARM_UP_LIMIT} has passed): a worker runs for days, and a run measured
+     * while C2 still compiles measures mostly the compiler (half of the CPU of a 20-second run after 200
+     * conversations). A run with a warm-up of a few conversations (the one-at-a-time baseline) keeps it.
+     */
+    private void warmUp(WorkerProcess worker, Workload workload, String id, Run run) throws Exception {
+        if (run.warmUp() == 0) {
             return;
         }
-        workload.produce(id + "warm", conversations, 2);
+        if (!WARM_UP.equals("jit") || run.warmUp() < 10) {
+            int conversations = WARM_UP.equals("jit") ? run.warmUp() : Integer.parseInt(WARM_UP);
+            warmUpRound(worker, workload, id, run, conversations, 0);
+            return;
+        }
+        Instant started = Instant.now();
+        int sent = 0;
+        double jitShare = 1;
+        while (jitShare > JIT_SETTLED && Duration.between(started, Instant.now()).compareTo(WARM_UP_LIMIT) < 0) {
+            double cpu = worker.cpuSeconds();
+            double jit = worker.jitCpuSeconds();
+            warmUpRound(worker, workload, id + "r" + sent, run, WARM_UP_ROUND, sent);
+            sent += WARM_UP_ROUND;
+            jitShare = (worker.jitCpuSeconds() - jit) / Math.max(0.001, worker.cpuSeconds() - cpu);
+        }
+        String note = String.format("%s / %s: warmed up with %,d conversations in %.0f s; JIT %.0f %% of the "
+                + "worker's CPU in the last round", run.scenario(), run.variant(), sent,
+                Duration.between(started, Instant.now()).toMillis() / 1000.0, 100 * jitShare);
+        System.out.println("[bench]   " + note);
+        notes.add(note);
+    }
+
+    /** {@code conversations} more, awaited: {@code before} were analysed already. */
+    private void warmUpRound(WorkerProcess worker, Workload workload, String prefix, Run run, int conversations,
+            int before) throws Exception {
+        workload.produce(prefix + "warm", conversations, run.messages());
         Instant deadline = Instant.now().plusSeconds(120);
-        while (WorkerProcess.metric(worker.metrics(), "cw_analyses_total{") < conversations && Instant.now()
+        while (WorkerProcess.metric(worker.metrics(), "cw_analyses_total{") < before + conversations && Instant.now()
                 .isBefore(deadline)) {
             Thread.sleep(200);
         }
@@ -295,17 +348,18 @@ public final class Benchmark {
     private String table() {
         StringBuilder out = new StringBuilder();
         out.append(
-                "| scenario | variant | events | analyses | s | events/s | analyses/s | steady analyses/s | p50 ms | p95 ms | p99 ms "
+                "| scenario | variant | events | analyses | s | events/s | analyses/s | steady analyses/s | LLM calls in flight (steady) | LLM ms (mean) | p50 ms | p95 ms | p99 ms "
                         + "| LLM calls/analysis | max loop lag ms (run) | (since start) | max heap MiB | peak RSS MiB | CPU % | CPU s/1000 analyses "
                         + "| CPU ms/event | of it JIT % | failed | DLQ | blocked warnings |\n");
         out.append(
-                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
             out.append(String.format(
-                    "| %s | %s | %d | %d | %.1f | %.0f | %.1f | %.1f | %d | %d | %d | %.3f | %s | %.0f | %.0f "
+                    "| %s | %s | %d | %d | %.1f | %.0f | %.1f | %.1f | %.0f | %.0f | %d | %d | %d | %.3f | %s | %.0f | %.0f "
                             + "| %.0f | %.0f | %.2f | %.3f | %.0f | %d | %d | %d |%n",
                     r.run().scenario(), r.run().variant(), r.events(),
-                    r.analyses(), r.seconds(), r.eventsPerSecond(), r.analysesPerSecond(), r.steadyRate(), r.p50(),
+                    r.analyses(), r.seconds(), r.eventsPerSecond(), r.analysesPerSecond(), r.steadyRate(),
+                    r.llmInFlight(), r.llmMeanMs(), r.p50(),
                     r.p95(), r.p99(),
                     r.llmCallsPerAnalysis(), r.maxLagMs(), r.maxLagSinceStartMs(), r.heapMaxMib(), r.rssMib(),
                     r.cpuPercent(), r.cpuPerThousandAnalyses(), r.cpuMsPerEvent(),
@@ -319,17 +373,24 @@ public final class Benchmark {
     /**
      * Reads the worker's heap every 2 s while a run lasts. Each read is a full scrape of /q/metrics (some 1,200
      * series, most of them the Kafka clients'): once a second it was 2 % of the worker's CPU in a profile, which a
-     * real Prometheus, every 15 s, does not cost.
+     * real Prometheus, every 15 s, does not cost. Counts the LLM calls in flight every 50 ms (the simulator's count,
+     * which costs the worker nothing).
      */
     private static final class Sampler {
 
+        private static final int SAMPLE_MS = 50;
+        private static final int HEAP_EVERY = 40;
+
         private final WorkerProcess worker;
+        private final IntSupplier llmInFlight;
         private final AtomicLong maxHeapBytes = new AtomicLong();
+        private final List<long[]> llmSamples = new CopyOnWriteArrayList<>();
         private final Thread thread;
         private volatile boolean running = true;
 
-        Sampler(WorkerProcess worker) {
+        Sampler(WorkerProcess worker, IntSupplier llmInFlight) {
             this.worker = worker;
+            this.llmInFlight = llmInFlight;
             this.thread = new Thread(this::sample, "bench-sampler");
             thread.setDaemon(true);
         }
@@ -347,12 +408,35 @@ public final class Benchmark {
             return maxHeapBytes.get() / (1024.0 * 1024.0);
         }
 
+        /** The LLM calls in flight over the run, a line per sample: ms since the first, calls. */
+        void writeLlmInFlight(Path file) throws IOException {
+            long first = llmSamples.isEmpty() ? 0 : llmSamples.get(0)[0];
+            StringBuilder out = new StringBuilder("ms\tcalls\n");
+            llmSamples.forEach(s -> out.append((s[0] - first) / 1_000_000).append('\t').append(s[1]).append('\n'));
+            Files.writeString(file, out);
+        }
+
+        /** Mean of the samples taken between {@code window[0]} and {@code window[1]} (nanoTime), or NaN. */
+        double meanLlmInFlight(long[] window) {
+            return window == null
+                    ? Double.NaN
+                    : llmSamples.stream()
+                            .filter(s -> s[0] >= window[0] && s[0] <= window[1]).mapToLong(s -> s[1]).average()
+                            .orElse(Double.NaN);
+        }
+
         private void sample() {
-            while (running) {
+            for (long n = 0; running; n++) {
                 try {
-                    double heap = WorkerProcess.metric(worker.metrics(), "jvm_memory_used_bytes{area=\"heap\"");
-                    maxHeapBytes.accumulateAndGet((long) heap, Math::max);
-                    Thread.sleep(2000);
+                    int calls = llmInFlight.getAsInt();
+                    if (calls >= 0) {
+                        llmSamples.add(new long[]{System.nanoTime(), calls});
+                    }
+                    if (n % HEAP_EVERY == 0) {
+                        double heap = WorkerProcess.metric(worker.metrics(), "jvm_memory_used_bytes{area=\"heap\"");
+                        maxHeapBytes.accumulateAndGet((long) heap, Math::max);
+                    }
+                    Thread.sleep(SAMPLE_MS);
                 } catch (IOException | InterruptedException | RuntimeException e) {
                     return;
                 }

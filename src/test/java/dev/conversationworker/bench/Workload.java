@@ -149,6 +149,12 @@ final class Workload implements AutoCloseable {
         return (to - from) / ((arrivalNanos[to] - arrivalNanos[from]) / 1e9);
     }
 
+    /** When the 10th and the 90th percentile of arrivals came ({@link System#nanoTime()}), or null before 10. */
+    long[] steadyWindowNanos() {
+        int n = Math.min(analyses.get(), arrivalNanos.length);
+        return n < 10 ? null : new long[]{arrivalNanos[n / 10], arrivalNanos[n * 9 / 10]};
+    }
+
     private void read(String analysesTopic, String dlqTopic) {
         Properties props = infra.kafkaClientProperties();
         props.put("group.id", "bench-reader-" + System.nanoTime());

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 import java.util.function.ToLongFunction;
 
@@ -47,12 +48,20 @@ public final class LlmSimulator implements AutoCloseable {
     /** GET: how many calls the server received, all models together. */
     public static final String CALLS_PATH = "/calls";
 
+    /** GET: how many calls the server holds unanswered now. */
+    public static final String IN_FLIGHT_PATH = "/in-flight";
+
+    /** GET: how many calls the server has answered, and for how long it held them in all (ns), space-separated. */
+    public static final String HELD_PATH = "/held";
+
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
     private final Map<String, Map<String, IntFunction<Reply>>> scripts = new ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> aborted = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final LongAdder answered = new LongAdder();
+    private final LongAdder heldNanos = new LongAdder();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final Map<String, AtomicInteger> callsByModel = new ConcurrentHashMap<>();
     private volatile ToLongFunction<String> defaultLatencyMs = model -> 5;
@@ -103,6 +112,16 @@ public final class LlmSimulator implements AutoCloseable {
         this.recordCalls = record;
     }
 
+    /** Calls received and not yet answered (nor aborted by the client). */
+    public int callsInFlight() {
+        return inFlight.get();
+    }
+
+    /** Calls answered so far, and for how long they were held in all (ns): their mean latency, as served. */
+    public long[] held() {
+        return new long[]{answered.sum(), heldNanos.sum()};
+    }
+
     public int maxConcurrentCalls() {
         return maxInFlight.get();
     }
@@ -117,15 +136,25 @@ public final class LlmSimulator implements AutoCloseable {
             request.response().end(Integer.toString(callsByModel.values().stream().mapToInt(AtomicInteger::get).sum()));
             return;
         }
+        if (request.path().equals(IN_FLIGHT_PATH)) {
+            request.response().end(Integer.toString(inFlight.get()));
+            return;
+        }
+        if (request.path().equals(HELD_PATH)) {
+            request.response().end(answered.sum() + " " + heldNanos.sum());
+            return;
+        }
         request.body().onSuccess(buffer -> {
             JsonObject body = buffer.toJsonObject();
             String model = body.getString("model", "");
-            String prompt = body.encode();
+            // Encoded again only to find a script: a benchmark has none, and shares the machine with the worker.
+            String prompt = scripts.isEmpty() ? "" : body.encode();
             String conversation = conversationOf(body);
             callsByModel.computeIfAbsent(model, m -> new AtomicInteger()).incrementAndGet();
             if (recordCalls) {
                 calls.add(new Call(model, System.nanoTime(), body));
             }
+            long arrived = System.nanoTime();
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);
             Map.Entry<String, Map<String, IntFunction<Reply>>> script = scripts.entrySet().stream()
@@ -150,6 +179,8 @@ public final class LlmSimulator implements AutoCloseable {
                     return;
                 }
                 inFlight.decrementAndGet();
+                answered.increment();
+                heldNanos.add(System.nanoTime() - arrived);
                 request.response().setStatusCode(reply.status()).putHeader("Content-Type", "application/json");
                 reply.headers().forEach(request.response()::putHeader);
                 request.response().end(reply.body());

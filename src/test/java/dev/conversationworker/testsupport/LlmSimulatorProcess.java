@@ -65,13 +65,38 @@ public final class LlmSimulatorProcess implements AutoCloseable {
 
     /** Calls the child has received, all models together. */
     public int callCount() {
+        return get(LlmSimulator.CALLS_PATH);
+    }
+
+    /** Calls the child holds unanswered now. */
+    public int callsInFlight() {
+        return get(LlmSimulator.IN_FLIGHT_PATH);
+    }
+
+    /** As {@link LlmSimulator#held()}, or null if the child does not answer. */
+    public long[] held() {
+        String[] counts = get(LlmSimulator.HELD_PATH, "").split(" ");
+        return counts.length == 2 ? new long[]{Long.parseLong(counts[0]), Long.parseLong(counts[1])} : null;
+    }
+
+    private int get(String path) {
+        try {
+            return Integer.parseInt(get(path, "-1"));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private String get(String path, String otherwise) {
         try {
             HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(baseUrl.replaceFirst("/v1$",
-                    "") + LlmSimulator.CALLS_PATH)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return Integer.parseInt(reply.body().trim());
-        } catch (IOException | InterruptedException | NumberFormatException e) {
-            return -1;
+                    "") + path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return reply.body().trim();
+        } catch (IOException e) {
+            return otherwise;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return otherwise;
         }
     }
 
