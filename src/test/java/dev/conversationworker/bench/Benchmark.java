@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -60,7 +61,7 @@ public final class Benchmark {
     record Result(Run run, long events, int analyses, double seconds, double steadyRate, double llmInFlight,
             double llmMeanMs, long p50, long p95, long p99,
             double llmCallsPerAnalysis, String maxLagMs, double maxLagSinceStartMs, double heapMaxMib, double rssMib,
-            double cpuPercent, double cpuSeconds, double jitSeconds,
+            double cpuPercent, double cpuSeconds, double jitSeconds, MachineCpu others, double wallSeconds,
             int failed, int deadLetters, long blockedWarnings) {
 
         /** Worker CPU-seconds per 1,000 analyses, after the warm-up. */
@@ -253,6 +254,8 @@ public final class Benchmark {
                 LagHistogram lagBefore = LagHistogram.of(worker.metrics());
                 double cpuBefore = worker.cpuSeconds();
                 double jitBefore = worker.jitCpuSeconds();
+                OptionalLong llmPid = llmProcess == null ? OptionalLong.empty() : OptionalLong.of(llmProcess.pid());
+                MachineCpu othersBefore = MachineCpu.now(llmPid);
                 int callsBefore = llmCalls.getAsInt();
                 long[] heldBefore = llmHeld.get();
                 Instant started = Instant.now();
@@ -264,8 +267,12 @@ public final class Benchmark {
                 boolean complete = workload.awaitAnalyses(run.conversations(), run.patience());
                 Instant end = complete ? workload.lastAnalysisAt() : Instant.now();
                 sampler.stop();
-                sampler.writeLlmInFlight(Path.of("target", id + "-llm-in-flight.tsv"));
                 double seconds = Duration.between(started, end).toMillis() / 1000.0;
+                double wall = Math.max(0.001, Duration.between(started, Instant.now()).toMillis() / 1000.0);
+                double cpu = worker.cpuSeconds() - cpuBefore;
+                double jit = worker.jitCpuSeconds() - jitBefore;
+                MachineCpu others = MachineCpu.now(llmPid).minus(othersBefore);
+                sampler.writeLlmInFlight(Path.of("target", id + "-llm-in-flight.tsv"));
                 String metrics = worker.metrics();
                 LagHistogram lag = LagHistogram.of(metrics).minus(lagBefore);
                 int calls = llmCalls.getAsInt() - callsBefore;
@@ -281,9 +288,7 @@ public final class Benchmark {
                         workload.analyses() == 0 ? 0 : (double) calls / workload.analyses(),
                         lag.worstMillis(), WorkerProcess.metric(metrics, "cw_event_loop_lag_max_seconds ") * 1000,
                         sampler.maxHeapMib(), worker.peakRssMib(),
-                        100 * (worker.cpuSeconds() - cpuBefore) / Math.max(0.001, Duration.between(started,
-                                Instant.now()).toMillis() / 1000.0),
-                        worker.cpuSeconds() - cpuBefore, worker.jitCpuSeconds() - jitBefore,
+                        100 * cpu / wall, cpu, jit, others, wall,
                         workload.failed(), workload.deadLetters(), blocked);
                 results.add(result);
                 System.out.printf("[bench]   %d analyses in %.1f s (%.1f/s, steady %.1f/s), p99 %d ms%s%n",
@@ -350,20 +355,24 @@ public final class Benchmark {
         out.append(
                 "| scenario | variant | events | analyses | s | events/s | analyses/s | steady analyses/s | LLM calls in flight (steady) | LLM ms (mean) | p50 ms | p95 ms | p99 ms "
                         + "| LLM calls/analysis | max loop lag ms (run) | (since start) | max heap MiB | peak RSS MiB | CPU % | CPU s/1000 analyses "
-                        + "| CPU ms/event | of it JIT % | failed | DLQ | blocked warnings |\n");
+                        + "| CPU ms/event | of it JIT % | Redis CPU % | broker, load, simulator CPU % | machine busy % "
+                        + "| failed | DLQ | blocked warnings |\n");
         out.append(
-                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
             out.append(String.format(
                     "| %s | %s | %d | %d | %.1f | %.0f | %.1f | %.1f | %.0f | %.0f | %d | %d | %d | %.3f | %s | %.0f | %.0f "
-                            + "| %.0f | %.0f | %.2f | %.3f | %.0f | %d | %d | %d |%n",
+                            + "| %.0f | %.0f | %.2f | %.3f | %.0f | %.0f | %.0f | %.0f | %d | %d | %d |%n",
                     r.run().scenario(), r.run().variant(), r.events(),
                     r.analyses(), r.seconds(), r.eventsPerSecond(), r.analysesPerSecond(), r.steadyRate(),
                     r.llmInFlight(), r.llmMeanMs(), r.p50(),
                     r.p95(), r.p99(),
                     r.llmCallsPerAnalysis(), r.maxLagMs(), r.maxLagSinceStartMs(), r.heapMaxMib(), r.rssMib(),
                     r.cpuPercent(), r.cpuPerThousandAnalyses(), r.cpuMsPerEvent(),
-                    r.cpuSeconds() <= 0 ? 0 : 100 * r.jitSeconds() / r.cpuSeconds(), r.failed(),
+                    r.cpuSeconds() <= 0 ? 0 : 100 * r.jitSeconds() / r.cpuSeconds(),
+                    100 * r.others().redis() / r.wallSeconds(),
+                    100 * (r.others().benchmarkJvm() + r.others().llmProcess()) / r.wallSeconds(),
+                    r.others().machineBusyPercent(), r.failed(),
                     r.deadLetters(), r.blockedWarnings()));
         }
         notes.forEach(n -> out.append('\n').append(n).append('\n'));

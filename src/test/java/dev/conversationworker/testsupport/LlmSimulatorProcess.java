@@ -59,6 +59,10 @@ public final class LlmSimulatorProcess implements AutoCloseable {
         throw new IllegalStateException("the LLM simulator process exited before listening");
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public String baseUrl() {
         return baseUrl;
     }
