@@ -61,6 +61,7 @@ import dev.conversationworker.waiting.WaitingAnalyses;
 public class ConversationPipeline implements ChatEventHandler {
 
     private static final Logger LOG = Logger.getLogger(ConversationPipeline.class);
+    private static final Uni<Void> NOTHING_ALONGSIDE = Uni.createFrom().voidItem();
 
     private final CpuWorkPool cpu;
     private final ChatEventParser parser;
@@ -76,8 +77,6 @@ public class ConversationPipeline implements ChatEventHandler {
     private final Traces traces;
     private final TriggerConfig triggers;
     private final IdleSchedule idle;
-    private static final Uni<Void> NOTHING_ALONGSIDE = Uni.createFrom().voidItem();
-
     private final Clock clock = Clock.systemUTC();
     private final int readBudget;
     private final int readPerMessage;
@@ -186,31 +185,53 @@ public class ConversationPipeline implements ChatEventHandler {
      * <p>
      * The two checks, the history read and {@code alongside} (a write the trigger owes, such as disarming its idle
      * timer) go to Redis together: an analysis holds an in-flight slot, and with the slots full it is one round trip
-     * that it waits before its LLM call, not four. The history read is wasted only for a redelivered trigger.
+     * that it waits before its LLM call, not four. They are judged in the order they used to run, so a failed
+     * waiting check or read fails a trigger only when its analysis was not published already.
      */
     private Uni<Void> analyse(Trigger trigger, int partition, long offset, Scope scope, Uni<Void> alongside) {
         String analysisId = trigger.analysisId();
         Uni<Boolean> published = untilDone("published-check", scope,
                 () -> wasPublished(trigger.conversationId(), analysisId));
-        Uni<Boolean> waits = untilDone("waiting-check", scope, () -> waiting.isWaiting(analysisId));
-        Uni<HistoryWindow> read = untilDone("history-read", scope, () -> history.readBefore(
-                trigger.conversationId(), partition, offset, readBudget, readPerMessage));
+        Uni<Attempt<Boolean>> waits = Attempt.of(untilDone("waiting-check", scope,
+                () -> waiting.isWaiting(analysisId)));
+        Uni<Attempt<HistoryWindow>> read = Attempt.of(untilDone("history-read", scope, () -> history.readBefore(
+                trigger.conversationId(), partition, offset, readBudget, readPerMessage)));
         return Uni.combine().all().unis(published, waits, read, alongside.replaceWith(Boolean.TRUE)).asTuple()
                 .chain(done -> {
-                    String skipped = done.getItem1() ? "already-published" : done.getItem2() ? "waiting" : null;
-                    if (skipped != null) {
-                        metrics.analysisSkipped(skipped);
+                    if (done.getItem1()) {
+                        metrics.analysisSkipped("already-published");
                         return Uni.createFrom().voidItem();
                     }
-                    HistoryWindow window = done.getItem3();
-                    if (window.messageCount() == 0 && isDerived(trigger)) {
-                        metrics.analysisSkipped("history-expired");
-                        return Uni.createFrom().voidItem();
-                    }
-                    return untilDone("format", scope,
-                            () -> cpu.run(window.bytes(), () -> Conversation.of(window, formatter)))
-                            .chain(conversation -> analyse(trigger, conversation, scope));
+                    return done.getItem2().toUni().chain(waiting -> {
+                        if (waiting) {
+                            metrics.analysisSkipped("waiting");
+                            return Uni.createFrom().voidItem();
+                        }
+                        return done.getItem3().toUni().chain(window -> analyse(trigger, window, scope));
+                    });
                 });
+    }
+
+    private Uni<Void> analyse(Trigger trigger, HistoryWindow window, Scope scope) {
+        if (window.messageCount() == 0 && isDerived(trigger)) {
+            metrics.analysisSkipped("history-expired");
+            return Uni.createFrom().voidItem();
+        }
+        return untilDone("format", scope, () -> cpu.run(window.bytes(), () -> Conversation.of(window, formatter)))
+                .chain(conversation -> analyse(trigger, conversation, scope));
+    }
+
+    /** A step's item or its failure, kept until it is known whether the failure matters. */
+    private record Attempt<T>(T item, Throwable failure) {
+
+        static <T> Uni<Attempt<T>> of(Uni<T> step) {
+            return step.map(item -> new Attempt<T>(item, null))
+                    .onFailure().recoverWithItem(failure -> new Attempt<>(null, failure));
+        }
+
+        Uni<T> toUni() {
+            return failure == null ? Uni.createFrom().item(item) : Uni.createFrom().failure(failure);
+        }
     }
 
     private static boolean isDerived(Trigger trigger) {

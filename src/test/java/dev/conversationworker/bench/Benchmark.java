@@ -283,7 +283,7 @@ public final class Benchmark {
                 long blocked = Files.readAllLines(log).stream().filter(l -> l.contains("has been blocked for"))
                         .count();
                 Result result = new Result(run, events, workload.analyses(), seconds, workload.steadyRate(),
-                        sampler.meanLlmInFlight(workload.steadyWindowNanos()), llmMeanMs, workload.percentileMs(50),
+                        sampler.meanLlmInFlight(workload.steadyWindowMs()), llmMeanMs, workload.percentileMs(50),
                         workload.percentileMs(95), workload.percentileMs(99),
                         workload.analyses() == 0 ? 0 : (double) calls / workload.analyses(),
                         lag.worstMillis(), WorkerProcess.metric(metrics, "cw_event_loop_lag_max_seconds ") * 1000,
@@ -421,11 +421,11 @@ public final class Benchmark {
         void writeLlmInFlight(Path file) throws IOException {
             long first = llmSamples.isEmpty() ? 0 : llmSamples.get(0)[0];
             StringBuilder out = new StringBuilder("ms\tcalls\n");
-            llmSamples.forEach(s -> out.append((s[0] - first) / 1_000_000).append('\t').append(s[1]).append('\n'));
+            llmSamples.forEach(s -> out.append(s[0] - first).append('\t').append(s[1]).append('\n'));
             Files.writeString(file, out);
         }
 
-        /** Mean of the samples taken between {@code window[0]} and {@code window[1]} (nanoTime), or NaN. */
+        /** Mean of the samples taken between {@code window[0]} and {@code window[1]} (epoch ms), or NaN. */
         double meanLlmInFlight(long[] window) {
             return window == null
                     ? Double.NaN
@@ -439,7 +439,7 @@ public final class Benchmark {
                 try {
                     int calls = llmInFlight.getAsInt();
                     if (calls >= 0) {
-                        llmSamples.add(new long[]{System.nanoTime(), calls});
+                        llmSamples.add(new long[]{System.currentTimeMillis(), calls});
                     }
                     if (n % HEAP_EVERY == 0) {
                         double heap = WorkerProcess.metric(worker.metrics(), "jvm_memory_used_bytes{area=\"heap\"");

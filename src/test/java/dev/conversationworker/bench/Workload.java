@@ -32,7 +32,7 @@ final class Workload implements AutoCloseable {
     private final String inputTopic;
     private final Map<String, Long> triggerProducedAt = new ConcurrentHashMap<>();
     private final long[] latenciesMs;
-    private final long[] arrivalNanos;
+    private final long[] publishedAtMs;
     private final AtomicInteger analyses = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger deadLetters = new AtomicInteger();
@@ -49,7 +49,7 @@ final class Workload implements AutoCloseable {
         this.runId = runId;
         this.inputTopic = inputTopic;
         this.latenciesMs = new long[expected];
-        this.arrivalNanos = new long[expected];
+        this.publishedAtMs = new long[expected];
         this.reader = new Thread(() -> read(analysesTopic, dlqTopic), "bench-reader");
         reader.setDaemon(true);
         reader.start();
@@ -138,21 +138,29 @@ final class Workload implements AutoCloseable {
         return sorted[Math.min(n - 1, (int) Math.ceil(p / 100.0 * n) - 1)];
     }
 
-    /** Analyses per second between the 10th and the 90th percentile of arrivals: the rate without ramp and tail. */
+    /**
+     * Analyses per second between the 10th and the 90th percentile of completions (the record's timestamp, set by
+     * the worker's producer when it published the analysis): the worker's rate without ramp and tail, whenever this
+     * reader, which shares the machine, gets round to reading them.
+     */
     double steadyRate() {
-        int n = Math.min(analyses.get(), arrivalNanos.length);
-        if (n < 10) {
+        long[] window = steadyWindowMs();
+        if (window == null) {
             return 0;
         }
-        int from = n / 10;
-        int to = n * 9 / 10;
-        return (to - from) / ((arrivalNanos[to] - arrivalNanos[from]) / 1e9);
+        int n = Math.min(analyses.get(), publishedAtMs.length);
+        return (n * 9 / 10 - n / 10) / Math.max(0.001, (window[1] - window[0]) / 1000.0);
     }
 
-    /** When the 10th and the 90th percentile of arrivals came ({@link System#nanoTime()}), or null before 10. */
-    long[] steadyWindowNanos() {
-        int n = Math.min(analyses.get(), arrivalNanos.length);
-        return n < 10 ? null : new long[]{arrivalNanos[n / 10], arrivalNanos[n * 9 / 10]};
+    /** When the 10th and the 90th percentile of analyses were published (epoch ms), or null before 10. */
+    long[] steadyWindowMs() {
+        int n = Math.min(analyses.get(), publishedAtMs.length);
+        if (n < 10) {
+            return null;
+        }
+        long[] sorted = Arrays.copyOf(publishedAtMs, n);
+        Arrays.sort(sorted);
+        return new long[]{sorted[n / 10], sorted[n * 9 / 10]};
     }
 
     private void read(String analysesTopic, String dlqTopic) {
@@ -179,7 +187,7 @@ final class Workload implements AutoCloseable {
                     int i = analyses.getAndIncrement();
                     if (i < latenciesMs.length) {
                         latenciesMs[i] = producedAt == null ? 0 : record.timestamp() - producedAt;
-                        arrivalNanos[i] = System.nanoTime();
+                        publishedAtMs[i] = record.timestamp();
                     }
                     lastAnalysisAt.set(Instant.now());
                 }
