@@ -10,8 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
@@ -90,9 +91,8 @@ public final class Benchmark {
             .filter(v -> !v.isBlank()).collect(java.util.stream.Collectors.toSet());
     /**
      * {@code -Dbench.warm-up=3000}: conversations sent before measuring, instead of each run's own (runs with none
-     * keep none). A short run measured after a small warm-up also counts the JIT compiler's threads still at work.
+     * keep none); {@code jit}, the default: as many as the JIT needs to settle ({@link #warmUp}).
      */
-    /** {@code -Dbench.warm-up}: conversations, or {@code jit} (the default) for as many as the JIT needs. */
     private static final String WARM_UP = System.getProperty("bench.warm-up", "").isBlank()
             ? "jit"
             : System.getProperty("bench.warm-up").trim();
@@ -393,7 +393,7 @@ public final class Benchmark {
         private final WorkerProcess worker;
         private final IntSupplier llmInFlight;
         private final AtomicLong maxHeapBytes = new AtomicLong();
-        private final List<long[]> llmSamples = new CopyOnWriteArrayList<>();
+        private final Queue<long[]> llmSamples = new ConcurrentLinkedQueue<>();
         private final Thread thread;
         private volatile boolean running = true;
 
@@ -419,7 +419,7 @@ public final class Benchmark {
 
         /** The LLM calls in flight over the run, a line per sample: ms since the first, calls. */
         void writeLlmInFlight(Path file) throws IOException {
-            long first = llmSamples.isEmpty() ? 0 : llmSamples.get(0)[0];
+            long first = llmSamples.isEmpty() ? 0 : llmSamples.peek()[0];
             StringBuilder out = new StringBuilder("ms\tcalls\n");
             llmSamples.forEach(s -> out.append(s[0] - first).append('\t').append(s[1]).append('\n'));
             Files.writeString(file, out);
