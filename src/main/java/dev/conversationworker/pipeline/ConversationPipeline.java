@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +18,7 @@ import org.jboss.logging.Logger;
 
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 
 import dev.conversationworker.analysis.ConversationAnalyzer;
 import dev.conversationworker.formatting.ConversationFormatter;
@@ -185,31 +187,38 @@ public class ConversationPipeline implements ChatEventHandler {
      * <p>
      * The two checks, the history read and {@code alongside} (a write the trigger owes, such as disarming its idle
      * timer) go to Redis together: an analysis holds an in-flight slot, and with the slots full it is one round trip
-     * that it waits before its LLM call, not four. They are judged in the order they used to run, so a failed
-     * waiting check or read fails a trigger only when its analysis was not published already.
+     * that it waits before its LLM call, not four. They are judged in the order they used to run: a published
+     * trigger is skipped without waiting for the rest, which is cancelled, and a failed waiting check or read fails
+     * only a trigger that needed it.
      */
     private Uni<Void> analyse(Trigger trigger, int partition, long offset, Scope scope, Uni<Void> alongside) {
         String analysisId = trigger.analysisId();
-        Uni<Boolean> published = untilDone("published-check", scope,
-                () -> wasPublished(trigger.conversationId(), analysisId));
-        Uni<Attempt<Boolean>> waits = Attempt.of(untilDone("waiting-check", scope,
-                () -> waiting.isWaiting(analysisId)));
-        Uni<Attempt<HistoryWindow>> read = Attempt.of(untilDone("history-read", scope, () -> history.readBefore(
-                trigger.conversationId(), partition, offset, readBudget, readPerMessage)));
-        return Uni.combine().all().unis(published, waits, read, alongside.replaceWith(Boolean.TRUE)).asTuple()
-                .chain(done -> {
-                    if (done.getItem1()) {
-                        metrics.analysisSkipped("already-published");
-                        return Uni.createFrom().voidItem();
-                    }
-                    return done.getItem2().toUni().chain(waiting -> {
-                        if (waiting) {
-                            metrics.analysisSkipped("waiting");
+        return Uni.createFrom().deferred(() -> {
+            Started<Boolean> waits = new Started<>(untilDone("waiting-check", scope,
+                    () -> waiting.isWaiting(analysisId)));
+            Started<HistoryWindow> read = new Started<>(untilDone("history-read", scope, () -> history.readBefore(
+                    trigger.conversationId(), partition, offset, readBudget, readPerMessage)));
+            Uni<Boolean> published = untilDone("published-check", scope,
+                    () -> wasPublished(trigger.conversationId(), analysisId));
+            return Uni.combine().all().unis(published, alongside.replaceWith(Boolean.TRUE)).asTuple()
+                    .chain(done -> {
+                        if (done.getItem1()) {
+                            metrics.analysisSkipped("already-published");
                             return Uni.createFrom().voidItem();
                         }
-                        return done.getItem3().toUni().chain(window -> analyse(trigger, window, scope));
+                        return waits.result().chain(waiting -> {
+                            if (waiting) {
+                                metrics.analysisSkipped("waiting");
+                                return Uni.createFrom().voidItem();
+                            }
+                            return read.result().chain(window -> analyse(trigger, window, scope));
+                        });
+                    })
+                    .onTermination().invoke(() -> {
+                        waits.cancel();
+                        read.cancel();
                     });
-                });
+        });
     }
 
     private Uni<Void> analyse(Trigger trigger, HistoryWindow window, Scope scope) {
@@ -221,16 +230,25 @@ public class ConversationPipeline implements ChatEventHandler {
                 .chain(conversation -> analyse(trigger, conversation, scope));
     }
 
-    /** A step's item or its failure, kept until it is known whether the failure matters. */
-    private record Attempt<T>(T item, Throwable failure) {
+    /**
+     * A step subscribed at once, so that it runs alongside others, and awaited only if its result turns out to be
+     * needed; otherwise cancelled (which ends its retries).
+     */
+    private static final class Started<T> {
 
-        static <T> Uni<Attempt<T>> of(Uni<T> step) {
-            return step.map(item -> new Attempt<T>(item, null))
-                    .onFailure().recoverWithItem(failure -> new Attempt<>(null, failure));
+        private final CompletableFuture<T> outcome = new CompletableFuture<>();
+        private final Cancellable subscription;
+
+        Started(Uni<T> step) {
+            this.subscription = step.subscribe().with(outcome::complete, outcome::completeExceptionally);
         }
 
-        Uni<T> toUni() {
-            return failure == null ? Uni.createFrom().item(item) : Uni.createFrom().failure(failure);
+        Uni<T> result() {
+            return Uni.createFrom().completionStage(outcome);
+        }
+
+        void cancel() {
+            subscription.cancel();
         }
     }
 
