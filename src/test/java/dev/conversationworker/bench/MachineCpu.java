@@ -29,11 +29,6 @@ record MachineCpu(double redis, double benchmarkJvm, double llmProcess, double m
                 llmProcess - before.llmProcess, machineBusy - before.machineBusy, machineAll - before.machineAll);
     }
 
-    /** Busy share of all cores, in %. */
-    double machineBusyPercent() {
-        return machineAll <= 0 ? -1 : 100 * machineBusy / machineAll;
-    }
-
     private static double process(long pid) {
         try {
             String[] stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat")).replaceFirst(".*\\) ", "")
