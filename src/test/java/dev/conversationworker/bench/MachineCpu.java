@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 
+import dev.conversationworker.testsupport.WorkerProcess;
+
 /**
  * CPU seconds used so far by what shares the machine with the worker, from /proc (-1 where there is none): Redis
  * (the {@code redis-server} this JVM started), this JVM (the broker, the in-JVM LLM simulator, the load generator
@@ -30,13 +32,7 @@ record MachineCpu(double redis, double benchmarkJvm, double llmProcess, double m
     }
 
     private static double process(long pid) {
-        try {
-            String[] stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat")).replaceFirst(".*\\) ", "")
-                    .split(" ");
-            return (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) / 100.0;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+        return WorkerProcess.cpuSecondsIn(Path.of("/proc", Long.toString(pid), "stat"));
     }
 
     /** Busy and all CPU seconds of all cores since boot (idle and iowait are not busy). */

@@ -115,13 +115,7 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** CPU seconds used so far (user + system), from /proc; -1 where there is no /proc. */
     public double cpuSeconds() {
-        try {
-            String[] stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"))
-                    .replaceFirst(".*\\) ", "").split(" ");
-            return (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) / 100.0;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+        return cpuSecondsIn(Path.of("/proc", Long.toString(process.pid()), "stat"));
     }
 
     /**
@@ -130,20 +124,28 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public double jitCpuSeconds() {
         try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
-            double ticks = 0;
+            double seconds = 0;
             for (Path task : tasks.toList()) {
                 try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (name.contains("CompilerThre")) {
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                        seconds += Math.max(0, cpuSecondsIn(task.resolve("stat")));
                     }
-                } catch (IOException | RuntimeException threadGone) {
+                } catch (IOException threadGone) {
                     // the thread ended meanwhile
                 }
             }
-            return ticks / 100.0;
+            return seconds;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** User + system CPU seconds in a /proc {@code stat} file, a process's or a thread's; -1 if it cannot be read. */
+    public static double cpuSecondsIn(Path stat) {
+        try {
+            String line = Files.readString(stat);
+            String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
         } catch (IOException | RuntimeException e) {
             return -1;
         }
