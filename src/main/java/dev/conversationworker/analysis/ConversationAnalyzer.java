@@ -21,6 +21,7 @@ import dev.conversationworker.model.FormattedConversation;
 import dev.conversationworker.model.HistoryEntry;
 import dev.conversationworker.model.LlmNeedsOperator;
 import dev.conversationworker.model.Severity;
+import dev.conversationworker.ops.MetricLabels.LlmOutcome;
 import dev.conversationworker.ops.Traces;
 import dev.conversationworker.ops.WorkerMetrics;
 
@@ -78,6 +79,7 @@ public class ConversationAnalyzer {
 
     private void registerGauges(LlmEndpoint endpoint) {
         List<Tag> tags = List.of(Tag.of("endpoint", endpoint.name()));
+        metrics.startLlmEndpoint(endpoint.name());
         metrics.gauge("cw.llm.waiting", "Calls waiting for a slot under max-concurrency", tags,
                 endpoint::waitingForSlot);
         metrics.gauge("cw.llm.concurrency.limit", "Calls allowed at once (halved on 429, regrown on success)", tags,
@@ -123,7 +125,8 @@ public class ConversationAnalyzer {
     private Uni<LlmAnswer> timed(LlmEndpoint endpoint, AnalysisPrompt prompt, Context trace, boolean hedged) {
         long started = System.nanoTime();
         return endpoint.analyse(prompt, trace, hedged)
-                .invoke(a -> metrics.llmCall(endpoint.name(), "ok", Duration.ofNanos(System.nanoTime() - started)))
+                .invoke(a -> metrics.llmCall(endpoint.name(), LlmOutcome.OK,
+                        Duration.ofNanos(System.nanoTime() - started)))
                 .onFailure().invoke(failure -> {
                     metrics.llmCall(endpoint.name(), outcomeOf(failure), Duration.ofNanos(System.nanoTime() - started));
                     // Not calling an endpoint whose circuit is open is expected (it was logged when it opened).
@@ -138,18 +141,18 @@ public class ConversationAnalyzer {
                         needsOperator.fire(new LlmNeedsOperator(endpoint.name(), endpoint.model(), call.getMessage()));
                     }
                 })
-                .onCancellation().invoke(() -> metrics.llmCall(endpoint.name(), "cancelled",
+                .onCancellation().invoke(() -> metrics.llmCall(endpoint.name(), LlmOutcome.CANCELLED,
                         Duration.ofNanos(System.nanoTime() - started)));
     }
 
-    private static String outcomeOf(Throwable failure) {
+    private static LlmOutcome outcomeOf(Throwable failure) {
         if (failure instanceof InvalidAnswerException) {
-            return "invalid";
+            return LlmOutcome.INVALID;
         }
         if (failure instanceof LlmCallException call) {
-            return call.retryable() ? "unavailable" : "rejected";
+            return call.retryable() ? LlmOutcome.UNAVAILABLE : LlmOutcome.REJECTED;
         }
-        return "error";
+        return LlmOutcome.ERROR;
     }
 
     /** No LLM could be reached: the deadline passed, or some endpoint was down, overloaded or refused the key. */

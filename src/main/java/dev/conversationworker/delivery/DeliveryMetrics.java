@@ -24,15 +24,36 @@ class DeliveryMetrics {
         this.registry = registry;
     }
 
+    /** Why a POST to a space is sent again: {@code reason} of {@code cw_delivery_retried_total}. */
+    enum RetryReason {
+
+        /** 429. */
+        THROTTLED("throttled"),
+        /** 5xx, I/O, timeout. */
+        FAILED("failed"),
+        /** 401/403/404. */
+        REFUSED("refused");
+
+        private final String value;
+
+        RetryReason(String value) {
+            this.value = value;
+        }
+    }
+
     /**
-     * A space's counters, at 0 from the start: a rate over a counter that appears only with its first increment
-     * misses that increment, and a dashboard panel would be empty instead of flat.
+     * A space's counters and its lag histogram, at 0 from the start: a rate over a counter that appears only with
+     * its first increment misses that increment, and a dashboard panel would be empty instead of flat.
      */
     void start(String space) {
         for (String name : new String[]{"cw.delivery.delivered", "cw.delivery.digested", "cw.delivery.digests",
                 "cw.delivery.dead.lettered", "cw.delivery.duplicates"}) {
             counter(name, space);
         }
+        for (RetryReason reason : RetryReason.values()) {
+            retries(space, reason);
+        }
+        lag(space);
     }
 
     /** Records whose message Google accepted, alone or in a digest. */
@@ -46,11 +67,14 @@ class DeliveryMetrics {
         counter("cw.delivery.digests", space).increment();
     }
 
-    /** @param reason {@code throttled} (429), {@code failed} (5xx, I/O, timeout) or {@code refused} (401/403/404) */
-    void retried(String space, String reason) {
-        counters.computeIfAbsent("cw.delivery.retried|" + space + "|" + reason, key -> Counter
+    void retried(String space, RetryReason reason) {
+        retries(space, reason).increment();
+    }
+
+    private Counter retries(String space, RetryReason reason) {
+        return counters.computeIfAbsent("cw.delivery.retried|" + space + "|" + reason.value, key -> Counter
                 .builder("cw.delivery.retried").description("POSTs to a space sent again, by reason")
-                .tags("space", space, "reason", reason).register(registry)).increment();
+                .tags("space", space, "reason", reason.value).register(registry));
     }
 
     void deadLettered(String space) {
@@ -65,10 +89,14 @@ class DeliveryMetrics {
     /** From the record's timestamp to Google's acceptance. */
     void lag(String space, Duration lag) {
         if (!lag.isNegative()) {
-            lags.computeIfAbsent(space, s -> Timer.builder("cw.delivery.lag")
-                    .description("From a notification's record to Google's acceptance").tags("space", s)
-                    .publishPercentileHistogram().register(registry)).record(lag);
+            lag(space).record(lag);
         }
+    }
+
+    private Timer lag(String space) {
+        return lags.computeIfAbsent(space, s -> Timer.builder("cw.delivery.lag")
+                .description("From a notification's record to Google's acceptance").tags("space", s)
+                .publishPercentileHistogram().register(registry));
     }
 
     void gauge(String name, String description, String space, Supplier<Number> value) {

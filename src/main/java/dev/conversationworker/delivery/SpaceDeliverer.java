@@ -297,14 +297,14 @@ final class SpaceDeliverer {
         long retryAfter = reply.retryAfterMillis();
         Duration pause = retryAfter >= 0 ? Duration.ofMillis(retryAfter) : backoff.after(failures);
         pace.throttled();
-        ports.metrics().retried(space.name(), "throttled");
+        ports.metrics().retried(space.name(), DeliveryMetrics.RetryReason.THROTTLED);
         DeliveryLog.LOG.throttled(space.name(), pause.toMillis(), (int) Math.round(pace.slowdown()));
         return send(unit, failures, pause);
     }
 
     private Uni<Void> failed(Unit unit, int failures, String reason) {
         Duration pause = backoff.after(failures);
-        ports.metrics().retried(space.name(), "failed");
+        ports.metrics().retried(space.name(), DeliveryMetrics.RetryReason.FAILED);
         DeliveryLog.LOG.failed(space.name(), reason, failures, pause.toMillis());
         return pause(pause)
                 .chain(() -> send(unit, failures, Duration.ZERO));
@@ -315,7 +315,7 @@ final class SpaceDeliverer {
             refused = true;
             DeliveryLog.LOG.refused(space.name(), reply.status(), reply.errorMessage(), probeInterval.toSeconds());
         }
-        ports.metrics().retried(space.name(), "refused");
+        ports.metrics().retried(space.name(), DeliveryMetrics.RetryReason.REFUSED);
         return pause(probeInterval)
                 .chain(() -> send(unit, failures, Duration.ZERO));
     }

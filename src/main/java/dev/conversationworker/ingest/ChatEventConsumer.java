@@ -21,6 +21,8 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import dev.conversationworker.model.DeadLettered;
 import dev.conversationworker.model.InvalidEventException;
 import dev.conversationworker.ops.EventLogFields;
+import dev.conversationworker.ops.MetricLabels.DeadLetterReason;
+import dev.conversationworker.ops.MetricLabels.Stage;
 import dev.conversationworker.ops.Traces;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.support.LogSafe;
@@ -160,9 +162,9 @@ public class ChatEventConsumer {
         }
         boolean invalid = failure instanceof InvalidEventException;
         if (invalid) {
-            metrics.eventIn("invalid");
+            metrics.invalidEventIn();
         }
-        metrics.deadLetter(invalid ? "invalid" : "processing-failed");
+        metrics.deadLetter(invalid ? DeadLetterReason.INVALID : DeadLetterReason.PROCESSING_FAILED);
         deadLettered.fire(new DeadLettered(failure.getMessage()));
         log(kafka, () -> IngestLog.LOG.deadLettering(where, LogSafe.oneLine(failure.getMessage())));
         return deadLetter(record, kafka, where, failure, trace);
@@ -178,7 +180,7 @@ public class ChatEventConsumer {
         return Uni.createFrom().deferred(() -> deadLetters.write(kafka, record.getPayload(), failure, trace))
                 .onFailure(writeFailure -> !stopping && TransientFailures.isTransient(writeFailure))
                 .invoke(writeFailure -> {
-                    metrics.transientRetry("dead-letter");
+                    metrics.transientRetry(Stage.DEAD_LETTER);
                     log(kafka, () -> IngestLog.LOG.deadLetterWriteFailed(where,
                             LogSafe.oneLine(String.valueOf(writeFailure))));
                 })
@@ -187,7 +189,7 @@ public class ChatEventConsumer {
                 // Not writable at all (not even cut to its headers, or refused for good): said loudly, and then
                 // acknowledged, since a retry would meet the same refusal and hold the partition for ever.
                 .onFailure(writeFailure -> !stopping).recoverWithItem(writeFailure -> {
-                    metrics.deadLetter("unwritable");
+                    metrics.deadLetter(DeadLetterReason.UNWRITABLE);
                     log(kafka, () -> IngestLog.LOG.deadLetterUnwritable(where,
                             LogSafe.oneLine(String.valueOf(writeFailure))));
                     return null;

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.model.AnalysisResult;
+import dev.conversationworker.ops.MetricLabels.NotificationKind;
 import dev.conversationworker.support.SafeTruncation;
 
 /**
@@ -63,7 +64,8 @@ public final class GoogleChatMessages {
                     .append(TextNeutralizer.forCard(q, maxSnippetChars)));
             paragraph(section.putArray("widgets"), list.toString());
         }
-        return new Notification(analysis.conversationId(), "attention", severity, analysis.analysisId(),
+        return new Notification(analysis.conversationId(), NotificationKind.ATTENTION.value(), severity,
+                analysis.analysisId(),
                 body(text, "attention-" + analysis.analysisId(), card, threadKey(analysis.conversationId())));
     }
 
@@ -79,7 +81,7 @@ public final class GoogleChatMessages {
         ArrayNode widgets = card.withArray("sections").addObject().putArray("widgets");
         decorated(widgets, "Trigger", TextNeutralizer.forCard(analysis.triggerEventId(), 200));
         paragraph(widgets, "<b>Error</b><br>" + TextNeutralizer.escapeHtml(error));
-        return new Notification(analysis.conversationId(), "operational", "high",
+        return new Notification(analysis.conversationId(), NotificationKind.OPERATIONAL.value(), "high",
                 "analysis-failed:" + analysis.analysisId(),
                 body(text, "analysis-failed-" + analysis.analysisId(), card, threadKey(analysis.conversationId())));
     }
@@ -142,7 +144,7 @@ public final class GoogleChatMessages {
             String title, String subtitle, String detailHtml) {
         ObjectNode card = card(title, subtitle);
         paragraph(card.withArray("sections").addObject().putArray("widgets"), detailHtml);
-        return new Notification("conversation-worker", "operational", severity, dedupeKey,
+        return new Notification("conversation-worker", NotificationKind.OPERATIONAL.value(), severity, dedupeKey,
                 body(new StringBuilder(text), topic, card, "worker-" + topic));
     }
 

@@ -16,6 +16,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 import dev.conversationworker.model.AnalysisRecord;
+import dev.conversationworker.ops.MetricLabels.SuppressReason;
 import dev.conversationworker.ops.Traces;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.support.KafkaHeaders;
@@ -54,7 +55,7 @@ public class NotificationPublisher {
         failedAnalyses = new FailedAnalysisBursts(config.failedAnalysisBurst(), config.failedAnalysisWindow(),
                 Clock.systemUTC());
         attentionWindow = new AttentionWindow(attentionClaims,
-                () -> metrics.notificationSuppressed("attention-window"));
+                () -> metrics.notificationSuppressed(SuppressReason.ATTENTION_WINDOW));
     }
 
     /**

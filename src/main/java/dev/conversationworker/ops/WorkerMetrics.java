@@ -14,7 +14,21 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 
-/** Every metric the worker exposes on {@code /q/metrics}, named in one place. */
+import dev.conversationworker.model.EventType;
+import dev.conversationworker.model.Severity;
+import dev.conversationworker.ops.MetricLabels.DeadLetterReason;
+import dev.conversationworker.ops.MetricLabels.LlmOutcome;
+import dev.conversationworker.ops.MetricLabels.NotificationKind;
+import dev.conversationworker.ops.MetricLabels.SkipReason;
+import dev.conversationworker.ops.MetricLabels.Stage;
+import dev.conversationworker.ops.MetricLabels.SuppressReason;
+import dev.conversationworker.ops.MetricLabels.WaitEvent;
+
+/**
+ * Every metric the worker exposes on {@code /q/metrics}, named in one place. Each series exists from start-up, at 0
+ * for each known label value ({@link MetricLabels}): an {@code increase()} or {@code rate()} over a series that
+ * appears with its first increment misses that increment, and a panel shows nothing instead of 0.
+ */
 @ApplicationScoped
 public class WorkerMetrics {
 
@@ -39,15 +53,55 @@ public class WorkerMetrics {
         this.idleLateness = Timer.builder("cw.idle.analysis.lateness")
                 .description("From when a conversation's idle timer fell due to when its idle analysis started")
                 .publishPercentileHistogram().register(registry);
+        startCounters();
     }
 
-    /** @param type the event type, or {@code invalid} */
-    public void eventIn(String type) {
-        counter("cw.events.in", "type", type).increment();
+    private void startCounters() {
+        for (EventType type : EventType.values()) {
+            counter("cw.events.in", "type", type.wireName());
+        }
+        counter("cw.events.in", "type", MetricLabels.INVALID_EVENT);
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            counter("cw.dead.letters", "reason", reason.value());
+        }
+        for (List<String> analysis : MetricLabels.ANALYSES) {
+            counter("cw.analyses", "status", analysis.get(0), "provider", analysis.get(1));
+        }
+        for (SkipReason reason : SkipReason.values()) {
+            counter("cw.analyses.skipped", "reason", reason.value());
+        }
+        for (WaitEvent event : WaitEvent.values()) {
+            counter("cw.analyses.waits", "event", event.value());
+        }
+        for (NotificationKind kind : NotificationKind.values()) {
+            for (Severity severity : Severity.values()) {
+                counter("cw.notifications", "kind", kind.value(), "severity", severity.wireName());
+            }
+        }
+        for (SuppressReason reason : SuppressReason.values()) {
+            counter("cw.notifications.suppressed", "reason", reason.value());
+        }
+        for (Stage stage : Stage.values()) {
+            counter("cw.transient.retries", "stage", stage.value());
+        }
+        for (String name : new String[]{"cw.history.duplicates", "cw.history.unreadable", "cw.history.unplaced",
+                "cw.idle.conversations.armed", "cw.idle.analyses.started", "cw.progress.analyses.started",
+                "cw.idle.claims.lost"}) {
+            counter(name);
+        }
     }
 
-    public void deadLetter(String reason) {
-        counter("cw.dead.letters", "reason", reason).increment();
+    public void eventIn(EventType type) {
+        counter("cw.events.in", "type", type.wireName()).increment();
+    }
+
+    /** A record that is not a valid event. */
+    public void invalidEventIn() {
+        counter("cw.events.in", "type", MetricLabels.INVALID_EVENT).increment();
+    }
+
+    public void deadLetter(DeadLetterReason reason) {
+        counter("cw.dead.letters", "reason", reason.value()).increment();
     }
 
     public void duplicateMessage() {
@@ -64,45 +118,48 @@ public class WorkerMetrics {
         counter("cw.history.unplaced").increment(count);
     }
 
-    /**
-     * A trigger not analysed again (a redelivery after a crash or rebalance).
-     *
-     * @param reason {@code already-published}, or {@code waiting} (the waiting room publishes it)
-     */
-    public void analysisSkipped(String reason) {
-        counter("cw.analyses.skipped", "reason", reason).increment();
+    /** A trigger not analysed again (a redelivery after a crash or rebalance, or a history gone). */
+    public void analysisSkipped(SkipReason reason) {
+        counter("cw.analyses.skipped", "reason", reason.value()).increment();
     }
 
     public void analysis(String status, String provider) {
         counter("cw.analyses", "status", status, "provider", provider).increment();
     }
 
-    /**
-     * @param event of an analysis waiting for an LLM: {@code waiting} (parked), {@code already_waiting},
-     *        {@code full} (not parked), {@code retry}, {@code resumed} (answered), {@code expired} (failed) or
-     *        {@code given_up} (failed unexpectedly too often)
-     */
-    public void waiting(String event) {
-        counter("cw.analyses.waits", "event", event).increment();
+    public void waiting(WaitEvent event) {
+        counter("cw.analyses.waits", "event", event.value()).increment();
     }
 
+    /** @param kind a {@link NotificationKind} value; {@code severity} a {@link Severity} wire name */
     public void notification(String kind, String severity) {
         counter("cw.notifications", "kind", kind, "severity", severity).increment();
     }
 
-    public void llmCall(String endpoint, String outcome, Duration latency) {
-        llmTimers.computeIfAbsent(endpoint + "|" + outcome, key -> Timer.builder("cw.llm.latency")
+    /** An LLM endpoint is configured: its latency series, for each outcome, from 0. */
+    public void startLlmEndpoint(String endpoint) {
+        for (LlmOutcome outcome : LlmOutcome.values()) {
+            llmTimer(endpoint, outcome);
+        }
+    }
+
+    public void llmCall(String endpoint, LlmOutcome outcome, Duration latency) {
+        llmTimer(endpoint, outcome).record(latency);
+    }
+
+    private Timer llmTimer(String endpoint, LlmOutcome outcome) {
+        return llmTimers.computeIfAbsent(endpoint + "|" + outcome.value(), key -> Timer.builder("cw.llm.latency")
                 .description("Latency of LLM calls per endpoint and outcome")
-                .tags("endpoint", endpoint, "outcome", outcome).publishPercentileHistogram()
-                .register(registry)).record(latency);
+                .tags("endpoint", endpoint, "outcome", outcome.value()).publishPercentileHistogram()
+                .register(registry));
     }
 
     public void hedgeFired() {
         hedges.increment();
     }
 
-    public void transientRetry(String stage) {
-        counter("cw.transient.retries", "stage", stage).increment();
+    public void transientRetry(Stage stage) {
+        counter("cw.transient.retries", "stage", stage.value()).increment();
     }
 
     public void endToEnd(Duration sinceEvent) {
@@ -150,8 +207,8 @@ public class WorkerMetrics {
         counter("cw.idle.claims.lost").increment();
     }
 
-    /** @param reason why a notification was not sent: {@code attention-window} (the conversation paged already) */
-    public void notificationSuppressed(String reason) {
-        counter("cw.notifications.suppressed", "reason", reason).increment();
+    /** A notification not sent, and why. */
+    public void notificationSuppressed(SuppressReason reason) {
+        counter("cw.notifications.suppressed", "reason", reason.value()).increment();
     }
 }

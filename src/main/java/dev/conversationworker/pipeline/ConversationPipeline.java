@@ -8,7 +8,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -42,6 +41,9 @@ import dev.conversationworker.model.Trigger;
 import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.notification.NotificationPublisher;
 import dev.conversationworker.ops.EventLogFields;
+import dev.conversationworker.ops.MetricLabels.SkipReason;
+import dev.conversationworker.ops.MetricLabels.Stage;
+import dev.conversationworker.ops.MetricLabels.WaitEvent;
 import dev.conversationworker.ops.Traces;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.publishing.AnalysisPublisher;
@@ -118,8 +120,8 @@ public class ConversationPipeline implements ChatEventHandler {
         Scope record = new Scope(trace, recordKey == null ? null : new String(recordKey, StandardCharsets.UTF_8),
                 null);
         long recordBytes = (recordKey == null ? 0 : recordKey.length) + (recordValue == null ? 0 : recordValue.length);
-        return untilDone("parse", record, () -> cpu.run(recordBytes, () -> parser.parse(recordKey, recordValue)))
-                .invoke(event -> metrics.eventIn(event.type().wireName()))
+        return untilDone(Stage.PARSE, record, () -> cpu.run(recordBytes, () -> parser.parse(recordKey, recordValue)))
+                .invoke(event -> metrics.eventIn(event.type()))
                 .chain(event -> {
                     Scope scope = new Scope(trace, event.conversationId(), event.eventId());
                     return event.isMessage()
@@ -136,7 +138,7 @@ public class ConversationPipeline implements ChatEventHandler {
      */
     private Uni<Void> store(ChatEvent message, int partition, long offset, Scope scope) {
         Duration idleAfter = triggers.idleAfter().isNegative() ? Duration.ZERO : triggers.idleAfter();
-        return untilDone("history-append", scope, () -> history.append(message, partition, offset, idleAfter,
+        return untilDone(Stage.HISTORY_APPEND, scope, () -> history.append(message, partition, offset, idleAfter,
                 clock.millis()))
                 .chain(appended -> {
                     if (!appended.appended()) {
@@ -161,7 +163,7 @@ public class ConversationPipeline implements ChatEventHandler {
     private Uni<Void> trigger(ChatEvent event, int partition, long offset, Scope scope) {
         Uni<Void> disarmed = triggers.idleAfter().isZero() || triggers.idleAfter().isNegative()
                 ? Uni.createFrom().voidItem()
-                : untilDone("idle-disarm", scope, () -> idle.disarm(event.conversationId(), partition, offset))
+                : untilDone(Stage.IDLE_DISARM, scope, () -> idle.disarm(event.conversationId(), partition, offset))
                         .replaceWithVoid();
         return analyse(Trigger.of(event), partition, offset, scope, disarmed);
     }
@@ -194,21 +196,21 @@ public class ConversationPipeline implements ChatEventHandler {
     private Uni<Void> analyse(Trigger trigger, int partition, long offset, Scope scope, Uni<Void> alongside) {
         String analysisId = trigger.analysisId();
         return Uni.createFrom().deferred(() -> {
-            Started<Boolean> waits = new Started<>(untilDone("waiting-check", scope,
+            Started<Boolean> waits = new Started<>(untilDone(Stage.WAITING_CHECK, scope,
                     () -> waiting.isWaiting(analysisId)));
-            Started<HistoryWindow> read = new Started<>(untilDone("history-read", scope, () -> history.readBefore(
+            Started<HistoryWindow> read = new Started<>(untilDone(Stage.HISTORY_READ, scope, () -> history.readBefore(
                     trigger.conversationId(), partition, offset, readBudget, readPerMessage)));
-            Uni<Boolean> published = untilDone("published-check", scope,
+            Uni<Boolean> published = untilDone(Stage.PUBLISHED_CHECK, scope,
                     () -> wasPublished(trigger.conversationId(), analysisId));
             return Uni.combine().all().unis(published, alongside.replaceWith(Boolean.TRUE)).asTuple()
                     .chain(done -> {
                         if (done.getItem1()) {
-                            metrics.analysisSkipped("already-published");
+                            metrics.analysisSkipped(SkipReason.ALREADY_PUBLISHED);
                             return Uni.createFrom().voidItem();
                         }
                         return waits.result().chain(waiting -> {
                             if (waiting) {
-                                metrics.analysisSkipped("waiting");
+                                metrics.analysisSkipped(SkipReason.WAITING);
                                 return Uni.createFrom().voidItem();
                             }
                             return read.result().chain(window -> analyse(trigger, window, scope));
@@ -223,10 +225,10 @@ public class ConversationPipeline implements ChatEventHandler {
 
     private Uni<Void> analyse(Trigger trigger, HistoryWindow window, Scope scope) {
         if (window.messageCount() == 0 && isDerived(trigger)) {
-            metrics.analysisSkipped("history-expired");
+            metrics.analysisSkipped(SkipReason.HISTORY_EXPIRED);
             return Uni.createFrom().voidItem();
         }
-        return untilDone("format", scope, () -> cpu.run(window.bytes(), () -> Conversation.of(window, formatter)))
+        return untilDone(Stage.FORMAT, scope, () -> cpu.run(window.bytes(), () -> Conversation.of(window, formatter)))
                 .chain(conversation -> analyse(trigger, conversation, scope));
     }
 
@@ -278,10 +280,14 @@ public class ConversationPipeline implements ChatEventHandler {
      * failed now.
      */
     private Uni<Void> waitForLlm(WaitingAnalysis analysis, AnalysisOutcome outcome, Scope scope) {
-        return untilDone("wait-park", scope, () -> waiting.park(analysis)).chain(parked -> {
-            metrics.waiting(parked.name().toLowerCase(Locale.ROOT));
+        return untilDone(Stage.WAIT_PARK, scope, () -> waiting.park(analysis)).chain(parked -> {
+            metrics.waiting(switch (parked) {
+                case WAITING -> WaitEvent.WAITING;
+                case ALREADY_WAITING -> WaitEvent.ALREADY_WAITING;
+                case FULL -> WaitEvent.FULL;
+            });
             return switch (parked) {
-                case WAITING -> untilDone("publish-notification", scope, () -> outage.analysisWaiting(analysis));
+                case WAITING -> untilDone(Stage.PUBLISH_NOTIFICATION, scope, () -> outage.analysisWaiting(analysis));
                 case ALREADY_WAITING -> Uni.createFrom().voidItem();
                 case FULL -> publish(analysis.toRecord(AnalysisOutcome.failed(outcome.error() + "; not kept waiting: "
                         + waitConfig.maxWaiting() + " analyses wait already (analysis.max-waiting)",
@@ -298,10 +304,10 @@ public class ConversationPipeline implements ChatEventHandler {
         // Published already (by an attempt that failed after publishing, or by its trigger redelivered): done.
         // Its trigger's trace ended when it was parked: a resumed analysis starts a trace of its own.
         Scope scope = Scope.resumed(analysis);
-        return untilDone("published-check", scope, () -> wasPublished(analysis.conversationId(), analysis.id()))
+        return untilDone(Stage.PUBLISHED_CHECK, scope, () -> wasPublished(analysis.conversationId(), analysis.id()))
                 .chain(published -> published
-                        ? untilDone("wait-done", scope, () -> waiting.done(analysis))
-                                .invoke(() -> metrics.analysisSkipped("already-published"))
+                        ? untilDone(Stage.WAIT_DONE, scope, () -> waiting.done(analysis))
+                                .invoke(() -> metrics.analysisSkipped(SkipReason.ALREADY_PUBLISHED))
                         : askAgain(analysis, scope));
     }
 
@@ -310,22 +316,22 @@ public class ConversationPipeline implements ChatEventHandler {
             AnalysisOutcome published = outcome;
             if (outcome.llmUnreachable()) {
                 if (!analysis.waitedAtLeast(waitConfig.maxWait(), clock.instant())) {
-                    metrics.waiting("retry");
-                    return untilDone("wait-reschedule", scope,
+                    metrics.waiting(WaitEvent.RETRY);
+                    return untilDone(Stage.WAIT_RESCHEDULE, scope,
                             () -> waiting.retryLater(analysis.failedAgain(outcome.error())));
                 }
                 published = AnalysisOutcome.failed("no LLM answered within analysis.max-wait ("
                         + waitConfig.maxWait().toSeconds() + " s, " + (analysis.attempts() + 1)
                         + " attempts); last error: " + outcome.error(), outcome.llmLatencyMs(), true);
             }
-            metrics.waiting(outcome.llmUnreachable() ? "expired" : "resumed");
+            metrics.waiting(outcome.llmUnreachable() ? WaitEvent.EXPIRED : WaitEvent.RESUMED);
             // A publication retried through a Kafka outage can outlast the claim: each retry renews it, so that
             // no other instance claims (and publishes) the analysis meanwhile.
             Runnable renewClaim = () -> waiting.renew(List.of(analysis)).subscribe().with(ok -> {
             }, failure -> LOG.debugf("Could not renew the claim of %s: %s", analysis.id(), failure));
             return publish(analysis.toRecord(published, now()), OffsetDateTime.parse(analysis.triggeredAt()),
                     renewClaim, scope)
-                    .call(() -> untilDone("wait-done", scope, () -> waiting.done(analysis)));
+                    .call(() -> untilDone(Stage.WAIT_DONE, scope, () -> waiting.done(analysis)));
         });
     }
 
@@ -338,7 +344,7 @@ public class ConversationPipeline implements ChatEventHandler {
                 + "failures; last: " + reason, 0, false), now());
         Scope scope = Scope.resumed(analysis);
         return publish(failed, parseOrNull(analysis.triggeredAt()), () -> {
-        }, scope).call(() -> untilDone("wait-done", scope, () -> waiting.done(analysis)));
+        }, scope).call(() -> untilDone(Stage.WAIT_DONE, scope, () -> waiting.done(analysis)));
     }
 
     private static OffsetDateTime parseOrNull(String timestamp) {
@@ -358,13 +364,13 @@ public class ConversationPipeline implements ChatEventHandler {
     /** @param onRetry runs before each retry of a step that failed for a transient reason */
     private Uni<Void> publish(AnalysisRecord analysis, OffsetDateTime triggeredAt, Runnable onRetry,
             Scope scope) {
-        return untilDone("publish-analysis", scope, () -> analyses.publish(analysis, scope.trace()), onRetry)
+        return untilDone(Stage.PUBLISH_ANALYSIS, scope, () -> analyses.publish(analysis, scope.trace()), onRetry)
                 .call(() -> {
                     // Decided once (a failed analysis counts once towards its burst); only the sending is retried.
                     Uni<Void> notification = notifications.notifyIfNeeded(analysis, scope.trace());
-                    return untilDone("publish-notification", scope, () -> notification, onRetry);
+                    return untilDone(Stage.PUBLISH_NOTIFICATION, scope, () -> notification, onRetry);
                 })
-                .call(() -> untilDone("mark-published", scope, () -> markPublished(analysis), onRetry))
+                .call(() -> untilDone(Stage.MARK_PUBLISHED, scope, () -> markPublished(analysis), onRetry))
                 .invoke(() -> {
                     metrics.analysis(analysis.status(), analysis.provider());
                     if (triggeredAt != null) {
@@ -406,17 +412,17 @@ public class ConversationPipeline implements ChatEventHandler {
      * Retries a step for as long as its failure is transient (Redis or Kafka away, the CPU pool full), with capped
      * backoff, until the worker stops.
      */
-    private <T> Uni<T> untilDone(String stage, Scope scope, Supplier<Uni<T>> step) {
+    private <T> Uni<T> untilDone(Stage stage, Scope scope, Supplier<Uni<T>> step) {
         return untilDone(stage, scope, step, () -> {
         });
     }
 
     /** Each attempt of a step is a span, under the trace of the event it is for. */
-    private <T> Uni<T> untilDone(String stage, Scope scope, Supplier<Uni<T>> step, Runnable onRetry) {
-        return UntilDone.run(() -> traces.span(stage, scope.trace(), step), this::retryable, failure -> {
+    private <T> Uni<T> untilDone(Stage stage, Scope scope, Supplier<Uni<T>> step, Runnable onRetry) {
+        return UntilDone.run(() -> traces.span(stage.value(), scope.trace(), step), this::retryable, failure -> {
             onRetry.run();
             metrics.transientRetry(stage);
-            scope.log(() -> PipelineLog.LOG.transientFailure(stage, failure.getClass().getSimpleName(),
+            scope.log(() -> PipelineLog.LOG.transientFailure(stage.value(), failure.getClass().getSimpleName(),
                     failure.getMessage()));
         }, retryBackoff);
     }

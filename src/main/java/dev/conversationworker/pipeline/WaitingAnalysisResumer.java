@@ -22,6 +22,7 @@ import io.vertx.core.Vertx;
 
 import dev.conversationworker.ingest.WorkerConfig;
 import dev.conversationworker.model.WaitingAnalysis;
+import dev.conversationworker.ops.MetricLabels.WaitEvent;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.waiting.OutageAnnouncer;
 import dev.conversationworker.waiting.WaitConfig;
@@ -164,7 +165,7 @@ public class WaitingAnalysisResumer {
             Uni<Void> next;
             if (failed.unexpectedFailures() >= maxUnexpectedAttempts) {
                 WaitLog.LOG.givenUp(analysis.id(), failed.unexpectedFailures(), failure);
-                metrics.waiting("given_up");
+                metrics.waiting(WaitEvent.GIVEN_UP);
                 // Published as failed, with the reason; if even that fails, it leaves the waiting room all the same.
                 next = pipeline.giveUp(analysis, failure.toString())
                         .onFailure().recoverWithUni(() -> waiting.done(analysis));

@@ -5,7 +5,10 @@ import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-/** A {@link GoogleChatSimulator} with the spaces of {@link WithDelivery}, and the worker's delivery settings. */
+/**
+ * A {@link GoogleChatSimulator} with the spaces of {@link WithDelivery}, and the worker's delivery settings. A
+ * delivery-only worker, unless the {@code analysis} argument is {@code on}.
+ */
 public class DeliveryTestResource implements QuarkusTestResourceLifecycleManager {
 
     /** Known secret parts of the webhook URLs: a test checks they never leak. */
@@ -18,6 +21,12 @@ public class DeliveryTestResource implements QuarkusTestResourceLifecycleManager
 
     private static GoogleChatSimulator simulator;
     private static String resumeUrl;
+    private boolean analysis;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        analysis = "on".equals(initArgs.get("analysis"));
+    }
 
     /** The webhook of space {@code resume} (kind {@code resume-test}), for a test to act as an earlier sender. */
     public static synchronized String resumeUrl() {
@@ -36,7 +45,7 @@ public class DeliveryTestResource implements QuarkusTestResourceLifecycleManager
         Infrastructure.get().createTopics(Map.of(NOTIFICATIONS, 1, DEAD_LETTERS, 1));
         GoogleChatSimulator chat = simulator();
         Map<String, String> config = new HashMap<>();
-        config.put("worker.analysis-enabled", "false");
+        config.put("worker.analysis-enabled", Boolean.toString(analysis));
         config.put("delivery.enabled", "true");
         config.put("delivery.webhook-url", chat.space("default", KEY, TOKEN, SIMULATED_PER_SECOND,
                 GoogleChatSimulator.Faults.NONE));
