@@ -67,6 +67,11 @@ class DeployManifestsTest {
     private static final Pattern QUALIFIED = Pattern.compile(
             "([a-z0-9-]+)\\.([a-z0-9-]+)\\.svc(\\.cluster\\.local)?:(\\d+)");
 
+    /** What is not heap in a worker under S1 (docs/benchmarks.md, "Memory of a worker in its pod"): NMT, MiB. */
+    private static final double MEASURED_NON_HEAP_MIB = 180;
+    /** A heap S4 (a standing backlog) and HostileInputIT (records of the broker's maximum size) pass with. */
+    private static final double PROVEN_HEAP_MIB = 256;
+
     static List<Path> overlays() throws IOException {
         try (Stream<Path> dirs = Files.list(DEPLOY.resolve("overlays"))) {
             return dirs.filter(dir -> Files.exists(dir.resolve("kustomization.yaml"))).sorted().toList();
@@ -238,6 +243,28 @@ class DeployManifestsTest {
         }
     }
 
+    /**
+     * The image gives the heap a share of the container's limit; the rest must hold what is not heap (measured),
+     * with room, or the kernel kills the pod while the heap still has space. Request and limit agree.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyPodsMemoryHoldsAProvenHeapAndTheMeasuredRest(Path overlay) throws IOException {
+        double share = heapPercentage(Path.of("src/main/docker/Dockerfile.jvm")) / 100;
+        assertThat(heapPercentage(Path.of("src/main/docker/Dockerfile.build"))).isEqualTo(share * 100);
+        for (JsonNode deployment : new Rendered(overlay).deployments()) {
+            String name = deployment.path("metadata").path("name").asText();
+            JsonNode resources = worker(deployment).path("resources");
+            String limit = resources.path("limits").path("memory").asText();
+            assertThat(resources.path("requests").path("memory").asText()).as(name + ": request").isEqualTo(limit);
+            double mib = mebibytes(limit);
+            assertThat(mib * share).as(name + ": heap of a " + limit + " limit").isGreaterThanOrEqualTo(
+                    PROVEN_HEAP_MIB);
+            assertThat(mib * (1 - share)).as(name + ": room beside the heap").isGreaterThanOrEqualTo(
+                    1.5 * MEASURED_NON_HEAP_MIB);
+        }
+    }
+
     /** Where an overlay delivers, the webhook must be there: a pod without it would not start. */
     @ParameterizedTest
     @MethodSource("overlays")
@@ -321,6 +348,31 @@ class DeployManifestsTest {
         assertThat(new ObjectMapper().readTree(dashboard).path("panels")).isNotEmpty();
         assertThat(prod.deployments()).as("a worker that delivers to Google Chat").anySatisfy(
                 deployment -> assertThat(prod.effective(deployment, "DELIVERY_ENABLED")).isEqualTo("true"));
+    }
+
+    private static double heapPercentage(Path dockerfile) throws IOException {
+        Matcher option = Pattern.compile("-XX:MaxRAMPercentage=([0-9.]+)").matcher(Files.readString(dockerfile));
+        assertThat(option.find()).as("MaxRAMPercentage in " + dockerfile).isTrue();
+        return Double.parseDouble(option.group(1));
+    }
+
+    /** A Kubernetes memory quantity (binary Ki/Mi/Gi or decimal k/M/G suffixes, or bytes) in MiB. */
+    private static double mebibytes(String quantity) {
+        Matcher parts = Pattern.compile("([0-9.]+)([KMGT]i?|k)?").matcher(quantity);
+        assertThat(parts.matches()).as("memory quantity " + quantity).isTrue();
+        String suffix = parts.group(2) == null ? "" : parts.group(2);
+        double factor = switch (suffix) {
+            case "Ki" -> 1024.0;
+            case "Mi" -> 1024.0 * 1024;
+            case "Gi" -> 1024.0 * 1024 * 1024;
+            case "Ti" -> 1024.0 * 1024 * 1024 * 1024;
+            case "k", "K" -> 1e3;
+            case "M" -> 1e6;
+            case "G" -> 1e9;
+            case "T" -> 1e12;
+            default -> 1;
+        };
+        return Double.parseDouble(parts.group(1)) * factor / (1024 * 1024);
     }
 
     private static Duration defaultShutdownTimeout() throws NoSuchMethodException {

@@ -47,7 +47,7 @@ public final class Kustomize {
     private static List<JsonNode> run(Path dir) {
         String kubectl = kubectl().orElse(null);
         if (kubectl == null) {
-            String missing = "kubectl is not installed, so deploy/ cannot be rendered (apt-get install kubectl)";
+            String missing = "kubectl is not installed, so deploy/ cannot be rendered (install kubectl 1.27 or later)";
             if (System.getenv("CI") != null) {
                 throw new AssertionError(missing + "; .ci/run installs it");
             }
