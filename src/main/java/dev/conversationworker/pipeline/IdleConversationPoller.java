@@ -29,6 +29,7 @@ import dev.conversationworker.idle.IdleSchedule;
 import dev.conversationworker.idle.TriggerConfig;
 import dev.conversationworker.ingest.ChatEventConsumer;
 import dev.conversationworker.ingest.WorkerConfig;
+import dev.conversationworker.ops.ShutdownBudget;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.waiting.WaitConfig;
 
@@ -128,7 +129,7 @@ public class IdleConversationPoller {
         if (!unfinished.isEmpty()) {
             Uni.join().all(unfinished.stream().map(schedule::release).toList()).andCollectFailures()
                     .onFailure().recoverWithNull()
-                    .await().atMost(Duration.ofSeconds(5));
+                    .await().atMost(ShutdownBudget.IDLE_HAND_BACK);
         }
     }
 

@@ -23,6 +23,7 @@ import io.vertx.core.Vertx;
 import dev.conversationworker.ingest.WorkerConfig;
 import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.ops.MetricLabels.WaitEvent;
+import dev.conversationworker.ops.ShutdownBudget;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.waiting.OutageAnnouncer;
 import dev.conversationworker.waiting.WaitConfig;
@@ -38,7 +39,7 @@ import dev.conversationworker.waiting.WaitingAnalyses;
 @ApplicationScoped
 public class WaitingAnalysisResumer {
 
-    private static final Duration HAND_BACK_PATIENCE = Duration.ofSeconds(2);
+    private static final Duration HAND_BACK_PATIENCE = ShutdownBudget.WAITING_HAND_BACK_PATIENCE;
 
     private final Vertx vertx;
     private final ConversationPipeline pipeline;
@@ -109,7 +110,7 @@ public class WaitingAnalysisResumer {
             Uni.join().all(unfinished.stream().map(waiting::release).toList()).andCollectFailures()
                     .onFailure().invoke(failure -> WaitLog.LOG.handBackFailed(failure.getMessage()))
                     .onFailure().recoverWithNull()
-                    .await().atMost(Duration.ofSeconds(5));
+                    .await().atMost(ShutdownBudget.WAITING_HAND_BACK);
             WaitLog.LOG.handedBack(unfinished.size());
         }
     }
