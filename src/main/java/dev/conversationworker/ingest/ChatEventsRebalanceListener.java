@@ -1,5 +1,6 @@
 package dev.conversationworker.ingest;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -37,7 +38,10 @@ public class ChatEventsRebalanceListener implements KafkaConsumerRebalanceListen
         hand(consumer, partitions, true);
     }
 
-    /** Lost, not revoked (this instance was thrown out of the group): nothing can be committed any more. */
+    /**
+     * Lost, not revoked (this instance was thrown out of the group): another owner may already read them, so
+     * nothing is waited for and nothing can be committed; what has not started here is not started.
+     */
     @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         hand(consumer, partitions, false);
@@ -55,7 +59,7 @@ public class ChatEventsRebalanceListener implements KafkaConsumerRebalanceListen
         long start = System.nanoTime();
         PartitionHandover.Released released;
         try {
-            released = events.handover().revoke(partitions, config.shutdownTimeout());
+            released = events.handover().revoke(partitions, commit ? config.shutdownTimeout() : Duration.ZERO);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
