@@ -59,6 +59,7 @@ public class ChatEventConsumer {
     String inputTopic;
 
     private KeyedDispatcher dispatcher;
+    private final PartitionHandover handover = new PartitionHandover();
     private volatile boolean stopping;
 
     @PostConstruct
@@ -93,9 +94,23 @@ public class ChatEventConsumer {
     public Uni<Void> onRecord(Message<byte[]> record) {
         IncomingKafkaRecordMetadata<?, ?> kafka = record.getMetadata(IncomingKafkaRecordMetadata.class)
                 .orElseThrow(() -> new IllegalStateException("not a Kafka record"));
+        PartitionHandover.Ticket ticket = handover.received(kafka.getTopic(), kafka.getPartition(),
+                kafka.getOffset());
+        if (ticket == null) {
+            return Uni.createFrom().voidItem(); // its partition moved to another instance, which reads it again
+        }
         long bytes = (record.getPayload() == null ? 0 : record.getPayload().length)
                 + (kafka.getKey() == null ? 0 : ((byte[]) kafka.getKey()).length);
-        return dispatcher.submit(orderingKey(kafka), bytes, () -> handle(record, kafka));
+        return dispatcher.submit(orderingKey(kafka), bytes, () -> {
+            if (!handover.start(ticket)) {
+                return Uni.createFrom().voidItem(); // moved while it waited behind its conversation: not ours now
+            }
+            return handle(record, kafka, ticket).onTermination().invoke(() -> handover.ended(ticket));
+        });
+    }
+
+    PartitionHandover handover() {
+        return handover;
     }
 
     /**
@@ -133,8 +148,9 @@ public class ChatEventConsumer {
         return partition + "/" + new String(key, StandardCharsets.ISO_8859_1);
     }
 
-    private Uni<Void> handle(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka) {
-        String where = kafka.getTopic() + "-" + kafka.getPartition() + "@" + kafka.getOffset();
+    private Uni<Void> handle(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka,
+            PartitionHandover.Ticket ticket) {
+        String where = where(kafka);
         Context trace = Traces.of(record);
         return pipeline.process((byte[]) kafka.getKey(), record.getPayload(), kafka.getPartition(),
                 kafka.getOffset(), trace)
@@ -142,7 +158,7 @@ public class ChatEventConsumer {
                 .invoke(failure -> log(kafka, () -> IngestLog.LOG.unexpectedFailure(where, failure)))
                 .onFailure(ChatEventConsumer::isUnexpected).retry()
                 .atMost(Math.max(0, config.maxUnexpectedAttempts() - 1))
-                .onItemOrFailure().transformToUni((done, failure) -> settle(record, kafka, where, failure, trace))
+                .onItemOrFailure().transformToUni((done, failure) -> settle(record, kafka, ticket, failure, trace))
                 .onFailure()
                 .invoke(failure -> log(kafka,
                         () -> IngestLog.LOG.leftForRedelivery(where, LogSafe.oneLine(String.valueOf(failure)))))
@@ -150,11 +166,12 @@ public class ChatEventConsumer {
     }
 
     /** Acknowledges what is done, dead-letters poison and what keeps failing, leaves the rest for redelivery. */
-    private Uni<Void> settle(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka, String where,
-            Throwable failure, Context trace) {
+    private Uni<Void> settle(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka,
+            PartitionHandover.Ticket ticket, Throwable failure, Context trace) {
         if (failure == null) {
-            return Uni.createFrom().completionStage(record.ack());
+            return acknowledge(record, ticket);
         }
+        String where = where(kafka);
         if (TransientFailures.isTransient(failure)) {
             // Only while stopping: the pipeline retries transient failures for as long as it runs.
             log(kafka, () -> IngestLog.LOG.leftForRedelivery(where, LogSafe.oneLine(String.valueOf(failure))));
@@ -167,7 +184,16 @@ public class ChatEventConsumer {
         metrics.deadLetter(invalid ? DeadLetterReason.INVALID : DeadLetterReason.PROCESSING_FAILED);
         deadLettered.fire(new DeadLettered(failure.getMessage()));
         log(kafka, () -> IngestLog.LOG.deadLettering(where, LogSafe.oneLine(failure.getMessage())));
-        return deadLetter(record, kafka, where, failure, trace);
+        return deadLetter(record, kafka, ticket, failure, trace);
+    }
+
+    private Uni<Void> acknowledge(Message<byte[]> record, PartitionHandover.Ticket ticket) {
+        handover.acknowledged(ticket);
+        return Uni.createFrom().completionStage(record.ack());
+    }
+
+    private static String where(IncomingKafkaRecordMetadata<?, ?> kafka) {
+        return kafka.getTopic() + "-" + kafka.getPartition() + "@" + kafka.getOffset();
     }
 
     /**
@@ -175,8 +201,9 @@ public class ChatEventConsumer {
      * retried with backoff for as long as the worker runs, never leaving the record neither acknowledged nor
      * retried; when stopping, it is left for redelivery.
      */
-    private Uni<Void> deadLetter(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka, String where,
-            Throwable failure, Context trace) {
+    private Uni<Void> deadLetter(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka,
+            PartitionHandover.Ticket ticket, Throwable failure, Context trace) {
+        String where = where(kafka);
         return Uni.createFrom().deferred(() -> deadLetters.write(kafka, record.getPayload(), failure, trace))
                 .onFailure(writeFailure -> !stopping && TransientFailures.isTransient(writeFailure))
                 .invoke(writeFailure -> {
@@ -194,7 +221,7 @@ public class ChatEventConsumer {
                             LogSafe.oneLine(String.valueOf(writeFailure))));
                     return null;
                 })
-                .chain(() -> Uni.createFrom().completionStage(record.ack()));
+                .chain(() -> acknowledge(record, ticket));
     }
 
     /** A line about a record names its conversation by the record's key (the contract: the conversation id). */

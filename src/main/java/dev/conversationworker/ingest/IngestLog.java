@@ -40,4 +40,8 @@ interface IngestLog extends BasicLogger {
     @LogMessage(level = INFO)
     @Message(id = 105, value = "Stopping: %d event(s) were in flight, %s")
     void stopping(int inFlight, String outcome);
+
+    @LogMessage(level = INFO)
+    @Message(id = 107, value = "Handed over %d partition(s) that moved to another instance: waited %d ms for the events running there, %d still running; %s")
+    void partitionsHandedOver(int partitions, long waitedMs, int stillRunning, String outcome);
 }

@@ -57,7 +57,7 @@ public final class WorkerProcess implements AutoCloseable {
         builder.environment().putAll(env);
         WorkerProcess worker = new WorkerProcess(builder.start(), httpPort, log);
         try {
-            worker.awaitReady(Duration.ofSeconds(60));
+            worker.awaitReady(Duration.ofSeconds(120)); // a loaded 2-core machine can take a minute
         } catch (RuntimeException | IOException | InterruptedException e) {
             worker.process.destroyForcibly(); // never leave a half-started worker running behind a failed test
             throw e;
