@@ -1,15 +1,16 @@
 package dev.conversationworker.notification;
 
-import java.time.Clock;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+
+import io.smallrye.mutiny.Uni;
 
 import dev.conversationworker.model.DeadLettered;
 
 /**
  * Tells on-call once per window when dead letters pile up (an upstream service started sending bad events, say):
- * one operational message when the count of a window reaches the threshold, not one per record.
+ * one operational message when the count of a window, over all instances, reaches the threshold, not one per record
+ * or per instance.
  */
 @ApplicationScoped
 public class DeadLetterAlarm {
@@ -19,17 +20,20 @@ public class DeadLetterAlarm {
     private final GoogleChatMessages messages;
     private final DeadLetterPile pile;
 
-    DeadLetterAlarm(NotifyConfig config, NotificationPublisher publisher, GoogleChatMessages messages) {
+    DeadLetterAlarm(NotifyConfig config, NotificationPublisher publisher, GoogleChatMessages messages,
+            AlarmWindows windows) {
         this.config = config;
         this.publisher = publisher;
         this.messages = messages;
-        this.pile = new DeadLetterPile(config.deadLetterThreshold(), config.deadLetterWindow(), Clock.systemUTC());
+        this.pile = new DeadLetterPile(config.deadLetterThreshold(), config.deadLetterWindow(), windows);
     }
 
     void on(@Observes DeadLettered event) {
-        pile.deadLettered().ifPresent(count -> publisher.publish(messages.deadLettersPilingUp(count.value(),
-                config.deadLetterWindow(), count.windowStart(), event.reason()))
+        pile.deadLettered().chain(pileUp -> pileUp.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : publisher.publish(messages.deadLettersPilingUp(pileUp.get().value(), config.deadLetterWindow(),
+                        pileUp.get().windowStart(), event.reason())))
                 .subscribe().with(ok -> {
-                }, failure -> NotifyLog.LOG.alarmNotPublished("dead-letter", String.valueOf(failure))));
+                }, failure -> NotifyLog.LOG.alarmNotPublished("dead-letter", String.valueOf(failure)));
     }
 }

@@ -1,13 +1,14 @@
 package dev.conversationworker.notification;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.smallrye.mutiny.Uni;
+
 /**
  * How on-call hears of failed analyses without a flood: the first {@code burst} of a window one by one, then one
- * summary ("analyses are failing"), then nothing until the next window. Per instance, in memory: a restart at most
- * repeats one burst.
+ * summary ("analyses are failing"), then nothing until the next window. Counted in the given {@link AlarmWindows}:
+ * for the whole fleet, so twelve instances failing together make one burst and one summary, not twelve.
  */
 final class FailedAnalysisBursts {
 
@@ -27,16 +28,23 @@ final class FailedAnalysisBursts {
     record Quiet() implements Decision {
     }
 
-    private final int burst;
-    private final WindowedCounter failures;
+    static final String ALARM = "analyses-failing";
 
-    FailedAnalysisBursts(int burst, Duration window, Clock clock) {
+    private final int burst;
+    private final Duration window;
+    private final AlarmWindows windows;
+
+    FailedAnalysisBursts(int burst, Duration window, AlarmWindows windows) {
         this.burst = burst;
-        this.failures = new WindowedCounter(window, clock);
+        this.window = window;
+        this.windows = windows;
     }
 
-    Decision failed() {
-        WindowedCounter.Count count = failures.increment();
+    Uni<Decision> failed() {
+        return windows.occurred(ALARM, window).map(this::decide);
+    }
+
+    private Decision decide(WindowedCounter.Count count) {
         if (count.value() <= burst) {
             return new Each();
         }

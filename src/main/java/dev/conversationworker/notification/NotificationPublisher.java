@@ -1,7 +1,5 @@
 package dev.conversationworker.notification;
 
-import java.time.Clock;
-
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -47,13 +45,16 @@ public class NotificationPublisher {
     @Inject
     GoogleChatMessages messages;
 
+    @Inject
+    AlarmWindows alarmWindows;
+
     private FailedAnalysisBursts failedAnalyses;
     private AttentionWindow attentionWindow;
 
     @PostConstruct
     void init() {
         failedAnalyses = new FailedAnalysisBursts(config.failedAnalysisBurst(), config.failedAnalysisWindow(),
-                Clock.systemUTC());
+                alarmWindows);
         attentionWindow = new AttentionWindow(attentionClaims,
                 () -> metrics.notificationSuppressed(SuppressReason.ATTENTION_WINDOW));
     }
@@ -73,15 +74,17 @@ public class NotificationPublisher {
     }
 
     private Uni<Void> notifyFailed(AnalysisRecord analysis, Context trace) {
-        FailedAnalysisBursts.Decision decision = failedAnalyses.failed();
-        if (decision instanceof FailedAnalysisBursts.Each) {
-            return publish(messages.analysisFailed(analysis), trace);
-        }
-        if (decision instanceof FailedAnalysisBursts.Summary summary) {
-            return publish(messages.analysesFailing(summary.count(), config.failedAnalysisWindow(),
-                    summary.windowStart(), analysis.error()), trace);
-        }
-        return Uni.createFrom().voidItem();
+        // Counted once: the caller retries the returned Uni to retry the sending, which must not count again.
+        return failedAnalyses.failed().memoize().indefinitely().chain(decision -> {
+            if (decision instanceof FailedAnalysisBursts.Each) {
+                return publish(messages.analysisFailed(analysis), trace);
+            }
+            if (decision instanceof FailedAnalysisBursts.Summary summary) {
+                return publish(messages.analysesFailing(summary.count(), config.failedAnalysisWindow(),
+                        summary.windowStart(), analysis.error()), trace);
+            }
+            return Uni.createFrom().voidItem();
+        });
     }
 
     /** Publishes a prepared notification that no one event caused; completes once Kafka has it. */

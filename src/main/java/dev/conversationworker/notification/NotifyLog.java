@@ -1,6 +1,8 @@
 package dev.conversationworker.notification;
 
 import static org.jboss.logging.Logger.Level.ERROR;
+import static org.jboss.logging.Logger.Level.INFO;
+import static org.jboss.logging.Logger.Level.WARN;
 
 import org.jboss.logging.BasicLogger;
 import org.jboss.logging.Logger;
@@ -21,4 +23,13 @@ interface NotifyLog extends BasicLogger {
     @LogMessage(level = ERROR)
     @Message(id = 502, value = "Could not publish the %s alarm: %s")
     void alarmNotPublished(String alarm, String failure);
+
+    @LogMessage(level = WARN)
+    @Message(id = 503, value = "Alarms cannot be counted in Redis (%s): until they can, this instance counts its own, "
+            + "so on-call may hear an alarm once per instance")
+    void alarmsCountedAlone(String failure);
+
+    @LogMessage(level = INFO)
+    @Message(id = 504, value = "Alarms are counted for all instances together again")
+    void alarmsCountedForTheFleetAgain();
 }

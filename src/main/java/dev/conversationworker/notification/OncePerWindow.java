@@ -1,34 +1,30 @@
 package dev.conversationworker.notification;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 
-/** Lets one occurrence per key through per window (an alarm per LLM endpoint per 10 minutes, say). Thread-safe. */
-final class OncePerWindow<K> {
+import io.smallrye.mutiny.Uni;
 
+/**
+ * Lets one occurrence per key through per window (an alarm per LLM endpoint per 10 minutes, say): per fleet or per
+ * instance, as the {@link AlarmWindows} count.
+ */
+final class OncePerWindow {
+
+    private final String alarm;
     private final Duration window;
-    private final Clock clock;
-    private final Map<K, Instant> last = new ConcurrentHashMap<>();
+    private final AlarmWindows windows;
 
-    OncePerWindow(Duration window, Clock clock) {
+    OncePerWindow(String alarm, Duration window, AlarmWindows windows) {
+        this.alarm = alarm;
         this.window = window;
-        this.clock = clock;
+        this.windows = windows;
     }
 
-    /** Whether this occurrence is the first for its key in the window (which then starts now). */
-    boolean first(K key) {
-        Instant now = clock.instant();
-        boolean[] first = {false};
-        last.compute(key, (k, previous) -> {
-            if (previous != null && previous.plus(window).isAfter(now)) {
-                return previous;
-            }
-            first[0] = true;
-            return now;
-        });
-        return first[0];
+    /** The start of the window if this occurrence is the first for its key in it (the window then opens), else empty. */
+    Uni<Optional<Instant>> first(String key) {
+        return windows.occurred(alarm + ":" + key, window)
+                .map(count -> count.value() == 1 ? Optional.of(count.windowStart()) : Optional.empty());
     }
 }

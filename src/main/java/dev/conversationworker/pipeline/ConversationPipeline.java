@@ -48,6 +48,7 @@ import dev.conversationworker.ops.Traces;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.publishing.AnalysisPublisher;
 import dev.conversationworker.support.Backoff;
+import dev.conversationworker.support.LogSafe;
 import dev.conversationworker.support.TransientFailures;
 import dev.conversationworker.support.UntilDone;
 import dev.conversationworker.waiting.OutageAnnouncer;
@@ -261,7 +262,8 @@ public class ConversationPipeline implements ChatEventHandler {
     private Uni<Void> analyse(Trigger trigger, Conversation conversation, Scope scope) {
         if (conversation.unreadable() > 0) {
             metrics.unreadableHistoryEntries(conversation.unreadable());
-            scope.log(() -> PipelineLog.LOG.unreadableHistory(conversation.unreadable(), trigger.conversationId()));
+            scope.log(() -> PipelineLog.LOG.unreadableHistory(conversation.unreadable(),
+                    LogSafe.oneLine(trigger.conversationId())));
         }
         if (conversation.unplaced() > 0) {
             metrics.unplacedHistoryEntries(conversation.unplaced());
@@ -387,7 +389,8 @@ public class ConversationPipeline implements ChatEventHandler {
         return history.wasPublished(conversationId, analysisId)
                 .onFailure(failure -> !TransientFailures.isTransient(failure)).recoverWithItem(failure -> {
                     EventLogFields.log(conversationId, null,
-                            () -> PipelineLog.LOG.publishedMarksUnreadable(conversationId, failure.getMessage()));
+                            () -> PipelineLog.LOG.publishedMarksUnreadable(LogSafe.oneLine(conversationId),
+                                    LogSafe.oneLine(failure.getMessage())));
                     return false;
                 });
     }

@@ -31,6 +31,7 @@ import dev.conversationworker.ingest.ChatEventConsumer;
 import dev.conversationworker.ingest.WorkerConfig;
 import dev.conversationworker.ops.ShutdownBudget;
 import dev.conversationworker.ops.WorkerMetrics;
+import dev.conversationworker.support.LogSafe;
 import dev.conversationworker.waiting.WaitConfig;
 
 /**
@@ -196,7 +197,8 @@ public class IdleConversationPoller {
                 .subscribe().with(done -> inHand.remove(key(conversation)), failure -> {
                     // Stopping, or a bug: the claim's lease ends, and it falls due again (for any instance).
                     if (!stopping) {
-                        IdleLog.LOG.analysisFailed(conversation.conversationId(), String.valueOf(failure));
+                        IdleLog.LOG.analysisFailed(LogSafe.oneLine(conversation.conversationId()),
+                                LogSafe.oneLine(String.valueOf(failure)));
                     }
                     inHand.remove(key(conversation));
                 });

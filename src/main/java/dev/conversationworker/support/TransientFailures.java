@@ -25,12 +25,19 @@ import dev.conversationworker.model.InvalidEventException;
  */
 public final class TransientFailures {
 
-    /** Redis error codes that say Redis is unavailable or refusing, when a reply reaches us wrapped as text. */
+    /**
+     * Redis error codes that say Redis is unavailable or refusing for a while: loading its data, busy with a script,
+     * out of memory, without replicas or a master, failing over (a replica is read-only), resharding (MOVED, ASK
+     * and TRYAGAIN reach us only if the client did not follow them), or refusing our password or ACL (an operator
+     * fixes it; healthy events must not be dead-lettered meanwhile). Any other code (CROSSSLOT, WRONGTYPE,
+     * NOSCRIPT, EXECABORT, one that Redis adds later) says that our command or our data is wrong: a bug, which a
+     * retry would meet again.
+     */
     private static final Set<String> REDIS_TRANSIENT = Set.of("LOADING", "BUSY", "TRYAGAIN", "CLUSTERDOWN",
             "MASTERDOWN", "READONLY", "MOVED", "ASK", "OOM", "NOREPLICAS", "MISCONF", "NOAUTH", "NOPERM",
             "WRONGPASS");
-    /** Redis error replies that mean our command or our data is wrong, not that Redis is unavailable. */
-    private static final Set<String> REDIS_NOT_TRANSIENT = Set.of("WRONGTYPE", "EXECABORT", "NOSCRIPT");
+    /** How Redis 6 reports a refusal met inside a script: {@code ERR Error running script (…): … -OOM …}. */
+    private static final String SCRIPT_ERROR = "ERR Error running script";
 
     private TransientFailures() {
     }
@@ -49,9 +56,8 @@ public final class TransientFailures {
                     || t instanceof io.smallrye.mutiny.TimeoutException) {
                 return true;
             }
-            String message = t.getMessage();
-            if (message != null && REDIS_TRANSIENT.contains(code(message))) {
-                return true;
+            if (isTransientRedisError(t.getMessage())) {
+                return true; // a Redis error reply that reaches us wrapped as text
             }
         }
         return false;
@@ -63,9 +69,9 @@ public final class TransientFailures {
     }
 
     /**
-     * A Redis error reply: transient (LOADING, BUSY, OOM, NOREPLICAS, MISCONF, NOAUTH, NOPERM, READONLY, MOVED,
-     * CLUSTERDOWN, …, and "ERR max number of clients"), unless it says that the command or the data is wrong
-     * (WRONGTYPE, a script error and other plain ERR replies).
+     * A Redis error reply: transient when its code says Redis is unavailable or refusing ({@link #REDIS_TRANSIENT},
+     * and "ERR max number of clients"), also when a script met such a refusal; otherwise our command or our data is
+     * wrong (a plain ERR, a script error, WRONGTYPE, CROSSSLOT, a code we do not know).
      */
     static boolean isTransientRedisError(String message) {
         if (message == null || message.isBlank()) {
@@ -73,8 +79,12 @@ public final class TransientFailures {
         }
         String code = code(message);
         if (code.equals("ERR")) {
+            if (message.startsWith(SCRIPT_ERROR)) {
+                int refusal = message.indexOf(": -");
+                return refusal > 0 && REDIS_TRANSIENT.contains(code(message.substring(refusal + 3)));
+            }
             return message.startsWith("ERR max number of clients");
         }
-        return !REDIS_NOT_TRANSIENT.contains(code);
+        return REDIS_TRANSIENT.contains(code);
     }
 }

@@ -57,6 +57,41 @@ class TransientFailuresTest {
     }
 
     @Test
+    void redisUnavailableForAWhileIsTransient() {
+        for (String refusal : new String[]{"TRYAGAIN Multiple keys request during rehashing of slot",
+                "CLUSTERDOWN The cluster is down", "MASTERDOWN Link with MASTER is down",
+                "BUSY Redis is busy running a script.", "MOVED 3999 127.0.0.1:6381", "ASK 3999 127.0.0.1:6381",
+                "WRONGPASS invalid username-password pair or user is disabled."}) {
+            assertThat(TransientFailures.isTransient(ErrorType.create(refusal))).as(refusal).isTrue();
+        }
+    }
+
+    @Test
+    void aRedisErrorCodeThatIsNotAnOutageIsABugAndSoIsOneWeDoNotKnow() {
+        for (String bug : new String[]{"CROSSSLOT Keys in request don't hash to the same slot",
+                "NOSCRIPT No matching script. Please use EVAL.", "EXECABORT Transaction discarded",
+                "ERR unknown command 'FOO'", "NEWCODE something Redis added later"}) {
+            assertThat(TransientFailures.isTransient(ErrorType.create(bug))).as(bug).isFalse();
+            assertThat(TransientFailures.isTransient(new RuntimeException(bug))).as(bug).isFalse();
+        }
+    }
+
+    @Test
+    void aRefusalMetInsideAScriptIsTransientAsRedisSixReportsIt() {
+        // As redis-server 6.2.6 answers an EVAL whose write is refused (checked by hand against the test Redis).
+        String script = "ERR Error running script (call to f_219bb33e7c6773035c720850383aa2ebb63d9904): "
+                + "@user_script:1: @user_script: 1: ";
+        assertThat(TransientFailures.isTransient(ErrorType.create(script
+                + "-OOM command not allowed when used memory > 'maxmemory'."))).isTrue();
+        assertThat(TransientFailures.isTransient(ErrorType.create(script
+                + "-READONLY You can't write against a read only replica."))).isTrue();
+        assertThat(TransientFailures.isTransient(ErrorType.create(
+                "ERR Error running script (call to f_36b4): @user_script:1: WRONGTYPE Operation against a key")))
+                .isFalse();
+        assertThat(TransientFailures.isTransient(ErrorType.create(script + "-CROSSSLOT Keys in request"))).isFalse();
+    }
+
+    @Test
     void kafkaRefusingIsTransient() {
         assertThat(TransientFailures.isTransient(new TopicAuthorizationException("not authorized"))).isTrue();
         assertThat(TransientFailures.isTransient(new SaslAuthenticationException("bad credentials"))).isTrue();
