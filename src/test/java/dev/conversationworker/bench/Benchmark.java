@@ -1,6 +1,7 @@
 package dev.conversationworker.bench;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -211,8 +212,13 @@ public final class Benchmark {
     private void soak() throws Exception {
         llm.defaultLatency(jitter(1000, 0.10));
         String id = "bench" + (++runNumber) + "-" + Long.toString(System.currentTimeMillis(), 36);
-        reports.add(new Soak(infra, llm, id, 18000 + runNumber, SoakSettings.fromSystemProperties())
-                .run(llm.baseUrl(), PRIMARY));
+        // A free port: another benchmark on the same machine may hold 18000 + n, and then readiness would be that
+        // worker's.
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        reports.add(new Soak(infra, llm, id, port, SoakSettings.fromSystemProperties()).run(llm.baseUrl(), PRIMARY));
     }
 
     private void measure(Run run) throws Exception {

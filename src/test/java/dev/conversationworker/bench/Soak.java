@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
-import dev.conversationworker.bench.SoakReport.LagPoint;
+import dev.conversationworker.bench.SoakReport.Backlog;
 import dev.conversationworker.testsupport.GoogleChatSimulator;
 import dev.conversationworker.testsupport.Infrastructure;
 import dev.conversationworker.testsupport.LlmSimulator;
@@ -35,7 +35,7 @@ final class Soak {
     private final int httpPort;
     private final SoakSettings settings;
     private final List<SoakSample> samples = new ArrayList<>();
-    private final List<LagPoint> lags = new ArrayList<>();
+    private final List<Backlog> lags = new ArrayList<>();
 
     Soak(Infrastructure infra, LlmSimulator llm, String id, int httpPort, SoakSettings settings) {
         this.infra = infra;
@@ -110,7 +110,7 @@ final class Soak {
                 System.out.printf("[bench]   %.1f min: LLM %s%n", elapsed.toMillis() / 60_000.0, down ? "down" : "up");
             }
             if (elapsed.compareTo(nextLag) >= 0) {
-                lags.add(new LagPoint(elapsed, lag.of(id, input)));
+                lags.add(new Backlog(elapsed, lag.of(id, input), waiting(worker)));
                 nextLag = nextLag.plus(LAG_EVERY);
             }
             if (elapsed.compareTo(nextSample) >= 0) {
@@ -145,12 +145,23 @@ final class Soak {
     private SoakSample sample(WorkerProcess worker, ConsumerLag lag, RedisMemory redis, Duration elapsed,
             boolean down, String input, String deliveryGroup, double cpuPercent, long events, long analyses)
             throws Exception {
+        // RSS before the collection: a full GC needs memory of its own for a moment, then may give heap back.
+        double rss = worker.rssMib();
         WorkerHeap.AfterGc heap = WorkerHeap.afterFullGc(worker.pid());
         String metrics = worker.metrics();
-        return new SoakSample(elapsed, down, heap.heapMib(), heap.metaspaceMib(), worker.rssMib(), redis.usedMib(),
+        return new SoakSample(elapsed, down, heap.heapMib(), heap.metaspaceMib(), rss, redis.usedMib(),
                 redis.keys(), WorkerProcess.metric(metrics, "jvm_threads_live_threads"), lag.of(id, input),
                 lag.of(deliveryGroup, id + "-notify"), WorkerProcess.metric(metrics, "cw_analyses_waiting"),
                 cpuPercent, events, analyses);
+    }
+
+    /** Analyses waiting for the LLM, or NaN when the worker does not answer. */
+    private static double waiting(WorkerProcess worker) throws InterruptedException {
+        try {
+            return WorkerProcess.metric(worker.metrics(), "cw_analyses_waiting");
+        } catch (IOException e) {
+            return Double.NaN;
+        }
     }
 
     /** Waits until every analysis the traffic makes is published (idle ones fall due after the traffic). */

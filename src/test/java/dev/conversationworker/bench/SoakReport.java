@@ -3,6 +3,7 @@ package dev.conversationworker.bench;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 
 import dev.conversationworker.bench.SoakSettings.Outage;
@@ -22,8 +23,11 @@ final class SoakReport {
     /** Threads count as constant when they vary by at most this many after the warm-up. */
     static final int THREADS_RANGE = 2;
 
-    /** The input lag at one moment (-1: the broker did not say). */
-    record LagPoint(Duration at, long lag) {
+    /**
+     * What waits at one moment: the input lag (-1: the broker did not say) and the analyses waiting in Redis for the
+     * LLM (NaN: the worker did not say).
+     */
+    record Backlog(Duration at, long inputLag, double waiting) {
     }
 
     private SoakReport() {
@@ -42,12 +46,21 @@ final class SoakReport {
      * How long after {@code end} the lag was first seen under {@code threshold} (zero if it never rose to it), or
      * empty if it never was.
      */
-    static Optional<Duration> recovery(List<LagPoint> points, Duration end, long threshold) {
-        return points.stream().filter(p -> p.at().compareTo(end) >= 0 && p.lag() >= 0 && p.lag() < threshold)
-                .findFirst().map(p -> p.at().minus(end));
+    static Optional<Duration> recovery(List<Backlog> points, Duration end, long threshold) {
+        return firstAfter(points, end, p -> p.inputLag() >= 0 && p.inputLag() < threshold);
     }
 
-    static String markdown(String title, SoakSettings settings, List<SoakSample> samples, List<LagPoint> lags,
+    /** How long after {@code end} no analysis was seen waiting for the LLM any more, or empty if never. */
+    static Optional<Duration> waitingEmptied(List<Backlog> points, Duration end) {
+        return firstAfter(points, end, p -> p.waiting() == 0);
+    }
+
+    private static Optional<Duration> firstAfter(List<Backlog> points, Duration end, Predicate<Backlog> reached) {
+        return points.stream().filter(p -> p.at().compareTo(end) >= 0 && reached.test(p)).findFirst()
+                .map(p -> p.at().minus(end));
+    }
+
+    static String markdown(String title, SoakSettings settings, List<SoakSample> samples, List<Backlog> lags,
             List<String> totals) {
         StringBuilder out = new StringBuilder("\n### ").append(title).append("\n\n");
         out.append(String.format("%.0f min of traffic, %.0f new conversations/s, LLM 1 s ± 10 %%, down (503) %.1f min "
@@ -63,7 +76,7 @@ final class SoakReport {
         return out.toString();
     }
 
-    private static String verdicts(SoakSettings settings, List<SoakSample> samples, List<LagPoint> lags) {
+    private static String verdicts(SoakSettings settings, List<SoakSample> samples, List<Backlog> lags) {
         Duration warm = settings.warmUp();
         Duration redisFrom = settings.redisSettledFrom();
         double heap = slopePerHour(samples, warm, SoakSample::heapAfterGcMib);
@@ -102,25 +115,27 @@ final class SoakReport {
         return out.toString();
     }
 
-    private static String outages(SoakSettings settings, List<SoakSample> samples, List<LagPoint> lags) {
+    private static String outages(SoakSettings settings, List<SoakSample> samples, List<Backlog> lags) {
         if (settings.outages().isEmpty()) {
             return "";
         }
-        StringBuilder out = new StringBuilder("| outage | LLM down (min) | peak input lag, outage to next | peak "
-                + "analyses waiting | input lag < 1,000 after its end |\n|---|---|---:|---:|---|\n");
+        StringBuilder out = new StringBuilder("| outage | LLM down (min) | peak input lag, outage to next | input lag "
+                + "< 1,000 after its end | peak analyses waiting | none waiting after its end |\n"
+                + "|---|---|---:|---|---:|---|\n");
         List<Outage> outages = settings.outages();
         for (int i = 0; i < outages.size(); i++) {
             Outage outage = outages.get(i);
             Duration until = i + 1 < outages.size() ? outages.get(i + 1).start() : settings.length().plusDays(1);
-            long peakLag = lags.stream().filter(p -> within(p.at(), outage.start(), until)).mapToLong(LagPoint::lag)
-                    .max().orElse(-1);
-            double peakWaiting = samples.stream().filter(s -> within(s.at(), outage.start(), until))
-                    .mapToDouble(SoakSample::waiting).max().orElse(Double.NaN);
+            List<Backlog> cycle = lags.stream().filter(p -> within(p.at(), outage.start(), until)).toList();
+            long peakLag = cycle.stream().mapToLong(Backlog::inputLag).max().orElse(-1);
+            double peakWaiting = cycle.stream().mapToDouble(Backlog::waiting).filter(Double::isFinite).max()
+                    .orElse(Double.NaN);
             Optional<Duration> recovery = recovery(lags, outage.end(), LAG_TARGET);
-            out.append(String.format("| %d | %.1f–%.1f | %,d | %,.0f | %s |%n", outage.number(),
-                    minutes(outage.start()), minutes(outage.end()), peakLag, peakWaiting,
+            out.append(String.format("| %d | %.1f–%.1f | %s | %s | %,.0f | %s |%n", outage.number(),
+                    minutes(outage.start()), minutes(outage.end()), lag(peakLag),
                     recovery.map(r -> r.toSeconds() + " s" + (r.compareTo(RECOVERY_TARGET) <= 0 ? "" : " (late)"))
-                            .orElse("never (not met)")));
+                            .orElse("never (not met)"),
+                    peakWaiting, waitingEmptied(lags, outage.end()).map(r -> r.toSeconds() + " s").orElse("never")));
         }
         return out.toString();
     }

@@ -9,7 +9,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.conversationworker.bench.SoakReport.LagPoint;
+import dev.conversationworker.bench.SoakReport.Backlog;
 import dev.conversationworker.bench.SoakSettings.Outage;
 
 class SoakReportTest {
@@ -56,7 +56,7 @@ class SoakReportTest {
 
     @Test
     void recoveryIsTheTimeFromTheOutagesEndToTheFirstLagUnderTheTarget() {
-        List<LagPoint> lags = List.of(lag(9.0, 50), lag(10.0, 4000), lag(10.5, 2500), lag(11.0, -1), lag(11.5, 900),
+        List<Backlog> lags = List.of(lag(9.0, 50), lag(10.0, 4000), lag(10.5, 2500), lag(11.0, -1), lag(11.5, 900),
                 lag(12.0, 20));
         assertThat(SoakReport.recovery(lags, minutes(10), 1000)).contains(Duration.ofSeconds(90));
         // Never above the target after it: recovered at once.
@@ -66,17 +66,25 @@ class SoakReportTest {
     }
 
     @Test
+    void theWaitingRoomIsEmptiedWhenNoAnalysisIsSeenWaiting() {
+        List<Backlog> points = List.of(new Backlog(minutes(10), 0, 9000), new Backlog(minutes(11), 0, Double.NaN),
+                new Backlog(minutes(12), 0, 40), new Backlog(minutes(12.5), 0, 0));
+        assertThat(SoakReport.waitingEmptied(points, minutes(10))).contains(Duration.ofSeconds(150));
+        assertThat(SoakReport.waitingEmptied(points.subList(0, 3), minutes(10))).isEmpty();
+    }
+
+    @Test
     void theReportSaysWhichTargetsAreMet() {
         SoakSettings settings = settings(30, 5, 20, 5, 10);
         List<SoakSample> samples = new ArrayList<>();
-        List<LagPoint> lags = new ArrayList<>();
+        List<Backlog> lags = new ArrayList<>();
         for (int minute = 0; minute <= 30; minute++) {
             samples.add(sample(minute, 80 + 0.01 * minute)); // 0.6 MiB/h
             lags.add(lag(minute, minute == 10 ? 5000 : 10));
         }
         String report = SoakReport.markdown("S5 test", settings, samples, lags, List.of("a total"));
         assertThat(report).contains("| heap after a full GC | +0.60 MiB/h | 80.1 MiB – 80.3 MiB | < 1 MiB/h | met |")
-                .contains("| live threads | +0.0 /h | 60–60 |").contains("| 1 | 5.0–10.0 | 5,000 | 0 | 60 s |")
+                .contains("| live threads | +0.0 /h | 60–60 |").contains("| 1 | 5.0–10.0 | 5,000 | 60 s | 0 | 0 s |")
                 .contains("- a total");
         assertThat(report.lines().filter(l -> l.startsWith("| input lag after each outage")).findFirst())
                 .hasValueSatisfying(l -> assertThat(l).endsWith("| met |"));
@@ -86,8 +94,8 @@ class SoakReportTest {
         return new SoakSample(minutes(minute), false, heapMib, 40, 400, 30, 1000, 60, 10, 0, 0, 50, 0, 0);
     }
 
-    private static LagPoint lag(double minute, long lag) {
-        return new LagPoint(minutes(minute), lag);
+    private static Backlog lag(double minute, long lag) {
+        return new Backlog(minutes(minute), lag, 0);
     }
 
     private static Duration minutes(double minutes) {
