@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 import dev.conversationworker.bench.SoakReport.Backlog;
 import dev.conversationworker.testsupport.GoogleChatSimulator;
@@ -70,7 +71,7 @@ final class Soak {
                 llm.down(false);
                 traffic.stop();
                 long expected = traffic.expectedAnalyses().values().stream().mapToLong(Long::longValue).sum();
-                Duration drained = drain(outputs, expected);
+                Duration drained = drain(outputs, expected, worker, lag, begin, input);
                 totals.addAll(totals(traffic, outputs, chat, usage, expected, drained, log));
             } finally {
                 llm.down(false);
@@ -164,13 +165,24 @@ final class Soak {
         }
     }
 
-    /** Waits until every analysis the traffic makes is published (idle ones fall due after the traffic). */
-    private Duration drain(SoakOutputs outputs, long expected) throws InterruptedException {
+    /**
+     * Waits until every analysis the traffic makes is published (idle ones fall due after the traffic), still noting
+     * the backlog: the waiting room of the last outage may empty only now.
+     */
+    private Duration drain(SoakOutputs outputs, long expected, WorkerProcess worker, ConsumerLag lag, long begin,
+            String input) throws InterruptedException {
         long start = System.nanoTime();
         Instant deadline = Instant.now().plus(settings.idleAfter()).plus(Duration.ofMinutes(3));
+        Duration nextLag = Duration.ZERO;
         while (outputs.analyses() - outputs.duplicates() < expected && Instant.now().isBefore(deadline)) {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - begin);
+            if (elapsed.compareTo(nextLag) >= 0) {
+                lags.add(new Backlog(elapsed, lag.of(id, input), waiting(worker)));
+                nextLag = elapsed.plus(LAG_EVERY);
+            }
             Thread.sleep(500);
         }
+        lags.add(new Backlog(Duration.ofNanos(System.nanoTime() - begin), lag.of(id, input), waiting(worker)));
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
@@ -222,7 +234,7 @@ final class Soak {
         lines.add(String.format("analyses: %,d published of %,d expected (%.0f s after the traffic stopped), by "
                 + "trigger %s against %s expected; %,d failed, %,d published twice, %,d needing attention; "
                 + "%,d dead letters", outputs.analyses() - outputs.duplicates(), expected,
-                drained.toMillis() / 1000.0, outputs.analysesByTrigger(), new java.util.TreeMap<>(
+                drained.toMillis() / 1000.0, outputs.analysesByTrigger(), new TreeMap<>(
                         traffic.expectedAnalyses()),
                 outputs.failed(), outputs.duplicates(), outputs.needAttention(),
                 outputs.deadLetters()));
