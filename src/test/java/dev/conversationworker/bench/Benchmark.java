@@ -1,6 +1,7 @@
 package dev.conversationworker.bench;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,6 +105,8 @@ public final class Benchmark {
             : Path.of(System.getProperty("bench.baseline"));
     private final List<Result> results = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    /** Reports of scenarios that are not rows of the table (the soak's). */
+    private final List<String> reports = new ArrayList<>();
     private int runNumber;
 
     public static void main(String[] args) {
@@ -117,6 +120,7 @@ public final class Benchmark {
     }
 
     private static void run() throws Exception {
+        // S5 (the soak, an hour by default) runs only when named.
         Set<String> scenarios = Set.of(System.getProperty("bench.scenarios", "S1,S2,S3,S4").split(","));
         Benchmark bench = new Benchmark();
         bench.llm.recordCalls(false);
@@ -132,7 +136,10 @@ public final class Benchmark {
         if (scenarios.contains("S4")) {
             bench.backlog();
         }
-        String table = bench.table();
+        if (scenarios.contains("S5")) {
+            bench.soak();
+        }
+        String table = bench.table() + String.join("", bench.reports);
         System.out.println(table);
         Files.writeString(Path.of("target", "benchmark-results.md"), table);
         bench.llm.close();
@@ -196,6 +203,22 @@ public final class Benchmark {
         llm.defaultLatency(jitter(1000, 0.10));
         measure(new Run("S4 backlog", "key, -Xmx256m", 4, scaled(200_000), 4, Map.of(), List.of("-Xmx256m"), true,
                 0, Duration.ofMinutes(20)));
+    }
+
+    /**
+     * S5: an hour (-Dbench.soak.minutes) of steady traffic of every kind with the LLM down now and then; a report of
+     * its own ({@link Soak}). Not run against -Dbench.baseline.
+     */
+    private void soak() throws Exception {
+        llm.defaultLatency(jitter(1000, 0.10));
+        String id = "bench" + (++runNumber) + "-" + Long.toString(System.currentTimeMillis(), 36);
+        // A free port: another benchmark on the same machine may hold 18000 + n, and then readiness would be that
+        // worker's.
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        reports.add(new Soak(infra, llm, id, port, SoakSettings.fromSystemProperties()).run(llm.baseUrl(), PRIMARY));
     }
 
     private void measure(Run run) throws Exception {
@@ -360,6 +383,9 @@ public final class Benchmark {
 
     private String table() {
         StringBuilder out = new StringBuilder();
+        if (results.isEmpty()) {
+            return out.toString();
+        }
         out.append(
                 "| scenario | variant | events | analyses | s | events/s | analyses/s | steady analyses/s | LLM calls in flight (steady) | LLM ms (mean) | p50 ms | p95 ms | p99 ms "
                         + "| LLM calls/analysis | max loop lag ms (run) | (since start) | max heap MiB | peak RSS MiB | CPU % | CPU s/1000 analyses "

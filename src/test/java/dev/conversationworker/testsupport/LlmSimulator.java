@@ -66,6 +66,7 @@ public final class LlmSimulator implements AutoCloseable {
     private final Map<String, AtomicInteger> callsByModel = new ConcurrentHashMap<>();
     private volatile ToLongFunction<String> defaultLatencyMs = model -> 5;
     private volatile boolean recordCalls = true;
+    private volatile boolean down;
 
     public LlmSimulator() {
         server = vertx.createHttpServer().requestHandler(this::handle);
@@ -105,6 +106,14 @@ public final class LlmSimulator implements AutoCloseable {
     /** Calls received by {@code model} so far, recorded or not. */
     public int callCount(String model) {
         return callsByModel.getOrDefault(model, new AtomicInteger()).get();
+    }
+
+    /**
+     * An outage of the whole provider: while {@code down}, every call without a script is answered 503 at once
+     * (the benchmark's soak turns it on and off).
+     */
+    public void down(boolean down) {
+        this.down = down;
     }
 
     /** Benchmarks switch off keeping every request (their memory would be measured otherwise). */
@@ -164,7 +173,9 @@ public final class LlmSimulator implements AutoCloseable {
                 int attempt = (int) calls(script.getKey(), model).size();
                 reply = script.getValue().get(model).apply(attempt);
             } else {
-                reply = Reply.ok(defaultLatencyMs.applyAsLong(model), defaultResult(conversation));
+                reply = down
+                        ? Reply.status(503, Map.of())
+                        : Reply.ok(defaultLatencyMs.applyAsLong(model), defaultResult(conversation));
             }
             String abortKey = (script == null ? "" : script.getKey()) + "|" + model;
             AtomicInteger done = new AtomicInteger();

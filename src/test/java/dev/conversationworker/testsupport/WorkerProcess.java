@@ -113,6 +113,16 @@ public final class WorkerProcess implements AutoCloseable {
         return procStatusKib("VmHWM:") / 1024.0;
     }
 
+    /** Resident set size now in MiB (VmRSS), from /proc; -1 where there is no /proc. */
+    public double rssMib() {
+        return procStatusKib("VmRSS:") / 1024.0;
+    }
+
+    /** The worker's process id (for {@code jcmd}, say). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** CPU seconds used so far (user + system), from /proc; -1 where there is no /proc. */
     public double cpuSeconds() {
         return cpuSecondsIn(Path.of("/proc", Long.toString(process.pid()), "stat"));
