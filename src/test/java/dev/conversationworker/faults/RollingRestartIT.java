@@ -18,8 +18,8 @@ import dev.conversationworker.testsupport.WorkerProcess;
 /**
  * What every release and every scale event does, with a backlog in flight: three packaged workers, then a rolling
  * restart as Kubernetes runs it (a new worker started and ready, then an old one SIGTERMed; three times), then a
- * scale-in (one SIGTERMed, none started). Each moves partitions while analyses run on them (the LLM takes about a
- * second). Nothing is lost, every new worker becomes ready, every worker stops within its grace period, and no
+ * scale-in (one SIGTERMed, none started). Each moves partitions while analyses run on them (the LLM takes 2.5 to 5
+ * seconds, longer than a rebalance). Nothing is lost, every new worker becomes ready, every worker stops within its grace period, and no
  * analysis is published twice: a partition that moves is handed over only once what ran on it has finished and
  * been committed.
  */
@@ -27,16 +27,17 @@ import dev.conversationworker.testsupport.WorkerProcess;
 class RollingRestartIT {
 
     /** Conversations produced before each new worker starts (in flight while it joins), and before each SIGTERM. */
-    private static final int BEFORE_JOIN = 400;
-    private static final int BEFORE_STOP = 200;
+    private static final int BEFORE_JOIN = 150;
+    private static final int BEFORE_STOP = 100;
     private static final Duration GRACE = Duration.ofSeconds(35);
 
     @Test
     void aRollingRestartAndAScaleInRepeatNothingThatFinished() throws Exception {
         Random random = new Random();
         try (IsolatedRun run = new IsolatedRun("rolling", Infrastructure.get().bootstrapServers(),
-                Infrastructure.get().redisHosts(), Map.of("WORKER_MAX_IN_FLIGHT", "8"), 6)) {
-            run.llm().defaultLatency(model -> 400 + random.nextInt(400));
+                Infrastructure.get().redisHosts(), Map.of("WORKER_MAX_IN_FLIGHT", "16"), 6)) {
+            // Longer than a rebalance takes: what runs when partitions move is still running when the new owner starts.
+            run.llm().defaultLatency(model -> 2500 + random.nextInt(2500));
             Deque<WorkerProcess> workers = new ArrayDeque<>();
             try {
                 for (int i = 0; i < 3; i++) {
