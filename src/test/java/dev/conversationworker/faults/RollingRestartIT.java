@@ -2,11 +2,18 @@ package dev.conversationworker.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -18,7 +25,7 @@ import dev.conversationworker.testsupport.WorkerProcess;
 /**
  * What every release and every scale event does, with a backlog in flight: three packaged workers, then a rolling
  * restart as Kubernetes runs it (a new worker started and ready, then an old one SIGTERMed; three times), then a
- * scale-in (one SIGTERMed, none started). Each moves partitions while analyses run on them (the LLM takes 2.5 to 5
+ * scale-in (one SIGTERMed, none started), under steady traffic. Each moves partitions while analyses run on them (the LLM takes 2.5 to 5
  * seconds, longer than a rebalance). Nothing is lost, every new worker becomes ready, every worker stops within its grace period, and no
  * analysis is published twice: a partition that moves is handed over only once what ran on it has finished and
  * been committed.
@@ -26,9 +33,8 @@ import dev.conversationworker.testsupport.WorkerProcess;
 @Tag("faults")
 class RollingRestartIT {
 
-    /** Conversations produced before each new worker starts (in flight while it joins), and before each SIGTERM. */
-    private static final int BEFORE_JOIN = 150;
-    private static final int BEFORE_STOP = 100;
+    /** New conversations per second, all through the run: every partition has analyses running when it moves. */
+    private static final int PER_SECOND = 8;
     private static final Duration GRACE = Duration.ofSeconds(35);
 
     @Test
@@ -39,28 +45,49 @@ class RollingRestartIT {
             // Longer than a rebalance takes: what runs when partitions move is still running when the new owner starts.
             run.llm().defaultLatency(model -> 2500 + random.nextInt(2500));
             Deque<WorkerProcess> workers = new ArrayDeque<>();
+            AtomicBoolean producing = new AtomicBoolean(true);
+            Thread traffic = new Thread(() -> {
+                while (producing.get()) {
+                    run.produce(PER_SECOND, 2);
+                    LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+                }
+            }, "rolling-traffic");
             try {
                 for (int i = 0; i < 3; i++) {
                     workers.add(run.startWorker());
                 }
+                traffic.start();
+                Thread.sleep(5000);
                 for (int step = 1; step <= 3; step++) {
-                    run.produce(BEFORE_JOIN, 2);
                     workers.add(run.startWorker()); // fails unless it becomes ready
-                    run.produce(BEFORE_STOP, 2);
+                    Thread.sleep(5000); // the rebalance the new worker causes, with analyses in flight
                     assertThat(workers.removeFirst().stopsCleanly(GRACE))
                             .as("old worker of step %d stops within the grace period", step).isTrue();
                 }
-                run.produce(BEFORE_STOP, 2);
                 assertThat(workers.removeFirst().stopsCleanly(GRACE)).as("scale-in within the grace period")
                         .isTrue();
+                producing.set(false);
+                traffic.join();
                 run.awaitAllAnalysed(Duration.ofMinutes(4));
                 int repeats = run.verifyNothingLostNothingDoubled();
+                long waitedFor = run.logs().stream().mapToLong(RollingRestartIT::handoversThatWaited).sum();
                 System.out.printf("[rolling] %d conversations over a rolling restart of 3 workers and a scale-in: "
-                        + "none lost, %d analyses published twice%n", run.conversations().size(), repeats);
+                        + "none lost, %d analyses published twice; %d partition handovers waited for running "
+                        + "analyses%n", run.conversations().size(), repeats, waitedFor);
                 assertThat(repeats).as("analyses published twice").isZero();
             } finally {
+                producing.set(false);
                 workers.forEach(WorkerProcess::close);
             }
+        }
+    }
+
+    /** The CW0107 lines of a worker's log whose handover found analyses running on the partitions that moved. */
+    private static long handoversThatWaited(Path log) {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(line -> line.contains("CW0107") && !line.contains(" 0 ms for")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
