@@ -150,6 +150,14 @@ public class WorkerMetrics {
         counter("cw.idle.claims.lost").increment();
     }
 
+    /**
+     * An idle analysis failed {@code analysis.idle-max-attempts} times and was given up: published as failed (or,
+     * if even that failed, its idle timer dropped).
+     */
+    public void idleAnalysisGivenUp() {
+        counter("cw.idle.analyses.given.up").increment();
+    }
+
     /** @param reason why a notification was not sent: {@code attention-window} (the conversation paged already) */
     public void notificationSuppressed(String reason) {
         counter("cw.notifications.suppressed", "reason", reason).increment();
