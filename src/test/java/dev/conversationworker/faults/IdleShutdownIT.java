@@ -45,7 +45,7 @@ class IdleShutdownIT {
             String token = "tokidlestop" + System.nanoTime();
             // The first call outlives eight idle leases (and, from the SIGTERM, less than the drain); any later one
             // answers at once, with another summary.
-            run.llm().script(token, "isolated-model", attempt -> Reply.ok(attempt == 0 ? LLM_HOLD.toMillis() : 10,
+            run.llm().script(token, "isolated-model", attempt -> Reply.ok(attempt == 1 ? LLM_HOLD.toMillis() : 10,
                     LlmSimulator.defaultResult("").put("summary", "attempt " + attempt)));
             String c = run.topic("c");
             List<WorkerProcess> workers = List.of(run.startWorker(), run.startWorker());

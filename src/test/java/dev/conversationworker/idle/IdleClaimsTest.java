@@ -75,12 +75,12 @@ class IdleClaimsTest {
     void anIdleAnalysisThatFailsEveryTimeIsPublishedAsFailedAfterItsAttemptsAndNotTriedAgain() throws Exception {
         String c = Events.newConversationId("idle-failing");
         HistoryKeys keys = HistoryKeys.of(keyPrefix, c);
+        double givenUpBefore = metric("cw_idle_analyses_given_up_total");
         kafka.send(c, Events.message("m1-" + c, c, "user", "My order never arrived").encode());
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
                 .until(() -> redis.execute("EXISTS", keys.messages()).toInteger() == 1);
         // Damaged before its idle time: every read of its history now fails, and no retry can mend it.
         redis.execute("SET", keys.messages(), "damaged by hand");
-        double givenUpBefore = metric("cw_idle_analyses_given_up_total");
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !analyses(c).isEmpty());
         JsonObject failed = analyses(c).get(0);
@@ -102,7 +102,7 @@ class IdleClaimsTest {
         String c = Events.newConversationId("idle-rearmed");
         String token = "tokrearm" + System.nanoTime();
         for (String model : List.of(PRIMARY_MODEL, FALLBACK_MODEL)) {
-            llm.script(token, model, attempt -> Reply.ok(attempt == 0 ? 3000 : 10, LlmSimulator.defaultResult("")));
+            llm.script(token, model, attempt -> Reply.ok(attempt == 1 ? 3000 : 10, LlmSimulator.defaultResult("")));
         }
         double lostBefore = metric("cw_idle_claims_lost_total");
         RecordMetadata first = kafka.send(c, Events.message("m1-" + c, c, "user", "Hello? " + token).encode());
