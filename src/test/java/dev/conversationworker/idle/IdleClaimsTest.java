@@ -107,10 +107,12 @@ class IdleClaimsTest {
         double lostBefore = metric("cw_idle_claims_lost_total");
         RecordMetadata first = kafka.send(c, Events.message("m1-" + c, c, "user", "Hello? " + token).encode());
         await().atMost(Duration.ofSeconds(20)).until(() -> !llm.calls(token, PRIMARY_MODEL).isEmpty());
-        // Meanwhile another instance, the one consuming the conversation's partition, stores its next message.
+        // Meanwhile another instance, the one consuming the conversation's partition, stores its next message
+        // (whose own idle time ends after this analysis, so that its timer is not claimed meanwhile).
         ChatEvent next = new ChatEvent("m2-" + c, EventType.MESSAGE, c, OffsetDateTime.now(ZoneOffset.UTC), Role.USER,
                 "Still there? " + token, null, null, null, null);
-        history.append(next, first.partition(), first.offset() + 1, IDLE).await().atMost(Duration.ofSeconds(10));
+        history.append(next, first.partition(), first.offset() + 1, IDLE.multipliedBy(3)).await()
+                .atMost(Duration.ofSeconds(10));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> analyses(c).size() == 2);
         assertThat(analyses(c)).extracting(a -> a.getString("triggerEventId")).containsExactly("m1-" + c, "m2-" + c);
