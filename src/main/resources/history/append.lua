@@ -5,7 +5,9 @@
 -- (hash: slug -> JSON of the last message: conversation id, event id, partition, offset, stored at), KEYS[6] the
 -- shard's idle claims (hash: slug -> claimer token)
 -- ARGV[1] event id, ARGV[2] entry JSON, ARGV[3] max messages, ARGV[4] ttl seconds, ARGV[5] dedupe window,
--- ARGV[6] idle-after in ms (0: no idle timer), ARGV[7] now (epoch ms), ARGV[8] conversation slug, ARGV[9] arm JSON
+-- ARGV[6] idle-after in ms (0: no idle timer), ARGV[7] conversation slug, ARGV[8] arm JSON, ending in "t":0} (the
+-- time it was stored, set here)
+-- The timer falls due idle-after from now on Redis' clock (TIME), the one clock every instance shares.
 -- Returns {1, sequence} when appended, {0, sequence} when the event id was already stored (a redelivery: it arms
 -- nothing, so a conversation closed since is not re-armed); sequence = the message's arrival number (1, 2, ...).
 local ttl = tonumber(ARGV[4])
@@ -26,11 +28,14 @@ redis.call('EXPIRE', KEYS[2], ttl)
 redis.call('EXPIRE', KEYS[3], ttl)
 local idleAfter = tonumber(ARGV[6])
 if idleAfter > 0 then
-  redis.call('HSET', KEYS[5], ARGV[8], ARGV[9])
-  redis.call('ZADD', KEYS[4], tonumber(ARGV[7]) + idleAfter, ARGV[8])
+  local t = redis.call('TIME')
+  local now = tostring(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+  local armed = string.gsub(ARGV[8], '"t":0}$', '"t":' .. now .. '}')
+  redis.call('HSET', KEYS[5], ARGV[7], armed)
+  redis.call('ZADD', KEYS[4], tostring(tonumber(now) + idleAfter), ARGV[7])
   -- A claim on the previous message is void: its holder may no longer renew or release this timer (that would
   -- bring the new one forward); its confirm finds the conversation re-armed and does nothing.
-  redis.call('HDEL', KEYS[6], ARGV[8])
+  redis.call('HDEL', KEYS[6], ARGV[7])
   -- The shard's schedule lives as long as its newest conversation's history (an armed entry falls due before).
   redis.call('EXPIRE', KEYS[4], ttl)
   redis.call('EXPIRE', KEYS[5], ttl)

@@ -50,26 +50,28 @@ public class ConversationHistory {
      * @param partition the input partition the message came from, and {@code offset} its offset there
      */
     public Uni<Boolean> append(ChatEvent message, int partition, long offset) {
-        return append(message, partition, offset, Duration.ZERO, 0).map(Appended::appended);
+        return append(message, partition, offset, Duration.ZERO).map(Appended::appended);
     }
 
     /**
      * Appends the message and, in the same atomic step, arms its conversation's idle timer to fall due
-     * {@code idleAfter} from {@code nowMillis} ({@link Duration#ZERO}: no timer). A redelivered message arms nothing.
+     * {@code idleAfter} from now on Redis' clock, which all instances share ({@link Duration#ZERO}: no timer). A
+     * redelivered message arms nothing.
      */
-    public Uni<Appended> append(ChatEvent message, int partition, long offset, Duration idleAfter, long nowMillis) {
+    public Uni<Appended> append(ChatEvent message, int partition, long offset, Duration idleAfter) {
         HistoryKeys keys = keys(message.conversationId());
         String entry = HistoryCodec.encode(new HistoryEntry(message.eventId(), message.role().wireName(),
                 SafeTruncation.withEllipsis(message.text(), config.maxMessageChars()),
                 message.timestamp().toString(), partition, offset));
+        // Stored at 0: the script sets the time from Redis' clock.
         String armed = StoredJson.write(new ArmedConversation(message.conversationId(), message.eventId(), partition,
-                offset, nowMillis));
+                offset, 0));
         return APPEND.run(redis, 6, keys.messages(), keys.seenEventIds(), keys.sequence(), keys.shard().due(),
                 keys.shard().armed(), keys.shard().claims(), message.eventId(), entry,
                 Integer.toString(config.maxMessages()),
                 Long.toString(Math.max(1, config.ttl().toSeconds())),
                 Integer.toString(Math.max(config.dedupeWindow(), config.maxMessages())),
-                Long.toString(Math.max(0, idleAfter.toMillis())), Long.toString(nowMillis), keys.slug(), armed)
+                Long.toString(Math.max(0, idleAfter.toMillis())), keys.slug(), armed)
                 .map(response -> new Appended(response.get(0).toLong() == 1L, response.get(1).toLong()));
     }
 

@@ -25,12 +25,15 @@ public record HistoryKeys(String messages, String seenEventIds, String sequence,
     /** Shards of the key space (Redis Cluster slots used). Fixed: changing it relocates every conversation. */
     public static final int SHARDS = 64;
 
-    /** The idle schedule of one shard: due times (sorted set), armed conversations (hash), claims (hash). */
-    public record IdleShard(int index, String due, String armed, String claims) {
+    /**
+     * The idle schedule of one shard: due times (sorted set), armed conversations (hash), claims (hash), failed
+     * attempts of the analyses of its timers (hash).
+     */
+    public record IdleShard(int index, String due, String armed, String claims, String attempts) {
 
         public static IdleShard of(String prefix, int index) {
             String base = prefix + ":" + tag(index) + ":idle:";
-            return new IdleShard(index, base + "due", base + "armed", base + "claims");
+            return new IdleShard(index, base + "due", base + "armed", base + "claims", base + "attempts");
         }
     }
 

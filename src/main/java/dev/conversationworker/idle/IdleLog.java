@@ -1,5 +1,6 @@
 package dev.conversationworker.idle;
 
+import static org.jboss.logging.Logger.Level.ERROR;
 import static org.jboss.logging.Logger.Level.INFO;
 import static org.jboss.logging.Logger.Level.WARN;
 
@@ -24,10 +25,18 @@ public interface IdleLog extends BasicLogger {
     void claimWorksAgain();
 
     @LogMessage(level = WARN)
-    @Message(id = 603, value = "The idle analysis of conversation %s failed (%s); it falls due again when its claim's lease ends")
-    void analysisFailed(String conversationId, String failure);
+    @Message(id = 603, value = "The idle analysis of conversation %s failed (attempt %d of %d: %s); it falls due again in %d ms")
+    void analysisFailed(String conversationId, int attempt, int maxAttempts, String failure, long retryInMs);
 
     @LogMessage(level = WARN)
     @Message(id = 604, value = "Dropping the unreadable idle timer %s: %s")
     void unreadableDropped(String slug, String failure);
+
+    @LogMessage(level = ERROR)
+    @Message(id = 605, value = "Gave up the idle analysis of conversation %s after %d failed attempts (last: %s); it is published as failed")
+    void givenUp(String conversationId, int attempts, String failure);
+
+    @LogMessage(level = ERROR)
+    @Message(id = 606, value = "The failed idle analysis of conversation %s could not be published either (%s); its idle timer is dropped")
+    void givenUpUnpublished(String conversationId, String failure);
 }

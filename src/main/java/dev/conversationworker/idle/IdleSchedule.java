@@ -1,6 +1,5 @@
 package dev.conversationworker.idle;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +19,8 @@ import dev.conversationworker.history.ArmedConversation;
 import dev.conversationworker.history.HistoryConfig;
 import dev.conversationworker.history.HistoryKeys;
 import dev.conversationworker.history.HistoryKeys.IdleShard;
+import dev.conversationworker.model.AnalysisRecord;
+import dev.conversationworker.model.Trigger;
 import dev.conversationworker.support.RedisScript;
 import dev.conversationworker.support.StoredJson;
 
@@ -29,12 +30,13 @@ import dev.conversationworker.support.StoredJson;
  * the conversations it holds; the append script arms a conversation there in the same step as it stores the
  * message. Claims work like the waiting room's: a claim moves the due time to the end of a lease and notes the
  * claimer, so two instances never take the same conversation and a dead instance's claims fall due again. Each
- * step is one Lua script on one shard (one Cluster slot). Non-blocking only.
+ * step is one Lua script on one shard (one Cluster slot), and takes the time from Redis ({@code TIME}): due times and
+ * leases are on the one clock all instances share, not on each instance's own. Non-blocking only.
  */
 @ApplicationScoped
 public class IdleSchedule {
 
-    /** What a claim turned out to be, when its analysis was about to start. */
+    /** What a claim turned out to be, when its analysis was about to start, or when it ended. */
     public enum Confirmed {
         /** Still this instance's, still armed on the same message: analyse it. */
         MINE,
@@ -44,16 +46,33 @@ public class IdleSchedule {
         LOST
     }
 
+    /** A claim confirmed, and when (Redis' clock). */
+    public record Confirmation(Confirmed outcome, Instant at) {
+    }
+
+    /** Whether a claimed idle analysis, about to be published, may be. */
+    public enum Publishing {
+        /** The claim is still this instance's (renewed), or no other instance can have this trigger: publish. */
+        PUBLISH,
+        /** Published already, by an instance that took the claim over: not again. */
+        PUBLISHED_ALREADY,
+        /** Another instance holds the claim on this timer, or it was handed back: leave it to them. */
+        LOST
+    }
+
     private static final RedisScript CLAIM = RedisScript.load("/idle/claim.lua");
     private static final RedisScript CONFIRM = RedisScript.load("/idle/confirm.lua");
     private static final RedisScript DONE = RedisScript.load("/idle/done.lua");
     private static final RedisScript DISARM = RedisScript.load("/idle/disarm.lua");
     private static final RedisScript RELEASE = RedisScript.load("/idle/release.lua");
     private static final RedisScript RENEW = RedisScript.load("/idle/renew.lua");
+    private static final RedisScript MAY_PUBLISH = RedisScript.load("/idle/may-publish.lua");
+    private static final RedisScript FAILED = RedisScript.load("/idle/failed.lua");
 
     private final ReactiveRedisDataSource redis;
     private final String keyPrefix;
-    private final Clock clock;
+    /** How long a count of failed attempts is kept: as long as the history it is about. */
+    private final Duration keep;
     /** Names this instance's claims: a claim whose token changed was taken over. */
     private final String token = UUID.randomUUID().toString();
 
@@ -63,13 +82,13 @@ public class IdleSchedule {
 
     @Inject
     IdleSchedule(ReactiveRedisDataSource redis, HistoryConfig history) {
-        this(redis, history.keyPrefix(), Clock.systemUTC());
+        this(redis, history.keyPrefix(), history.ttl());
     }
 
-    IdleSchedule(ReactiveRedisDataSource redis, String keyPrefix, Clock clock) {
+    IdleSchedule(ReactiveRedisDataSource redis, String keyPrefix, Duration keep) {
         this.redis = redis;
         this.keyPrefix = keyPrefix;
-        this.clock = clock;
+        this.keep = keep;
     }
 
     /**
@@ -77,29 +96,69 @@ public class IdleSchedule {
      */
     public Uni<Claimed> claimDue(int index, int max, Duration lease) {
         IdleShard shard = IdleShard.of(keyPrefix, index);
-        long now = clock.millis();
-        return CLAIM.run(redis, 3, shard.due(), shard.armed(), shard.claims(), Long.toString(now),
-                Integer.toString(max), Long.toString(now + lease.toMillis()), token)
+        return CLAIM.run(redis, 4, shard.due(), shard.armed(), shard.claims(), shard.attempts(),
+                Integer.toString(max), Long.toString(lease.toMillis()), token)
                 .chain(response -> decode(shard, response));
     }
 
     /** Checks that a claim still stands, and if so renews it for {@code lease} from now. */
-    public Uni<Confirmed> confirm(ClaimedConversation claimed, Duration lease) {
+    public Uni<Confirmation> confirm(ClaimedConversation claimed, Duration lease) {
         IdleShard shard = claimed.shard();
         return CONFIRM.run(redis, 3, shard.due(), shard.armed(), shard.claims(), claimed.slug(),
-                claimed.armed().eventId(), token, Long.toString(clock.millis() + lease.toMillis()))
+                claimed.armed().eventId(), token, Long.toString(lease.toMillis()))
+                .map(response -> new Confirmation(confirmed(response.get(0).toInteger()),
+                        Instant.ofEpochMilli(response.get(1).toLong())));
+    }
+
+    /**
+     * Just before the idle analysis of a claim is published: whether it may be. A claim still held is renewed for
+     * {@code lease} from now, so that the publication cannot outlast it unnoticed.
+     */
+    public Uni<Publishing> mayPublish(ClaimedConversation claimed, Duration lease) {
+        IdleShard shard = claimed.shard();
+        String published = HistoryKeys.of(keyPrefix, claimed.conversationId()).publishedAnalyses();
+        String analysisId = AnalysisRecord.analysisId(claimed.conversationId(), claimed.armed().eventId(),
+                Trigger.IDLE);
+        return MAY_PUBLISH.run(redis, 4, shard.due(), shard.armed(), shard.claims(), published, claimed.slug(),
+                claimed.armed().eventId(), token, Long.toString(lease.toMillis()), analysisId)
                 .map(response -> switch (response.toInteger()) {
-                    case 1 -> Confirmed.MINE;
-                    case 0 -> Confirmed.MOOT;
-                    default -> Confirmed.LOST;
+                    case 1 -> Publishing.PUBLISH;
+                    case 0 -> Publishing.PUBLISHED_ALREADY;
+                    default -> Publishing.LOST;
                 });
     }
 
-    /** The idle analysis is published: disarmed (unless re-armed meanwhile). False when another instance had it. */
-    public Uni<Boolean> done(ClaimedConversation claimed) {
+    /**
+     * The idle analysis is published, or was not needed: disarmed (unless re-armed meanwhile). {@code MINE} when the
+     * claim was still this instance's; {@code MOOT} when a new message, a close or a request had dropped it; {@code
+     * LOST} when another instance holds it.
+     */
+    public Uni<Confirmed> done(ClaimedConversation claimed) {
         IdleShard shard = claimed.shard();
-        return DONE.run(redis, 3, shard.due(), shard.armed(), shard.claims(), claimed.slug(),
-                claimed.armed().eventId(), token).map(response -> response.toInteger() == 1);
+        return DONE.run(redis, 4, shard.due(), shard.armed(), shard.claims(), shard.attempts(), claimed.slug(),
+                claimed.armed().eventId(), token).map(response -> confirmed(response.toInteger()));
+    }
+
+    /**
+     * The idle analysis of a claim failed: one more failed attempt for its timer. Below {@code maxAttempts} the
+     * claim is dropped and the conversation falls due again {@code retryAfter} from now, for any instance; at
+     * {@code maxAttempts} the claim stays this instance's, to give up on. Returns the timer's failed attempts so far
+     * (1, 2, ...), 0 when the conversation was re-armed or disarmed since, -1 when another instance holds the claim.
+     */
+    public Uni<Integer> failed(ClaimedConversation claimed, int maxAttempts, Duration retryAfter) {
+        IdleShard shard = claimed.shard();
+        return FAILED.run(redis, 4, shard.due(), shard.armed(), shard.claims(), shard.attempts(), claimed.slug(),
+                claimed.armed().eventId(), token, Integer.toString(maxAttempts),
+                Long.toString(retryAfter.toMillis()), Long.toString(Math.max(1, keep.toMillis())))
+                .map(response -> response.toInteger());
+    }
+
+    private static Confirmed confirmed(int outcome) {
+        return switch (outcome) {
+            case 1 -> Confirmed.MINE;
+            case 0 -> Confirmed.MOOT;
+            default -> Confirmed.LOST;
+        };
     }
 
     /**
@@ -112,7 +171,7 @@ public class IdleSchedule {
         keysThenArgs.add(shard.due());
         keysThenArgs.add(shard.claims());
         keysThenArgs.add(token);
-        keysThenArgs.add(Long.toString(clock.millis() + lease.toMillis()));
+        keysThenArgs.add(Long.toString(lease.toMillis()));
         keysThenArgs.addAll(held);
         return RENEW.run(redis, 2, keysThenArgs.toArray(String[]::new)).replaceWithVoid();
     }
@@ -120,8 +179,8 @@ public class IdleSchedule {
     /** A claim this instance will not work on (it is stopping): due again at once, for the others. */
     public Uni<Void> release(ClaimedConversation claimed) {
         IdleShard shard = claimed.shard();
-        return RELEASE.run(redis, 3, shard.due(), shard.armed(), shard.claims(), claimed.slug(), token,
-                Long.toString(clock.millis())).replaceWithVoid();
+        return RELEASE.run(redis, 3, shard.due(), shard.armed(), shard.claims(), claimed.slug(), token)
+                .replaceWithVoid();
     }
 
     /**
@@ -131,7 +190,7 @@ public class IdleSchedule {
     public Uni<Boolean> disarm(String conversationId, int partition, long offset) {
         HistoryKeys keys = HistoryKeys.of(keyPrefix, conversationId);
         IdleShard shard = keys.shard();
-        return DISARM.run(redis, 3, shard.due(), shard.armed(), shard.claims(), keys.slug(),
+        return DISARM.run(redis, 4, shard.due(), shard.armed(), shard.claims(), shard.attempts(), keys.slug(),
                 Integer.toString(partition), Long.toString(offset)).map(response -> response.toInteger() == 1);
     }
 

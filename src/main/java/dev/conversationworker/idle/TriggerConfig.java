@@ -30,4 +30,13 @@ public interface TriggerConfig {
      */
     @WithDefault("15s")
     Duration idleLease();
+
+    /**
+     * Attempts of an idle analysis that fails for a reason no retry within it can mend (a damaged history, a
+     * record Kafka refuses, a bug; an unreachable LLM waits in the waiting room instead, and Redis or Kafka being
+     * away is retried without end), one {@code idle-lease} apart, by any instance. After the last, it is published as
+     * {@code failed} with the reason, and the conversation is disarmed. At least 1.
+     */
+    @WithDefault("3")
+    int idleMaxAttempts();
 }

@@ -59,11 +59,12 @@ public final class MetricLabels {
     public enum Stage {
 
         PARSE("parse"), HISTORY_APPEND("history-append"), IDLE_DISARM("idle-disarm"), WAITING_CHECK(
-                "waiting-check"), HISTORY_READ("history-read"), PUBLISHED_CHECK("published-check"), FORMAT(
-                        "format"), WAIT_PARK("wait-park"), WAIT_RESCHEDULE("wait-reschedule"), WAIT_DONE(
-                                "wait-done"), PUBLISH_ANALYSIS("publish-analysis"), PUBLISH_NOTIFICATION(
-                                        "publish-notification"), MARK_PUBLISHED(
-                                                "mark-published"), DEAD_LETTER("dead-letter");
+                "waiting-check"), HISTORY_READ(
+                        "history-read"), PUBLISHED_CHECK("published-check"), CLAIM_CHECK("claim-check"), FORMAT(
+                                "format"), WAIT_PARK("wait-park"), WAIT_RESCHEDULE("wait-reschedule"), WAIT_DONE(
+                                        "wait-done"), PUBLISH_ANALYSIS("publish-analysis"), PUBLISH_NOTIFICATION(
+                                                "publish-notification"), MARK_PUBLISHED(
+                                                        "mark-published"), DEAD_LETTER("dead-letter");
 
         private final String value;
 
@@ -79,7 +80,9 @@ public final class MetricLabels {
     /** {@code reason} of {@code cw_analyses_skipped_total}: why a trigger was not analysed again. */
     public enum SkipReason {
 
-        ALREADY_PUBLISHED("already-published"), WAITING("waiting"), HISTORY_EXPIRED("history-expired");
+        ALREADY_PUBLISHED("already-published"), WAITING("waiting"), HISTORY_EXPIRED("history-expired"),
+        /** An idle analysis whose claim another instance holds, or that was handed back at shutdown. */
+        CLAIM_LOST("claim-lost");
 
         private final String value;
 

@@ -86,7 +86,7 @@ public class WorkerMetrics {
         }
         for (String name : new String[]{"cw.history.duplicates", "cw.history.unreadable", "cw.history.unplaced",
                 "cw.idle.conversations.armed", "cw.idle.analyses.started", "cw.progress.analyses.started",
-                "cw.idle.claims.lost"}) {
+                "cw.idle.claims.lost", "cw.idle.analyses.given.up"}) {
             counter(name);
         }
     }
@@ -205,6 +205,14 @@ public class WorkerMetrics {
      */
     public void idleClaimLost() {
         counter("cw.idle.claims.lost").increment();
+    }
+
+    /**
+     * An idle analysis failed {@code analysis.idle-max-attempts} times and was given up: published as failed (or,
+     * if even that failed, its idle timer dropped).
+     */
+    public void idleAnalysisGivenUp() {
+        counter("cw.idle.analyses.given.up").increment();
     }
 
     /** A notification not sent, and why. */

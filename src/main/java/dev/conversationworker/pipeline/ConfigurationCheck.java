@@ -30,6 +30,7 @@ class ConfigurationCheck {
                 .notNegative("analysis.idle-after", triggers.idleAfter().toMillis())
                 .notNegative("analysis.every-messages", triggers.everyMessages())
                 .positive("analysis.idle-lease (ms)", triggers.idleLease().toMillis())
+                .positive("analysis.idle-max-attempts", triggers.idleMaxAttempts())
                 .positive("history.max-messages", history.maxMessages())
                 .positive("history.max-message-chars", history.maxMessageChars())
                 .positive("formatting.max-message-chars", formatting.maxMessageChars())

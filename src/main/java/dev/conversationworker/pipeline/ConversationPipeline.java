@@ -139,8 +139,7 @@ public class ConversationPipeline implements ChatEventHandler {
      */
     private Uni<Void> store(ChatEvent message, int partition, long offset, Scope scope) {
         Duration idleAfter = triggers.idleAfter().isNegative() ? Duration.ZERO : triggers.idleAfter();
-        return untilDone(Stage.HISTORY_APPEND, scope, () -> history.append(message, partition, offset, idleAfter,
-                clock.millis()))
+        return untilDone(Stage.HISTORY_APPEND, scope, () -> history.append(message, partition, offset, idleAfter))
                 .chain(appended -> {
                     if (!appended.appended()) {
                         metrics.duplicateMessage();
@@ -174,13 +173,44 @@ public class ConversationPipeline implements ChatEventHandler {
      * message (later messages, being stored now, do not change it; they arm a new timer). Call it in the
      * conversation's turn ({@code ChatEventConsumer#runInOrder}). A conversation whose history expired meanwhile is
      * not analysed.
+     *
+     * @param mayPublish asked just before the analysis is published (once its result is known): false when the
+     *        claim was lost meanwhile, and another instance publishes it; then nothing is published here
      */
-    public Uni<Void> analyseIdle(ClaimedConversation claimed) {
-        Trigger trigger = Trigger.idle(claimed.conversationId(), claimed.armed().eventId(),
-                claimed.dueAt().atOffset(ZoneOffset.UTC));
+    public Uni<Void> analyseIdle(ClaimedConversation claimed, Supplier<Uni<Boolean>> mayPublish) {
         // A trace of its own: no record caused it.
-        return analyse(trigger, claimed.armed().partition(), claimed.armed().offset() + 1,
-                new Scope(Context.root(), claimed.conversationId(), claimed.armed().eventId()), NOTHING_ALONGSIDE);
+        return analyse(idleTrigger(claimed), claimed.armed().partition(), claimed.armed().offset() + 1,
+                new Scope(Context.root(), claimed.conversationId(), claimed.armed().eventId(), mayPublish),
+                NOTHING_ALONGSIDE);
+    }
+
+    /**
+     * An idle analysis that failed {@code analysis.idle-max-attempts} times is given up: published as
+     * {@code failed} with the reason (the contract: every trigger gets its analysis), unless it was published
+     * already. No LLM is asked; the history is read only to count its messages, and not even that if it cannot be.
+     */
+    public Uni<Void> giveUpIdle(ClaimedConversation claimed, int attempts, String reason,
+            Supplier<Uni<Boolean>> mayPublish) {
+        Trigger trigger = idleTrigger(claimed);
+        Scope scope = new Scope(Context.root(), claimed.conversationId(), claimed.armed().eventId(), mayPublish);
+        Uni<Integer> messages = history.readBefore(claimed.conversationId(), claimed.armed().partition(),
+                claimed.armed().offset() + 1, 0, 1).map(HistoryWindow::messageCount)
+                .onFailure().recoverWithItem(0);
+        return untilDone(Stage.PUBLISHED_CHECK, scope, () -> wasPublished(trigger.conversationId(),
+                trigger.analysisId())).chain(published -> published
+                        ? Uni.createFrom().voidItem()
+                                .invoke(() -> metrics.analysisSkipped(SkipReason.ALREADY_PUBLISHED))
+                        : messages.chain(count -> publish(AnalysisRecord.of(trigger,
+                                new FormattedConversation("", count, 0, false), AnalysisOutcome.failed(
+                                        "given up after " + attempts + " attempts of the idle analysis; last: "
+                                                + reason,
+                                        0, false),
+                                now()), trigger.timestamp(), scope)));
+    }
+
+    private static Trigger idleTrigger(ClaimedConversation claimed) {
+        return Trigger.idle(claimed.conversationId(), claimed.armed().eventId(),
+                claimed.dueAt().atOffset(ZoneOffset.UTC));
     }
 
     /**
@@ -366,6 +396,20 @@ public class ConversationPipeline implements ChatEventHandler {
     /** @param onRetry runs before each retry of a step that failed for a transient reason */
     private Uni<Void> publish(AnalysisRecord analysis, OffsetDateTime triggeredAt, Runnable onRetry,
             Scope scope) {
+        if (scope.mayPublish() == Scope.ALWAYS) {
+            return publishNow(analysis, triggeredAt, onRetry, scope);
+        }
+        return untilDone(Stage.CLAIM_CHECK, scope, scope.mayPublish()).chain(mayPublish -> {
+            if (!mayPublish) {
+                metrics.analysisSkipped(SkipReason.CLAIM_LOST);
+                return Uni.createFrom().voidItem();
+            }
+            return publishNow(analysis, triggeredAt, onRetry, scope);
+        });
+    }
+
+    private Uni<Void> publishNow(AnalysisRecord analysis, OffsetDateTime triggeredAt, Runnable onRetry,
+            Scope scope) {
         return untilDone(Stage.PUBLISH_ANALYSIS, scope, () -> analyses.publish(analysis, scope.trace()), onRetry)
                 .call(() -> {
                     // Decided once (a failed analysis counts once towards its burst); only the sending is retried.
@@ -438,8 +482,18 @@ public class ConversationPipeline implements ChatEventHandler {
         return Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
     }
 
-    /** What an event's steps and log lines are under: its trace, and the ids its log lines name. */
-    private record Scope(Context trace, String conversationId, String eventId) {
+    /**
+     * What an event's steps and log lines are under: its trace, and the ids its log lines name; and whether its
+     * analysis may still be published when it is ready to be (an idle analysis may have lost its claim meanwhile).
+     */
+    private record Scope(Context trace, String conversationId, String eventId, Supplier<Uni<Boolean>> mayPublish) {
+
+        /** Every trigger but an idle one: nothing to check. */
+        private static final Supplier<Uni<Boolean>> ALWAYS = () -> Uni.createFrom().item(Boolean.TRUE);
+
+        Scope(Context trace, String conversationId, String eventId) {
+            this(trace, conversationId, eventId, ALWAYS);
+        }
 
         static Scope resumed(WaitingAnalysis analysis) {
             return new Scope(Context.root(), analysis.conversationId(), analysis.triggerEventId());

@@ -1,7 +1,7 @@
 package dev.conversationworker.pipeline;
 
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,9 +39,12 @@ import dev.conversationworker.waiting.WaitConfig;
  * at a shard that moves on each poll, so none is left behind), conversations whose idle timer is due, at most
  * {@code analysis.max-resuming} in hand at once, and hands each to the pipeline in its conversation's turn
  * ({@link ChatEventConsumer#runInOrder}: behind its events in flight here, under the in-flight bound). Before the
- * analysis starts the claim is confirmed (still this instance's, still armed on the same message), after it the
- * conversation is disarmed. Claims are leases in Redis ({@code analysis.lease}): instances share the schedule, and
- * a dead instance's claims fall due again. A poll costs one script per shard visited and touches only due entries.
+ * analysis starts the claim is confirmed (still this instance's, still armed on the same message), just before it
+ * is published the claim is checked again (another instance may have taken it over, if its lease lapsed), after it
+ * the conversation is disarmed. Claims are leases in Redis ({@code analysis.idle-lease}), renewed for as long as
+ * they are in hand: instances share the schedule, and a dead instance's claims fall due again. An analysis that
+ * keeps failing is tried {@code analysis.idle-max-attempts} times, then published as failed. A poll costs one
+ * script per shard visited and touches only due entries.
  */
 @ApplicationScoped
 public class IdleConversationPoller {
@@ -56,8 +59,8 @@ public class IdleConversationPoller {
     private final WaitConfig wait;
     private final WorkerMetrics metrics;
     private final boolean analysisEnabled;
-    private final Clock clock = Clock.systemUTC();
-    private final Map<String, ClaimedConversation> inHand = new ConcurrentHashMap<>();
+    private final int maxAttempts;
+    private final Map<String, IdleClaimInHand> inHand = new ConcurrentHashMap<>();
     private final AtomicBoolean claiming = new AtomicBoolean();
     /** Conversations armed per shard, as the last claim on each shard counted them. */
     private final AtomicLongArray armed = new AtomicLongArray(HistoryKeys.SHARDS);
@@ -78,6 +81,7 @@ public class IdleConversationPoller {
         this.triggers = triggers;
         this.wait = wait;
         this.metrics = metrics;
+        this.maxAttempts = Math.max(1, triggers.idleMaxAttempts());
         metrics.gauge("cw.conversations.armed", "Conversations whose idle timer runs (all instances)", () -> {
             long sum = 0;
             for (int i = 0; i < armed.length(); i++) {
@@ -104,8 +108,9 @@ public class IdleConversationPoller {
      */
     private void renewClaims() {
         Map<Integer, List<String>> byShard = new HashMap<>();
-        for (ClaimedConversation held : inHand.values()) {
-            byShard.computeIfAbsent(held.shard().index(), shard -> new ArrayList<>()).add(held.slug());
+        for (IdleClaimInHand held : inHand.values()) {
+            byShard.computeIfAbsent(held.claimed().shard().index(), shard -> new ArrayList<>())
+                    .add(held.claimed().slug());
         }
         byShard.forEach((shard, slugs) -> schedule.renew(shard, slugs, triggers.idleLease()).subscribe()
                 .with(ok -> {
@@ -113,20 +118,29 @@ public class IdleConversationPoller {
                         failure)));
     }
 
-    /** SIGTERM: claim nothing more; what is in hand and not started is handed back after the consumer's drain. */
+    /**
+     * SIGTERM: claim nothing more. The claims in hand are still renewed: their analyses go on through the
+     * consumer's drain (an LLM call may outlast a lease), and a claim that lapsed meanwhile would let another
+     * instance analyse, and publish, the same conversation.
+     */
     void stopClaiming(@Observes @Priority(1) ShutdownEvent event) {
         stopping = true;
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
+    }
+
+    /**
+     * After the consumer's drain: renewing ends, and the claims in hand whose analysis is not being published are
+     * handed back, due at once for the other instances; such an analysis still running is then not published here
+     * (its check before publishing says so). One being published keeps its claim until its lease ends.
+     */
+    void handBack(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.PLATFORM_AFTER) ShutdownEvent event) {
         if (renewer >= 0) {
             vertx.cancelTimer(renewer);
         }
-    }
-
-    /** After the consumer's drain: claims still in hand are made due at once, for the other instances. */
-    void handBack(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.PLATFORM_AFTER) ShutdownEvent event) {
-        List<ClaimedConversation> unfinished = List.copyOf(inHand.values());
+        List<ClaimedConversation> unfinished = inHand.values().stream().filter(IdleClaimInHand::handBack)
+                .map(IdleClaimInHand::claimed).toList();
         if (!unfinished.isEmpty()) {
             Uni.join().all(unfinished.stream().map(schedule::release).toList()).andCollectFailures()
                     .onFailure().recoverWithNull()
@@ -166,42 +180,100 @@ public class IdleConversationPoller {
             armed.set(claimed.shard(), claimed.armed());
             int taken = 0;
             for (ClaimedConversation conversation : claimed.conversations()) {
-                if (inHand.putIfAbsent(key(conversation), conversation) == null) {
+                IdleClaimInHand held = new IdleClaimInHand(conversation);
+                if (inHand.putIfAbsent(key(conversation), held) == null) {
                     taken++;
-                    analyse(conversation);
+                    analyse(held);
                 }
             }
             return claimFrom((shard + 1) % HistoryKeys.SHARDS, visited + 1, room - taken);
         });
     }
 
-    private void analyse(ClaimedConversation conversation) {
+    private void analyse(IdleClaimInHand held) {
+        ClaimedConversation conversation = held.claimed();
         consumer.runInOrder(conversation.conversationId(), conversation.armed().partition(),
-                () -> schedule.confirm(conversation, triggers.idleLease()).chain(confirmed -> switch (confirmed) {
-                    case MINE -> {
-                        metrics.idleAnalysisStarted(Duration.between(conversation.dueAt(), clock.instant()));
-                        yield pipeline.analyseIdle(conversation)
-                                .chain(() -> schedule.done(conversation))
-                                .invoke(stillMine -> {
-                                    if (!stillMine) {
-                                        metrics.idleClaimLost();
-                                    }
-                                }).replaceWithVoid();
-                    }
+                () -> schedule.confirm(conversation, triggers.idleLease()).chain(confirmed -> switch (confirmed
+                        .outcome()) {
+                    // Not started if it was handed back while it waited for its turn.
+                    case MINE -> held.start() ? analyseClaimed(held, confirmed.at()) : Uni.createFrom().voidItem();
                     case MOOT -> Uni.createFrom().voidItem();
                     case LOST -> {
                         metrics.idleClaimLost();
                         yield Uni.createFrom().voidItem();
                     }
                 }))
-                .subscribe().with(done -> inHand.remove(key(conversation)), failure -> {
-                    // Stopping, or a bug: the claim's lease ends, and it falls due again (for any instance).
-                    if (!stopping) {
-                        IdleLog.LOG.analysisFailed(LogSafe.oneLine(conversation.conversationId()),
-                                LogSafe.oneLine(String.valueOf(failure)));
-                    }
-                    inHand.remove(key(conversation));
-                });
+                .subscribe().with(done -> inHand.remove(key(conversation)), failure -> failed(held, failure));
+    }
+
+    private Uni<Void> analyseClaimed(IdleClaimInHand held, Instant confirmedAt) {
+        metrics.idleAnalysisStarted(Duration.between(held.claimed().dueAt(), confirmedAt));
+        return pipeline.analyseIdle(held.claimed(), () -> mayPublish(held)).chain(() -> finish(held));
+    }
+
+    /**
+     * Just before publishing: the claim must still be this instance's in Redis (renewed there), and not handed back
+     * here meanwhile. Whichever of publishing and handing back comes first wins.
+     */
+    private Uni<Boolean> mayPublish(IdleClaimInHand held) {
+        return schedule.mayPublish(held.claimed(), triggers.idleLease()).map(publishing -> switch (publishing) {
+            case PUBLISH -> held.publish();
+            case PUBLISHED_ALREADY -> false;
+            case LOST -> {
+                if (held.lost()) { // not when this instance handed it back itself
+                    metrics.idleClaimLost();
+                }
+                yield false;
+            }
+        });
+    }
+
+    /** Published, or not needed: the conversation is disarmed, unless the claim went to another instance. */
+    private Uni<Void> finish(IdleClaimInHand held) {
+        if (!held.ours()) {
+            return Uni.createFrom().voidItem();
+        }
+        return schedule.done(held.claimed()).invoke(outcome -> {
+            if (outcome == IdleSchedule.Confirmed.LOST) {
+                metrics.idleClaimLost();
+            }
+        }).replaceWithVoid();
+    }
+
+    /**
+     * The analysis failed for a reason no retry within it could mend (transient ones are retried there). Counted in
+     * Redis, for every instance: it falls due again one lease later, until the last attempt, after which it is
+     * published as failed and the conversation disarmed. When stopping, it stays in hand, to be handed back.
+     */
+    private void failed(IdleClaimInHand held, Throwable failure) {
+        if (stopping) {
+            return;
+        }
+        ClaimedConversation conversation = held.claimed();
+        // Escaped: a hostile conversation id or failure text must not forge log lines.
+        String id = LogSafe.oneLine(conversation.conversationId());
+        String reason = LogSafe.oneLine(String.valueOf(failure));
+        schedule.failed(conversation, maxAttempts, triggers.idleLease()).chain(attempts -> {
+            if (attempts < maxAttempts) {
+                if (attempts > 0) {
+                    IdleLog.LOG.analysisFailed(id, attempts, maxAttempts, reason,
+                            triggers.idleLease().toMillis());
+                }
+                return Uni.createFrom().voidItem();
+            }
+            IdleLog.LOG.givenUp(id, attempts, reason);
+            metrics.idleAnalysisGivenUp();
+            return pipeline.giveUpIdle(conversation, attempts, reason, () -> mayPublish(held))
+                    .onFailure().invoke(unpublished -> IdleLog.LOG.givenUpUnpublished(id,
+                            LogSafe.oneLine(String.valueOf(unpublished))))
+                    .onFailure().recoverWithNull()
+                    .chain(() -> finish(held));
+        }).subscribe().with(done -> inHand.remove(key(conversation)), unrecorded -> {
+            // Redis away: the claim's lease ends and it falls due again, this attempt uncounted.
+            LOG.debugf("Could not record the failed idle analysis of %s: %s", id,
+                    unrecorded);
+            inHand.remove(key(conversation));
+        });
     }
 
     private static String key(ClaimedConversation conversation) {
