@@ -113,6 +113,11 @@ public class ChatEventConsumer {
         return handover;
     }
 
+    /** SIGTERM has come: the drain has run (or runs). */
+    boolean stopping() {
+        return stopping;
+    }
+
     /**
      * Runs work about a conversation (an idle analysis) in the order of its events: behind the events of that
      * conversation in flight here, ahead of those that come after, and under the same in-flight bound. Completes

@@ -27,24 +27,37 @@ public class ChatEventsRebalanceListener implements KafkaConsumerRebalanceListen
 
     public static final String NAME = "chat-events-handover";
 
+    /** Bounded, so that a broker away cannot hold a rebalance (or a shutdown) for Kafka's default minute. */
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
+
     @Inject
     ChatEventConsumer events;
 
     @Inject
     WorkerConfig config;
 
+    /**
+     * Revoked, or lost: SmallRye passes lost partitions (this instance thrown out of the group, e.g. paused past its
+     * session) to this method too, and Kafka has then already reset the member's generation. Lost partitions may be
+     * read by another owner already, so nothing is waited for and nothing can be committed; what has not started
+     * here is not started.
+     */
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        hand(consumer, partitions, true);
+        hand(consumer, partitions, !lost(consumer));
     }
 
-    /**
-     * Lost, not revoked (this instance was thrown out of the group): another owner may already read them, so
-     * nothing is waited for and nothing can be committed; what has not started here is not started.
-     */
     @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         hand(consumer, partitions, false);
+    }
+
+    private static boolean lost(Consumer<?, ?> consumer) {
+        try {
+            return consumer.groupMetadata().generationId() < 0;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     @Override
@@ -59,7 +72,9 @@ public class ChatEventsRebalanceListener implements KafkaConsumerRebalanceListen
         long start = System.nanoTime();
         PartitionHandover.Released released;
         try {
-            released = events.handover().revoke(partitions, commit ? config.shutdownTimeout() : Duration.ZERO);
+            // While stopping, the drain has already given what runs its time (ShutdownBudget): no second wait.
+            Duration patience = commit && !events.stopping() ? config.shutdownTimeout() : Duration.ZERO;
+            released = events.handover().revoke(partitions, patience);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -75,7 +90,7 @@ public class ChatEventsRebalanceListener implements KafkaConsumerRebalanceListen
         Map<TopicPartition, OffsetAndMetadata> toCommit = released.commit().entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue())));
         try {
-            consumer.commitSync(toCommit);
+            consumer.commitSync(toCommit, COMMIT_TIMEOUT);
             IngestLog.LOG.partitionsHandedOver(partitions.size(), waitedMs, released.stillRunning(),
                     "committed " + offsets);
         } catch (RuntimeException e) {

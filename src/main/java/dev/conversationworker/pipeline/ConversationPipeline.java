@@ -401,8 +401,7 @@ public class ConversationPipeline implements ChatEventHandler {
         }
         return untilDone(Stage.CLAIM_CHECK, scope, scope.mayPublish()).chain(mayPublish -> {
             if (!mayPublish) {
-                metrics.analysisSkipped(SkipReason.CLAIM_LOST);
-                return Uni.createFrom().voidItem();
+                return Uni.createFrom().voidItem(); // counted by whoever said no, with its reason
             }
             return publishNow(analysis, triggeredAt, onRetry, scope);
         });

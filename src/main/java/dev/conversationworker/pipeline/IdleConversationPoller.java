@@ -29,9 +29,11 @@ import dev.conversationworker.idle.IdleSchedule;
 import dev.conversationworker.idle.TriggerConfig;
 import dev.conversationworker.ingest.ChatEventConsumer;
 import dev.conversationworker.ingest.WorkerConfig;
+import dev.conversationworker.ops.MetricLabels.SkipReason;
 import dev.conversationworker.ops.ShutdownBudget;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.support.LogSafe;
+import dev.conversationworker.support.TransientFailures;
 import dev.conversationworker.waiting.WaitConfig;
 
 /**
@@ -199,7 +201,9 @@ public class IdleConversationPoller {
                     case MINE -> held.start() ? analyseClaimed(held, confirmed.at()) : Uni.createFrom().voidItem();
                     case MOOT -> Uni.createFrom().voidItem();
                     case LOST -> {
-                        metrics.idleClaimLost();
+                        if (held.lost()) { // not when this instance handed it back itself
+                            metrics.idleClaimLost();
+                        }
                         yield Uni.createFrom().voidItem();
                     }
                 }))
@@ -216,15 +220,24 @@ public class IdleConversationPoller {
      * here meanwhile. Whichever of publishing and handing back comes first wins.
      */
     private Uni<Boolean> mayPublish(IdleClaimInHand held) {
-        return schedule.mayPublish(held.claimed(), triggers.idleLease()).map(publishing -> switch (publishing) {
-            case PUBLISH -> held.publish();
-            case PUBLISHED_ALREADY -> false;
-            case LOST -> {
-                if (held.lost()) { // not when this instance handed it back itself
-                    metrics.idleClaimLost();
+        return schedule.mayPublish(held.claimed(), triggers.idleLease()).map(publishing -> {
+            boolean publish = switch (publishing) {
+                case PUBLISH -> held.publish();
+                case PUBLISHED_ALREADY -> {
+                    metrics.analysisSkipped(SkipReason.ALREADY_PUBLISHED);
+                    yield false;
                 }
-                yield false;
+                case LOST -> {
+                    if (held.lost()) { // not when this instance handed it back itself
+                        metrics.idleClaimLost();
+                    }
+                    yield false;
+                }
+            };
+            if (!publish && publishing != IdleSchedule.Publishing.PUBLISHED_ALREADY) {
+                metrics.analysisSkipped(SkipReason.CLAIM_LOST);
             }
+            return publish;
         });
     }
 
@@ -250,6 +263,12 @@ public class IdleConversationPoller {
             return;
         }
         ClaimedConversation conversation = held.claimed();
+        if (TransientFailures.isTransient(failure)) {
+            // Redis away around the analysis (its confirm or its disarm; the analysis retries its own steps): not an
+            // attempt. The claim's lease ends and it falls due again.
+            inHand.remove(key(conversation));
+            return;
+        }
         // Escaped: a hostile conversation id or failure text must not forge log lines.
         String id = LogSafe.oneLine(conversation.conversationId());
         String reason = LogSafe.oneLine(String.valueOf(failure));
@@ -261,6 +280,7 @@ public class IdleConversationPoller {
                 }
                 return Uni.createFrom().voidItem();
             }
+            held.start(); // a give-up is published like an analysis, also when it failed before it started
             IdleLog.LOG.givenUp(id, attempts, reason);
             metrics.idleAnalysisGivenUp();
             return pipeline.giveUpIdle(conversation, attempts, reason, () -> mayPublish(held))
