@@ -10,8 +10,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness of delivery: DOWN, naming the spaces, while a space refuses its webhook (401/403/404) and its
- * notifications wait unacknowledged. Someone must fix the webhook URL; delivery resumes by itself afterwards.
+ * Readiness of delivery: DOWN, naming the spaces, while a space this instance delivers (holds the lease of) refuses
+ * its webhook (401/403/404) and its notifications wait in Redis. Someone must fix the webhook URL; delivery resumes
+ * by itself afterwards.
  */
 @Readiness
 @ApplicationScoped
