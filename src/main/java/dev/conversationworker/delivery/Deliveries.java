@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -72,6 +73,12 @@ class Deliveries {
 
     SpaceDeliverer deliverer(String severity, String kind) {
         return deliverers.get(routing.spaceFor(severity, kind));
+    }
+
+    /** Each space's oldest notification not delivered yet, in whole seconds: {@code "default: 0, pager: 912"}. */
+    String oldestUndelivered() {
+        return deliverers.values().stream().map(d -> d.name() + ": " + (long) d.oldestUndeliveredSeconds())
+                .collect(Collectors.joining(", "));
     }
 
     /** Spaces that refuse their webhook (401/403/404) now, among those this instance delivers. */

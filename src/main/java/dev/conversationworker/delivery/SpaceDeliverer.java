@@ -167,7 +167,8 @@ final class SpaceDeliverer {
         return heldBytesSeen;
     }
 
-    private double oldestUndeliveredSeconds() {
+    /** The age of the space's oldest notification not delivered yet, 0 when none waits. */
+    double oldestUndeliveredSeconds() {
         long oldest = oldestMillis;
         return oldest < 0 ? 0 : Math.max(0, (System.currentTimeMillis() - oldest) / 1000.0);
     }
@@ -226,6 +227,11 @@ final class SpaceDeliverer {
         synchronized (this) {
             running = false;
             if (stopped) {
+                if (holder) { // stopped during this step: its POST has ended, the next holder may start now
+                    ports.queues().release(space.name(), token).subscribe().with(done -> {
+                    }, failure -> {
+                    });
+                }
                 return;
             }
             Duration wait = woken && next.wakeable() ? Duration.ZERO : next.pause();
