@@ -46,6 +46,9 @@ public class DeliveryConsumer {
     DeliveryMetrics metrics;
 
     @Inject
+    DeliveryDeadLetters deadLetters;
+
+    @Inject
     DeliveryConfig config;
 
     @Incoming(CHANNEL)
@@ -76,7 +79,8 @@ public class DeliveryConsumer {
                     if (failure != null) {
                         String reason = LogSafe.oneLine(String.valueOf(failure.getMessage()));
                         DeliveryLog.LOG.notParked(space.name(), reason, LogSafe.oneLine(pending.dedupeKey()));
-                        return space.deadLetter(pending, "Could not be parked for delivery: " + reason);
+                        return deadLetters.writeOrGiveUp(pending, space.name(), 0, "Could not be parked for delivery: "
+                                + reason, "");
                     }
                     return switch (parked) {
                         case PARKED -> Uni.createFrom().voidItem().invoke(space::wake);
@@ -91,9 +95,10 @@ public class DeliveryConsumer {
     private Uni<Void> full(SpaceDeliverer space, Pending pending) {
         DeliveryLog.LOG.backlogFull(space.name(), config.maxParked(), config.maxParkedBytes().asLongValue(),
                 LogSafe.oneLine(pending.dedupeKey()));
-        return space.deadLetter(pending, "The backlog of space " + space.name() + " is full (delivery.max-parked "
-                + config.maxParked() + ", delivery.max-parked-bytes " + config.maxParkedBytes().asLongValue()
-                + "): the space delivers nothing (see its readiness and cw_delivery_oldest_undelivered_seconds)");
+        return deadLetters.writeOrGiveUp(pending, space.name(), 0, "The backlog of space " + space.name()
+                + " is full (delivery.max-parked " + config.maxParked() + ", delivery.max-parked-bytes "
+                + config.maxParkedBytes().asLongValue() + "): the space delivers nothing (see its readiness and "
+                + "cw_delivery_oldest_undelivered_seconds)", "");
     }
 
     private static String header(Headers headers, String name) {

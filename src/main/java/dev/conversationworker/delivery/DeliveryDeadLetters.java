@@ -1,5 +1,7 @@
 package dev.conversationworker.delivery;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -13,7 +15,9 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
+import dev.conversationworker.support.Backoff;
 import dev.conversationworker.support.KafkaHeaders;
+import dev.conversationworker.support.LogSafe;
 
 /**
  * Writes a notification that cannot be delivered to {@code oncall-notifications-dlq}: one Google rejected (400),
@@ -26,10 +30,49 @@ class DeliveryDeadLetters {
 
     static final String CHANNEL = "delivery-dead-letters";
 
+    /** Attempts to write one dead letter before it is given up (CW0718). */
+    static final int ATTEMPTS = 3;
+
     @Inject
     @Channel(CHANNEL)
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
     MutinyEmitter<String> emitter;
+
+    @Inject
+    DeliveryConfig config;
+
+    @Inject
+    DeliveryMetrics metrics;
+
+    /**
+     * Writes the dead letter, trying {@value #ATTEMPTS} times with a backoff; then gives it up loudly (an ERROR line
+     * with its dedupe-key, origin and reason, CW0718, and {@code cw_delivery_dead_letters_failed_total}), so that a
+     * missing dead-letter topic holds no space for ever. Never fails.
+     */
+    Uni<Void> writeOrGiveUp(Pending pending, String space, int status, String reason, String googleMessage) {
+        return attempt(pending, space, status, reason, googleMessage, 1);
+    }
+
+    private Uni<Void> attempt(Pending pending, String space, int status, String reason, String googleMessage,
+            int attempt) {
+        return Uni.createFrom().deferred(() -> write(pending, space, status, reason, googleMessage))
+                .invoke(() -> metrics.deadLettered(space))
+                .onFailure().recoverWithUni(failure -> {
+                    String why = LogSafe.oneLine(String.valueOf(failure.getMessage()));
+                    if (attempt >= ATTEMPTS) {
+                        metrics.deadLetterFailed(space);
+                        Origin origin = pending.origin();
+                        DeliveryLog.LOG.deadLetterGivenUp(space, attempt, why, LogSafe.oneLine(pending.dedupeKey()),
+                                origin.topic(), origin.partition(), origin.offset(), reason);
+                        return Uni.createFrom().voidItem();
+                    }
+                    DeliveryLog.LOG.deadLetterFailed(space, why);
+                    Duration pause = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff()).after(attempt);
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(pause.isZero()
+                            ? Duration.ofMillis(1)
+                            : pause).chain(() -> attempt(pending, space, status, reason, googleMessage, attempt + 1));
+                });
+    }
 
     /**
      * Completes once Kafka has the dead letter.
@@ -37,7 +80,7 @@ class DeliveryDeadLetters {
      * @param status Google's last HTTP status, or 0 when there was none
      * @param googleMessage Google's error message, or ""
      */
-    Uni<Void> write(Pending pending, String space, int status, String reason, String googleMessage) {
+    private Uni<Void> write(Pending pending, String space, int status, String reason, String googleMessage) {
         RecordHeaders headers = new RecordHeaders();
         Origin origin = pending.origin();
         for (Header header : origin.headers()) {

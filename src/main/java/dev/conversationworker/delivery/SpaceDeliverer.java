@@ -11,6 +11,7 @@ import java.util.Set;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
+import dev.conversationworker.delivery.StepLoop.Next;
 import dev.conversationworker.support.Backoff;
 import dev.conversationworker.support.LogSafe;
 
@@ -41,8 +42,6 @@ final class SpaceDeliverer {
      */
     static final String CHECK_BODY = "{}";
     static final String CHECK_REQUEST_ID = "cw-check-empty";
-    /** Attempts to write one dead letter before it is given up (CW0718). */
-    static final int DEAD_LETTER_ATTEMPTS = 3;
 
     /** What a deliverer talks to. */
     record Ports(WebhookClient client, SharedSchedule schedule, SpaceQueues queues, SendingUnits units,
@@ -77,16 +76,6 @@ final class SpaceDeliverer {
 
         Attempt(Unit unit) {
             this.unit = unit;
-        }
-    }
-
-    /** The end of a step: how long until the next, and whether a notification parked here may cut that short. */
-    private record Next(Duration pause, boolean wakeable) {
-
-        static final Next NOW = new Next(Duration.ZERO, false);
-
-        static Next after(Duration pause) {
-            return new Next(pause, false);
         }
     }
 
@@ -125,12 +114,8 @@ final class SpaceDeliverer {
     private volatile long heldBytesSeen;
     private volatile boolean stopped;
 
-    // Scheduling, guarded by this.
-    private long timer = -1;
+    private final StepLoop loop;
     private long renewal = -1;
-    private boolean running;
-    private boolean idleWait;
-    private boolean woken;
 
     SpaceDeliverer(Space space, DeliveryConfig config, String token, Ports ports) {
         this.space = space;
@@ -140,7 +125,8 @@ final class SpaceDeliverer {
         this.pace = new Pace(config.maxPerSecond(), config.maxDelay());
         this.backoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff());
         this.maxHeldBytes = config.maxHeldBytes().asLongValue();
-        this.idle = new Next(config.pollInterval(), true);
+        this.idle = Next.idle(config.pollInterval());
+        this.loop = new StepLoop(ports.vertx(), this::step, this::stepFailed, this::release);
         ports.metrics().start(space.name());
         ports.metrics().gauge("cw.delivery.backlog", "Notifications waiting for delivery to the space (in Redis)",
                 space.name(), () -> backlog);
@@ -178,43 +164,26 @@ final class SpaceDeliverer {
         synchronized (this) {
             renewal = ports.vertx().setPeriodic(period, id -> renew());
         }
-        schedule(Next.NOW);
+        loop.start();
     }
 
     /** A notification was parked for this space here: no need to wait for the next poll. */
     void wake() {
-        synchronized (this) {
-            if (stopped) {
-                return;
-            }
-            if (running || !idleWait) {
-                woken = true;
-                return;
-            }
-            if (timer >= 0 && ports.vertx().cancelTimer(timer)) {
-                idleWait = false;
-                timer = ports.vertx().setTimer(1, id -> run());
-            }
-        }
+        loop.wake();
     }
 
     /**
-     * Stops delivering. The lease is given back at once when no POST is under way, else it runs out; what is
+     * Stops delivering. The lease is given back at once when no POST is under way, else once it has ended; what is
      * parked and not settled waits in Redis for the next holder (a message begun is sent again as it was).
      */
     void stop() {
-        boolean idleNow;
+        stopped = true;
         synchronized (this) {
-            stopped = true;
-            if (timer >= 0) {
-                ports.vertx().cancelTimer(timer);
-            }
             if (renewal >= 0) {
                 ports.vertx().cancelTimer(renewal);
             }
-            idleNow = !running;
         }
-        if (idleNow && holder) {
+        if (loop.stop() && holder) {
             try {
                 ports.queues().release(space.name(), token).await().atMost(Duration.ofSeconds(2));
             } catch (RuntimeException e) {
@@ -223,46 +192,16 @@ final class SpaceDeliverer {
         }
     }
 
-    private void schedule(Next next) {
-        synchronized (this) {
-            running = false;
-            if (stopped) {
-                if (holder) { // stopped during this step: its POST has ended, the next holder may start now
-                    ports.queues().release(space.name(), token).subscribe().with(done -> {
-                    }, failure -> {
-                    });
-                }
-                return;
-            }
-            Duration wait = woken && next.wakeable() ? Duration.ZERO : next.pause();
-            woken = false;
-            idleWait = next.wakeable();
-            // At least 1 ms: each step starts on a fresh stack, whatever the previous one was.
-            timer = ports.vertx().setTimer(Math.max(1, wait.toMillis()), id -> run());
+    /** After a step that was under way at {@link #stop}: the next holder may start now. */
+    private void release() {
+        if (holder) {
+            ports.queues().release(space.name(), token).subscribe().with(done -> {
+            }, failure -> {
+            });
         }
     }
 
-    private void run() {
-        synchronized (this) {
-            if (stopped) {
-                return;
-            }
-            running = true;
-            timer = -1;
-        }
-        Uni<Next> step;
-        try {
-            step = step();
-        } catch (RuntimeException e) {
-            step = Uni.createFrom().failure(e);
-        }
-        step.subscribe().with(next -> {
-            stepFailures = 0;
-            schedule(next);
-        }, this::stepFailed);
-    }
-
-    private void stepFailed(Throwable failure) {
+    private Next stepFailed(Throwable failure) {
         Duration pause = backoff.after(++stepFailures);
         String reason = LogSafe.oneLine(String.valueOf(failure.getMessage()));
         if (failure instanceof RedisFailure) {
@@ -274,7 +213,7 @@ final class SpaceDeliverer {
         } else {
             DeliveryLog.LOG.unexpected(space.name(), LogSafe.oneLine(String.valueOf(failure)), pause.toMillis());
         }
-        schedule(Next.after(pause));
+        return Next.after(pause);
     }
 
     private Uni<Next> step() {
@@ -290,7 +229,7 @@ final class SpaceDeliverer {
                 return compose();
             }
             return current.settleOnly ? settle(current) : attempt(current);
-        });
+        }).invoke(() -> stepFailures = 0);
     }
 
     /** Takes or renews the lease, and loads what arrived since, within the bounds of memory. */
@@ -633,41 +572,12 @@ final class SpaceDeliverer {
     }
 
     private Uni<Void> deadLetterAll(List<Pending> covered, int status, String reason, String googleMessage) {
-        List<Uni<Void>> letters = covered.stream().map(p -> deadLetter(p, status, reason, googleMessage, 1))
-                .toList();
+        List<Uni<Void>> letters = covered.stream()
+                .map(p -> ports.deadLetters().writeOrGiveUp(p, space.name(), status, reason, googleMessage)).toList();
         return letters.isEmpty()
                 ? Uni.createFrom().voidItem()
                 : Uni.join().all(letters).andFailFast()
                         .replaceWithVoid();
-    }
-
-    /**
-     * Dead-letters a notification the consumer could not park (its space's backlog full, or Redis refusing it for
-     * good); given up loudly after a few attempts, as any dead letter.
-     */
-    Uni<Void> deadLetter(Pending pending, String reason) {
-        return deadLetter(pending, 0, reason, "", 1);
-    }
-
-    /** Written, or after {@value #DEAD_LETTER_ATTEMPTS} failed attempts given up loudly (CW0718, a counter). */
-    private Uni<Void> deadLetter(Pending pending, int status, String reason, String googleMessage, int attempt) {
-        return Uni.createFrom()
-                .deferred(() -> ports.deadLetters().write(pending, space.name(), status, reason, googleMessage))
-                .invoke(() -> ports.metrics().deadLettered(space.name()))
-                .onFailure().recoverWithUni(failure -> {
-                    String why = LogSafe.oneLine(String.valueOf(failure.getMessage()));
-                    if (attempt >= DEAD_LETTER_ATTEMPTS) {
-                        ports.metrics().deadLetterFailed(space.name());
-                        Origin origin = pending.origin();
-                        DeliveryLog.LOG.deadLetterGivenUp(space.name(), attempt, why,
-                                LogSafe.oneLine(pending.dedupeKey()), origin.topic(), origin.partition(),
-                                origin.offset(), reason);
-                        return Uni.createFrom().voidItem();
-                    }
-                    DeliveryLog.LOG.deadLetterFailed(space.name(), why);
-                    return pause(backoff.after(attempt))
-                            .chain(() -> deadLetter(pending, status, reason, googleMessage, attempt + 1));
-                });
     }
 
     private static <T> Uni<T> redis(Uni<T> call) {
