@@ -73,12 +73,12 @@ class DeliveryMetrics {
 
     /**
      * Registered at start-up for each space, so that an alert sees a stall from its first minute: the age of the
-     * space's oldest notification not delivered yet (0 when none waits, and on instances that do not deliver the
-     * space: read it with {@code max by (space)}), and the notifications that could not even be dead-lettered.
+     * space's oldest notification not delivered yet (0 when none waits; every delivering instance reads it from Redis,
+     * so read it with {@code max by (space)}), and the notifications that could not even be dead-lettered.
      */
     void startStallSignals(String space, Supplier<Number> oldestUndeliveredSeconds) {
         Gauge.builder("cw.delivery.oldest.undelivered", oldestUndeliveredSeconds)
-                .description("Age of the space's oldest notification not delivered yet (0 when none waits here)")
+                .description("Age of the space's oldest notification not delivered yet (0 when none waits)")
                 .baseUnit("seconds").tags("space", space).register(registry);
         counter("cw.delivery.dead.letters.failed", space);
     }
