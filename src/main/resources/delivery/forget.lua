@@ -1,4 +1,4 @@
--- A unit settled (accepted and its dedupe-keys marked delivered, or rejected): KEYS[1], the unit, is deleted, and of
+-- A unit never created (a digest Google rejected, or one given up): KEYS[1], the unit, is deleted, and of
 -- the pointers KEYS[2..] those that still name it (ARGV[1], its requestId); a pointer since moved to another unit
 -- is left to that unit.
 redis.call('DEL', KEYS[1])

@@ -3,6 +3,8 @@ package dev.conversationworker.delivery;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,14 +13,12 @@ import jakarta.inject.Inject;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.UniEmitter;
-
-import dev.conversationworker.support.Backoff;
+import io.vertx.core.Vertx;
 
 /**
- * The spaces of this instance and their deliverers, built at start-up when {@code delivery.enabled} (a missing
- * webhook URL then stops the worker before any record is touched); and the bound on records held in memory.
+ * The spaces of this instance and their deliverers, built and started at start-up when {@code delivery.enabled} (a
+ * missing webhook URL then stops the worker before any record is touched), stopped at shutdown. Each deliverer
+ * competes for its space's lease with the other instances' under this instance's token.
  */
 @ApplicationScoped
 class Deliveries {
@@ -33,7 +33,7 @@ class Deliveries {
     SharedSchedule schedule;
 
     @Inject
-    DeliveredKeys delivered;
+    SpaceQueues queues;
 
     @Inject
     SendingUnits units;
@@ -44,10 +44,11 @@ class Deliveries {
     @Inject
     DeliveryMetrics metrics;
 
+    @Inject
+    Vertx vertx;
+
     private final Map<String, SpaceDeliverer> deliverers = new LinkedHashMap<>();
     private Routing routing;
-    private int queued;
-    private UniEmitter<? super Void> waitingForRoom;
 
     /** Before SmallRye Reactive Messaging starts its channels (at priority 1000). */
     void start(@Observes @Priority(20) StartupEvent event) {
@@ -55,14 +56,15 @@ class Deliveries {
             return;
         }
         routing = Routing.of(config);
-        Backoff backoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff());
-        SpaceDeliverer.Ports ports = new SpaceDeliverer.Ports(client, schedule, delivered, units, deadLetters,
-                metrics);
-        Routing.spaces(config).forEach((name, space) -> deliverers.put(name, new SpaceDeliverer(space,
-                new Pace(config.maxPerSecond(), config.maxDelay()), backoff, config.probeInterval(), ports,
-                this::settled)));
+        // Unique per process: a restarted instance does not inherit its predecessor's leases, it waits them out.
+        String token = UUID.randomUUID().toString();
+        SpaceDeliverer.Ports ports = new SpaceDeliverer.Ports(client, schedule, queues, units, deadLetters, metrics,
+                vertx);
+        Routing.spaces(config).forEach((name, space) -> deliverers.put(name, new SpaceDeliverer(space, config,
+                token, ports)));
         DeliveryLog.LOG.started(String.join(", ", deliverers.keySet()), config.maxPerSecond(),
                 config.maxDelay().toSeconds());
+        deliverers.values().forEach(SpaceDeliverer::start);
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -73,42 +75,14 @@ class Deliveries {
         return deliverers.get(routing.spaceFor(severity, kind));
     }
 
-    /** Spaces that refuse their webhook (401/403/404) now. */
+    /** Each space's oldest notification not delivered yet, in whole seconds: {@code "default: 0, pager: 912"}. */
+    String oldestUndelivered() {
+        return deliverers.values().stream().map(d -> d.name() + ": " + (long) d.oldestUndeliveredSeconds())
+                .collect(Collectors.joining(", "));
+    }
+
+    /** Spaces that refuse their webhook (401/403/404) now, among those this instance delivers. */
     List<String> refusedSpaces() {
         return deliverers.values().stream().filter(SpaceDeliverer::refused).map(SpaceDeliverer::name).toList();
-    }
-
-    /** Completes once one more record may be held (records are admitted one at a time, by the consumer). */
-    synchronized Uni<Void> admit() {
-        if (queued < config.maxQueued()) {
-            queued++;
-            return Uni.createFrom().voidItem();
-        }
-        return Uni.createFrom().emitter(emitter -> {
-            synchronized (this) {
-                if (queued < config.maxQueued()) {
-                    queued++;
-                    emitter.complete(null);
-                } else {
-                    waitingForRoom = emitter;
-                }
-            }
-        });
-    }
-
-    /** {@code count} records acknowledged: room for as many. */
-    void settled(int count) {
-        UniEmitter<? super Void> admitted = null;
-        synchronized (this) {
-            queued -= count;
-            if (waitingForRoom != null && queued < config.maxQueued()) {
-                queued++;
-                admitted = waitingForRoom;
-                waitingForRoom = null;
-            }
-        }
-        if (admitted != null) {
-            admitted.complete(null);
-        }
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -60,13 +61,50 @@ public interface DeliveryConfig {
     @WithDefault("1m")
     Duration retryMaxBackoff();
 
+    /**
+     * Failed POSTs (5xx, 408, timeouts, I/O) of one message in a row before the space is checked (an empty message,
+     * which Google answers 400 when it works): if it answers, the message itself is to blame and is dead-lettered (a
+     * digest is sent again one notification at a time); if not, it is an outage and the message is retried on.
+     */
+    @WithDefault("10")
+    int maxAttempts();
+
+    /** Longest pause a 429's {@code Retry-After} (or our own backoff after 429s) imposes on a space. */
+    @WithDefault("1m")
+    Duration maxRetryAfter();
+
     /** How often a space whose webhook was refused (401/403/404) is tried again. */
     @WithDefault("30s")
     Duration probeInterval();
 
-    /** Records held in memory by this instance, unacknowledged; beyond it, the consumer stops fetching. */
-    @WithDefault("10000")
-    int maxQueued();
+    /** Notifications of one space held in memory by the instance that delivers it; the rest wait in Redis. */
+    @WithDefault("500")
+    int maxHeld();
+
+    /** Bytes of notifications of one space held in memory (one larger notification is taken alone). */
+    @WithDefault("8M")
+    MemorySize maxHeldBytes();
+
+    /**
+     * Notifications of one space waiting in Redis (acknowledged in Kafka); beyond it, or beyond
+     * {@code max-parked-bytes}, a new one is dead-lettered with the reason, so that a stuck space fills no memory.
+     */
+    @WithDefault("50000")
+    int maxParked();
+
+    @WithDefault("64M")
+    MemorySize maxParkedBytes();
+
+    /** How often an instance looks for spaces to deliver and for notifications parked by other instances. */
+    @WithDefault("1s")
+    Duration pollInterval();
+
+    /**
+     * The lease of a space: one instance delivers it, renewing every third of this; a stopped instance's spaces are
+     * taken over by another at most this long after it stopped renewing.
+     */
+    @WithDefault("15s")
+    Duration lease();
 
     /**
      * Prefix of the Redis keys of delivery: the shared schedule per space, the delivered dedupe-keys, and the messages

@@ -2,6 +2,7 @@ package dev.conversationworker.delivery;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,12 +19,16 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import dev.conversationworker.model.Severity;
 import dev.conversationworker.support.Backoff;
 import dev.conversationworker.support.LogSafe;
+import dev.conversationworker.support.TransientFailures;
+import dev.conversationworker.support.UntilDone;
 
 /**
  * The door from the notifications topic, in a consumer group of its own. Each record is routed to its space by its
- * {@code severity} and {@code kind} headers; one whose {@code dedupe-key} was delivered within the window is
- * acknowledged at once; the others wait in their space's deliverer, unacknowledged until Google accepted them, each
- * carrying the message begun for it before, if one was and is not settled (see {@link SendingUnits}).
+ * {@code severity} and {@code kind} headers and parked in the space's queue in Redis ({@link SpaceQueues}), then
+ * acknowledged: the committed offset never waits for a space, whichever space is stuck, and the partition's owner
+ * holds nothing in memory, so a rebalance moves no work. A record whose dedupe-key was settled within the window,
+ * or waits already, is acknowledged without a second entry. One that its space's full backlog cannot take is
+ * dead-lettered with the reason. The space's lease holder, on whichever instance, delivers what is parked.
  * The channel exists only with {@code delivery.enabled=true}.
  */
 @ApplicationScoped
@@ -35,13 +40,13 @@ public class DeliveryConsumer {
     Deliveries deliveries;
 
     @Inject
-    DeliveredKeys delivered;
-
-    @Inject
-    SendingUnits units;
+    SpaceQueues queues;
 
     @Inject
     DeliveryMetrics metrics;
+
+    @Inject
+    DeliveryDeadLetters deadLetters;
 
     @Inject
     DeliveryConfig config;
@@ -55,37 +60,45 @@ public class DeliveryConsumer {
         String dedupeKey = header(headers, "dedupe-key");
         String kind = header(headers, "kind");
         String severityName = header(headers, "severity");
-        Pending pending = new Pending(record, body, dedupeKey == null ? RequestIds.dedupeKeyOf(body) : dedupeKey,
+        List<Header> kept = new ArrayList<>();
+        if (headers != null) {
+            headers.forEach(kept::add);
+        }
+        Pending pending = new Pending(new Origin(kafka.getTopic(), kafka.getPartition(), kafka.getOffset(), kept),
+                body, dedupeKey == null ? RequestIds.dedupeKeyOf(body) : dedupeKey,
                 severityName == null ? Severity.NONE : Severity.fromWire(severityName).orElse(Severity.NONE),
                 kind == null ? "" : kind, kafka.getKey() == null ? null : String.valueOf(kafka.getKey()),
-                kafka.getTimestamp() == null ? Instant.now() : kafka.getTimestamp(), false, null);
+                kafka.getTimestamp() == null ? Instant.now() : kafka.getTimestamp(), 0, 0, false, null);
         SpaceDeliverer space = deliveries.deliverer(severityName, kind);
         Backoff backoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff());
-        return deliveries.admit().chain(() -> Uni.createFrom()
-                .deferred(() -> lookUp(space, pending))
-                .onFailure().invoke(failure -> DeliveryLog.LOG.redisFailed(space.name(),
-                        LogSafe.oneLine(String.valueOf(failure.getMessage())), backoff.max().toMillis()))
-                .onFailure().retry().withBackOff(backoff.initial(), backoff.max()).withJitter(0.5).indefinitely()
-                .chain(toSend -> {
-                    if (toSend != null) {
-                        space.add(toSend);
-                        return Uni.createFrom().voidItem();
+        return UntilDone.run(() -> queues.park(space.name(), pending), TransientFailures::isTransient,
+                failure -> DeliveryLog.LOG.redisFailed(space.name(),
+                        LogSafe.oneLine(String.valueOf(failure.getMessage())), backoff.max().toMillis()),
+                backoff)
+                .onItemOrFailure().transformToUni((parked, failure) -> {
+                    if (failure != null) {
+                        String reason = LogSafe.oneLine(String.valueOf(failure.getMessage()));
+                        DeliveryLog.LOG.notParked(space.name(), reason, LogSafe.oneLine(pending.dedupeKey()));
+                        return deadLetters.writeOrGiveUp(pending, space.name(), 0, "Could not be parked for delivery: "
+                                + reason, "");
                     }
-                    metrics.duplicate(space.name(), 1);
-                    return Uni.createFrom().completionStage(record.ack())
-                            .eventually(() -> deliveries.settled(1));
-                }));
+                    return switch (parked) {
+                        case PARKED -> Uni.createFrom().voidItem().invoke(space::wake);
+                        case QUEUED, SETTLED -> Uni.createFrom().voidItem()
+                                .invoke(() -> metrics.duplicate(space.name(), 1));
+                        case FULL -> full(space, pending);
+                    };
+                })
+                .chain(() -> Uni.createFrom().completionStage(record.ack()));
     }
 
-    /**
-     * The record as it is to be sent: carrying the message begun for it and not settled, when there is one (its
-     * holder may have died during the POST, after Google created it); null when it was delivered.
-     */
-    private Uni<Pending> lookUp(SpaceDeliverer space, Pending pending) {
-        return delivered.delivered(List.of(pending.dedupeKey())).chain(done -> done.isEmpty()
-                ? units.find(space.name(), pending.dedupeKey())
-                        .map(unit -> unit == null ? pending : pending.resuming(unit))
-                : Uni.createFrom().nullItem());
+    private Uni<Void> full(SpaceDeliverer space, Pending pending) {
+        DeliveryLog.LOG.backlogFull(space.name(), config.maxParked(), config.maxParkedBytes().asLongValue(),
+                LogSafe.oneLine(pending.dedupeKey()));
+        return deadLetters.writeOrGiveUp(pending, space.name(), 0, "The backlog of space " + space.name()
+                + " is full (delivery.max-parked " + config.maxParked() + ", delivery.max-parked-bytes "
+                + config.maxParkedBytes().asLongValue() + "): the space delivers nothing (see its readiness and "
+                + "cw_delivery_oldest_undelivered_seconds)", "");
     }
 
     private static String header(Headers headers, String name) {

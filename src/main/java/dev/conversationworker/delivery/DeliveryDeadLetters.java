@@ -1,5 +1,7 @@
 package dev.conversationworker.delivery;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -11,49 +13,91 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
+import dev.conversationworker.support.Backoff;
 import dev.conversationworker.support.KafkaHeaders;
+import dev.conversationworker.support.LogSafe;
 
 /**
- * Writes a notification Google rejected (400) to {@code oncall-notifications-dlq}: its key, body and headers, and
- * {@code dead-letter-*} headers with the space's name, Google's status and error message, and where it came from.
- * Never the webhook URL.
+ * Writes a notification that cannot be delivered to {@code oncall-notifications-dlq}: one Google rejected (400),
+ * one that failed every attempt while its space answered, one its space's full backlog could not take. Its key,
+ * body and headers, and {@code dead-letter-*} headers with the space's name, Google's status and error message (when
+ * there was an answer), the reason, and where it came from. Never the webhook URL.
  */
 @ApplicationScoped
 class DeliveryDeadLetters {
 
     static final String CHANNEL = "delivery-dead-letters";
 
+    /** Attempts to write one dead letter before it is given up (CW0718). */
+    static final int ATTEMPTS = 3;
+
     @Inject
     @Channel(CHANNEL)
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
     MutinyEmitter<String> emitter;
 
-    /** Completes once Kafka has the dead letter. */
-    Uni<Void> write(Pending pending, String space, WebhookReply reply) {
-        KafkaHeaders headers = new KafkaHeaders();
-        RecordHeaders original = new RecordHeaders();
-        pending.record().getMetadata(IncomingKafkaRecordMetadata.class).ifPresent(kafka -> {
-            if (kafka.getHeaders() != null) {
-                for (Header header : kafka.getHeaders()) {
-                    if (!header.key().startsWith("dead-letter-")) {
-                        original.add(header);
+    @Inject
+    DeliveryConfig config;
+
+    @Inject
+    DeliveryMetrics metrics;
+
+    /**
+     * Writes the dead letter, trying {@value #ATTEMPTS} times with a backoff; then gives it up loudly (an ERROR line
+     * with its dedupe-key, origin and reason, CW0718, and {@code cw_delivery_dead_letters_failed_total}), so that a
+     * missing dead-letter topic holds no space for ever. Never fails.
+     */
+    Uni<Void> writeOrGiveUp(Pending pending, String space, int status, String reason, String googleMessage) {
+        return attempt(pending, space, status, reason, googleMessage, 1);
+    }
+
+    private Uni<Void> attempt(Pending pending, String space, int status, String reason, String googleMessage,
+            int attempt) {
+        return Uni.createFrom().deferred(() -> write(pending, space, status, reason, googleMessage))
+                .invoke(() -> metrics.deadLettered(space))
+                .onFailure().recoverWithUni(failure -> {
+                    String why = LogSafe.oneLine(String.valueOf(failure.getMessage()));
+                    if (attempt >= ATTEMPTS) {
+                        metrics.deadLetterFailed(space);
+                        Origin origin = pending.origin();
+                        DeliveryLog.LOG.deadLetterGivenUp(space, attempt, why, LogSafe.oneLine(pending.dedupeKey()),
+                                origin.topic(), origin.partition(), origin.offset(), reason);
+                        return Uni.createFrom().voidItem();
                     }
-                }
+                    DeliveryLog.LOG.deadLetterFailed(space, why);
+                    Duration pause = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff()).after(attempt);
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(pause.isZero()
+                            ? Duration.ofMillis(1)
+                            : pause).chain(() -> attempt(pending, space, status, reason, googleMessage, attempt + 1));
+                });
+    }
+
+    /**
+     * Completes once Kafka has the dead letter.
+     *
+     * @param status Google's last HTTP status, or 0 when there was none
+     * @param googleMessage Google's error message, or ""
+     */
+    private Uni<Void> write(Pending pending, String space, int status, String reason, String googleMessage) {
+        RecordHeaders headers = new RecordHeaders();
+        Origin origin = pending.origin();
+        for (Header header : origin.headers()) {
+            if (!header.key().startsWith("dead-letter-")) {
+                headers.add(header);
             }
-            headers.add("dead-letter-topic", kafka.getTopic())
-                    .add("dead-letter-partition", Integer.toString(kafka.getPartition()))
-                    .add("dead-letter-offset", Long.toString(kafka.getOffset()));
-        });
-        String message = reply.errorMessage();
-        headers.add("dead-letter-space", space).add("dead-letter-status", Integer.toString(reply.status()))
-                .add("dead-letter-reason", "Google Chat rejected the message: HTTP " + reply.status()
-                        + (message.isEmpty() ? "" : ": " + message))
-                .add("dead-letter-google-message", message);
-        headers.build().forEach(original::add);
+        }
+        KafkaHeaders letter = new KafkaHeaders().add("dead-letter-topic", origin.topic())
+                .add("dead-letter-partition", Integer.toString(origin.partition()))
+                .add("dead-letter-offset", Long.toString(origin.offset()))
+                .add("dead-letter-space", space).add("dead-letter-reason", reason)
+                .add("dead-letter-google-message", googleMessage);
+        if (status > 0) {
+            letter.add("dead-letter-status", Integer.toString(status));
+        }
+        letter.build().forEach(headers::add);
         return emitter.sendMessage(Message.of(pending.body()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(pending.conversationId()).withHeaders(original).build()));
+                .withKey(pending.conversationId()).withHeaders(headers).build()));
     }
 }

@@ -10,8 +10,11 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness of delivery: DOWN, naming the spaces, while a space refuses its webhook (401/403/404) and its
- * notifications wait unacknowledged. Someone must fix the webhook URL; delivery resumes by itself afterwards.
+ * Readiness of delivery: DOWN, naming the spaces, while a space this instance delivers (holds the lease of) refuses
+ * its webhook (401/403/404) and its notifications wait in Redis. Someone must fix the webhook URL; delivery resumes
+ * by itself afterwards. Whatever else holds a space (failures, 429s) shows in its data, as the age of each space's
+ * oldest notification not delivered yet (the alert on {@code cw_delivery_oldest_undelivered_seconds} pages for it;
+ * an instance that cannot deliver is not unready for it, so a rollout is not stopped by a stall).
  */
 @Readiness
 @ApplicationScoped
@@ -30,6 +33,7 @@ class DeliveryHealth implements HealthCheck {
         }
         List<String> refused = deliveries.refusedSpaces();
         return HealthCheckResponse.named("Google Chat delivery").status(refused.isEmpty())
-                .withData("refused spaces", String.join(", ", refused)).build();
+                .withData("refused spaces", String.join(", ", refused))
+                .withData("oldest undelivered (s)", deliveries.oldestUndelivered()).build();
     }
 }

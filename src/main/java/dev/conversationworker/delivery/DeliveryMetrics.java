@@ -99,6 +99,23 @@ class DeliveryMetrics {
                 .publishPercentileHistogram().register(registry));
     }
 
+    /**
+     * Registered at start-up for each space, so that an alert sees a stall from its first minute: the age of the
+     * space's oldest notification not delivered yet (0 when none waits; every delivering instance reads it from Redis,
+     * so read it with {@code max by (space)}), and the notifications that could not even be dead-lettered.
+     */
+    void startStallSignals(String space, Supplier<Number> oldestUndeliveredSeconds) {
+        Gauge.builder("cw.delivery.oldest.undelivered", oldestUndeliveredSeconds)
+                .description("Age of the space's oldest notification not delivered yet (0 when none waits)")
+                .baseUnit("seconds").tags("space", space).register(registry);
+        counter("cw.delivery.dead.letters.failed", space);
+    }
+
+    /** A notification that could not be dead-lettered either: given up, with an ERROR line (CW0718). */
+    void deadLetterFailed(String space) {
+        counter("cw.delivery.dead.letters.failed", space).increment();
+    }
+
     void gauge(String name, String description, String space, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).tags("space", space).register(registry);
     }

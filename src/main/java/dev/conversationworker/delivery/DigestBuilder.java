@@ -115,14 +115,24 @@ final class DigestBuilder {
         return plain.length() <= SUMMARY_CHARS ? plain : plain.substring(0, SUMMARY_CHARS - 1) + "…";
     }
 
-    /** A conversation id as shown in Chat: letters, digits and {@code -_.:@/} kept, anything else {@code ?}. */
+    /**
+     * A conversation id as shown in Chat: letters, digits, {@code -} and {@code _} kept; {@code . : / @} replaced by
+     * look-alikes (․ ∶ ∕ ＠), so that an id such as {@code https://x.example/a} or {@code team@x.example} becomes no
+     * link, mention or address in the on-call space; anything else {@code ?}. The same text in the card and in the
+     * message's text.
+     */
     static String safeId(String conversationId) {
         if (conversationId == null) {
             return "(none)";
         }
         StringBuilder out = new StringBuilder();
-        conversationId.codePoints().limit(ID_CHARS).forEach(c -> out.appendCodePoint(
-                Character.isLetterOrDigit(c) || "-_.:@/".indexOf(c) >= 0 ? c : '?'));
+        conversationId.codePoints().limit(ID_CHARS).forEach(c -> out.appendCodePoint(switch (c) {
+            case '.' -> '\u2024';
+            case ':' -> '\u2236';
+            case '/' -> '\u2215';
+            case '@' -> '\uFF20';
+            default -> Character.isLetterOrDigit(c) || c == '-' || c == '_' ? c : '?';
+        }));
         return conversationId.codePointCount(0, conversationId.length()) > ID_CHARS ? out + "…" : out.toString();
     }
 

@@ -3,11 +3,17 @@ package dev.conversationworker.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
+
+import dev.conversationworker.model.Severity;
 
 /** Routing, requestIds, pacing decisions and Google's verdicts: pure rules. */
 class DeliveryRulesTest {
@@ -69,5 +75,32 @@ class DeliveryRulesTest {
         assertThat(bad.errorMessage()).isEqualTo("Invalid\\ntext");
         assertThat(new WebhookReply(429, "2", "").retryAfterMillis()).isEqualTo(2000);
         assertThat(new WebhookReply(429, null, "").retryAfterMillis()).isEqualTo(-1);
+    }
+
+    /** What waits in Redis comes back whole: a dead letter still carries the record's headers and origin. */
+    @Test
+    void aParkedEntryComesBackWholeAndAnUnreadableOneIsDropped() {
+        Pending pending = new Pending(new Origin("oncall-notifications", 2, 41, List.of(
+                new RecordHeader("dedupe-key", "attention:c-1".getBytes(StandardCharsets.UTF_8)),
+                new RecordHeader("traceparent", new byte[]{0, (byte) 0xff}))), "{\"text\":\"é ✓\"}", "attention:c-1",
+                Severity.CRITICAL, "attention", "c-1", Instant.ofEpochMilli(1_764_000_000_123L), 0, 0, false, null);
+        String entry = ParkedEntry.encode(pending);
+        assertThat(entry).as("the scripts read the age from the entry's start").startsWith("{\"ts\":1764000000123,");
+        Pending back = ParkedEntry.decode(7, entry);
+        assertThat(back.body()).isEqualTo(pending.body());
+        assertThat(back.dedupeKey()).isEqualTo("attention:c-1");
+        assertThat(back.severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(back.conversationId()).isEqualTo("c-1");
+        assertThat(back.timestamp()).isEqualTo(pending.timestamp());
+        assertThat(back.seq()).isEqualTo(7);
+        assertThat(back.size()).isEqualTo(entry.getBytes(StandardCharsets.UTF_8).length);
+        assertThat(back.origin().topic()).isEqualTo("oncall-notifications");
+        assertThat(back.origin().partition()).isEqualTo(2);
+        assertThat(back.origin().offset()).isEqualTo(41);
+        assertThat(back.origin().headers()).extracting(Header::key).containsExactly("dedupe-key", "traceparent");
+        assertThat(back.origin().headers().get(1).value()).containsExactly(0, (byte) 0xff);
+        assertThat(ParkedEntry.decode(1, "not json")).isNull();
+        assertThat(ParkedEntry.idOf("attention:c-1")).isEqualTo(ParkedEntry.idOf("attention:c-1"))
+                .isNotEqualTo(ParkedEntry.idOf("attention:c-2"));
     }
 }

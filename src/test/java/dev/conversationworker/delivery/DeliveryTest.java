@@ -2,6 +2,7 @@ package dev.conversationworker.delivery;
 
 import static dev.conversationworker.testsupport.DeliveryTestResource.DEAD_LETTERS;
 import static dev.conversationworker.testsupport.DeliveryTestResource.KEY;
+import static dev.conversationworker.testsupport.DeliveryTestResource.KEY_PREFIX;
 import static dev.conversationworker.testsupport.DeliveryTestResource.NOTIFICATIONS;
 import static dev.conversationworker.testsupport.DeliveryTestResource.RUN;
 import static dev.conversationworker.testsupport.DeliveryTestResource.TOKEN;
@@ -24,9 +25,9 @@ import java.util.stream.Collectors;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
@@ -59,6 +60,9 @@ class DeliveryTest {
 
     @Inject
     WebhookClient webhooks;
+
+    @Inject
+    RedisDataSource redis;
 
     private static synchronized KafkaTestClient kafka() {
         if (kafka == null) {
@@ -161,20 +165,18 @@ class DeliveryTest {
     }
 
     /**
-     * As after a SIGKILL: an earlier sender had begun two digests (remembered in Redis) and died, one created by
-     * Google with its answer lost, the other never POSTed. Their records arrive here one by one, which alone would
-     * make single messages: each digest is sent again as it was, and no conversation is in two messages.
+     * As after a SIGKILL: an earlier sender, holding the space, had begun two digests (remembered in Redis) and
+     * died, one created by Google with its answer lost, the other never POSTed. Once its lease has run out, their
+     * notifications are delivered here, where they arrive one by one, which alone would make single messages: each
+     * digest is sent again as it was, and no conversation is in two messages.
      */
     @Test
     void aMessageBegunByAnEarlierSenderIsSentAgainAsItWasAndNoConversationIsInTwo() throws Exception {
         String prefix = "resume-" + RUN + "-";
-        List<Pending> pendings = new java.util.ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            pendings.add(new Pending(Message.of(""), Notifications.body(prefix + i, "high", "begun " + i),
-                    "attention:" + prefix + i, Severity.HIGH, "attention", prefix + i, Instant.now(), false, null));
-        }
-        SendingUnit created = begun(pendings.subList(0, 4));
-        SendingUnit notPosted = begun(pendings.subList(4, 6));
+        List<Pending> pendings = pendings(prefix, 8);
+        holdAsAnotherInstance("resume", "earlier-sender", Duration.ofSeconds(2));
+        SendingUnit created = begun("resume", "earlier-sender", pendings.subList(0, 4));
+        SendingUnit notPosted = begun("resume", "earlier-sender", pendings.subList(4, 6));
         WebhookReply first = webhooks.post(new Space("resume", DeliveryTestResource.resumeUrl()),
                 created.requestId(), created.body()).await().atMost(Duration.ofSeconds(10));
         assertThat(first.verdict()).isEqualTo(WebhookReply.Verdict.ACCEPTED);
@@ -196,11 +198,65 @@ class DeliveryTest {
         assertThat(Files.readString(logFile())).contains("CW0713");
     }
 
-    private SendingUnit begun(List<Pending> pendings) {
+    /**
+     * Another instance holds the space (its lease is live, as during a rollout or a rebalance): this one sends
+     * nothing there, cannot begin a message there, and no message is begun over another one not settled. When the
+     * other stops renewing, this one takes the space over and sends what the other had begun exactly as it was:
+     * the old and the new holder never send two compositions covering the same conversation.
+     */
+    @Test
+    void aSpaceAnotherInstanceHoldsIsLeftToItThenTakenOverWithoutAConversationInTwoMessages() throws Exception {
+        String prefix = "leased-" + RUN + "-";
+        List<Pending> pendings = pendings(prefix, 5);
+        holdAsAnotherInstance("leased", "other-instance", Duration.ofSeconds(6));
+        SendingUnit digest = begun("leased", "other-instance", pendings.subList(0, 3));
+
+        SendingUnit single = new SendingUnit(RequestIds.of(pendings.get(3).dedupeKey()), pendings.get(3).body(),
+                List.of(pendings.get(3).dedupeKey()), false);
+        assertThat(units.begin("leased", "not-the-holder", single).await().atMost(Duration.ofSeconds(5)).notHolder())
+                .as("only the holder of the space begins a message").isTrue();
+        SendingUnit overlapping = new SendingUnit(RequestIds.of(pendings.get(2).dedupeKey()), pendings.get(2).body(),
+                List.of(pendings.get(2).dedupeKey()), false);
+        assertThat(units.begin("leased", "other-instance", overlapping).await().atMost(Duration.ofSeconds(5)).other())
+                .as("a message not settled is never overwritten by another covering its conversation")
+                .isEqualTo(digest.requestId());
+
+        for (Pending p : pendings) {
+            send(p.conversationId(), "high", "lease-test", p.dedupeKey(), p.body());
+        }
+        Thread.sleep(3000);
+        assertThat(chat.created("leased")).as("nothing sent while another instance holds the space").isEmpty();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> covered("leased", prefix).size() == 5);
+        Thread.sleep(1000);
+        assertThat(covered("leased", prefix).values()).as("no conversation in two messages")
+                .allMatch(count -> count == 1);
+        assertThat(chat.created("leased")).filteredOn(c -> digest.requestId().equals(c.requestId()))
+                .as("the other instance's digest, sent as it was begun").hasSize(1)
+                .allMatch(c -> c.body().equals(new JsonObject(digest.body())));
+        assertThat(Files.readString(logFile())).contains("CW0719");
+    }
+
+    private static List<Pending> pendings(String prefix, int count) {
+        List<Pending> pendings = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String body = Notifications.body(prefix + i, "high", "begun " + i);
+            pendings.add(new Pending(new Origin(NOTIFICATIONS, 0, 0, List.of()), body, "attention:" + prefix + i,
+                    Severity.HIGH, "attention", prefix + i, Instant.now(), 0, body.length(), false, null));
+        }
+        return pendings;
+    }
+
+    /** Takes the space's lease for another instance's token, as if it held the space, for {@code lease}. */
+    private void holdAsAnotherInstance(String space, String token, Duration lease) {
+        redis.execute("SET", KEY_PREFIX + ":{" + space + "}:owner", token, "PX", Long.toString(lease.toMillis()));
+    }
+
+    private SendingUnit begun(String space, String token, List<Pending> pendings) {
         DigestBuilder.Digest digest = DigestBuilder.build(pendings);
         SendingUnit unit = new SendingUnit(digest.requestId(), digest.body(),
                 pendings.stream().map(Pending::dedupeKey).toList(), true);
-        units.begin("resume", unit).await().atMost(Duration.ofSeconds(5));
+        assertThat(units.begin(space, token, unit).await().atMost(Duration.ofSeconds(5)).begun()).isTrue();
         return unit;
     }
 

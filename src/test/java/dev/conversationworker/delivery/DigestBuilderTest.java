@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
 
 import io.vertx.core.json.JsonObject;
@@ -21,8 +20,8 @@ class DigestBuilderTest {
     static Pending pending(String conversation, Severity severity, String dedupeKey, String summary) {
         String body = new JsonObject().put("text", "🔴 *HIGH*: conversation " + conversation + " needs attention\n"
                 + "Intent: x\nSummary: " + summary).put("thread", new JsonObject().put("threadKey", "t")).encode();
-        return new Pending(Message.of(""), body, dedupeKey, severity, "attention", conversation,
-                Instant.parse("2026-11-30T10:00:00Z"), false, null);
+        return new Pending(new Origin("notifications", 0, 0, List.of()), body, dedupeKey, severity, "attention",
+                conversation, Instant.parse("2026-11-30T10:00:00Z"), 0, body.length(), false, null);
     }
 
     @Test
@@ -72,6 +71,22 @@ class DigestBuilderTest {
         assertThat(DigestBuilder.summary(pending("c", Severity.HIGH, "k", "*bold* <users/all> ok").body()))
                 .isEqualTo("bold users/all ok");
         assertThat(DigestBuilder.summary("not json")).isEqualTo("(no text)");
-        assertThat(DigestBuilder.safeId("c-1 <users/all>")).isEqualTo("c-1??users/all?");
+        assertThat(DigestBuilder.safeId("c-1 <users/all>")).isEqualTo("c-1??users∕all?");
+    }
+
+    /** An id that reads as a URL, an address or a mention becomes none of them, in the text and in the card. */
+    @Test
+    void conversationIdsBecomeNoLinkNoAddressAndNoMentionInADigest() {
+        String url = "https://evil.example/login?next=x";
+        String address = "oncall@corp.example";
+        assertThat(DigestBuilder.safeId(url)).doesNotContain(":", "/", ".").contains("https", "evil", "example");
+        assertThat(DigestBuilder.safeId(address)).doesNotContain("@", ".").contains("oncall", "corp");
+        JsonObject body = new JsonObject(DigestBuilder.build(List.of(pending(url, Severity.HIGH, "k1", "x"),
+                pending(address, Severity.HIGH, "k2", "y"))).body());
+        String text = body.getString("text");
+        String card = body.getJsonArray("cardsV2").encode();
+        for (String shown : List.of(text, card)) {
+            assertThat(shown).doesNotContain("https:", "//", "evil.example", "@corp", "corp.example");
+        }
     }
 }

@@ -18,6 +18,7 @@ public class DeliveryTestResource implements QuarkusTestResourceLifecycleManager
     public static final String RUN = Long.toString(System.currentTimeMillis(), 36);
     public static final String NOTIFICATIONS = "delivery-test-notifications-" + RUN;
     public static final String DEAD_LETTERS = "delivery-test-dlq-" + RUN;
+    public static final String KEY_PREFIX = "cw-test-" + RUN + ":delivery";
 
     private static GoogleChatSimulator simulator;
     private static String resumeUrl;
@@ -61,13 +62,16 @@ public class DeliveryTestResource implements QuarkusTestResourceLifecycleManager
         }
         config.put("delivery.spaces.resume.webhook-url", resumeUrl);
         config.put("delivery.spaces.resume.kinds", "resume-test");
+        config.put("delivery.spaces.leased.webhook-url", chat.space("leased", KEY + "l", TOKEN + "l",
+                SIMULATED_PER_SECOND, GoogleChatSimulator.Faults.NONE));
+        config.put("delivery.spaces.leased.kinds", "lease-test");
         config.put("delivery.max-per-second", "20");
         config.put("delivery.max-delay", "5s");
         config.put("delivery.probe-interval", "1s");
         config.put("delivery.retry-initial-backoff", "50ms");
         config.put("delivery.retry-max-backoff", "1s");
         config.put("delivery.request-timeout", "5s");
-        config.put("delivery.key-prefix", "cw-test-" + RUN + ":delivery");
+        config.put("delivery.key-prefix", KEY_PREFIX);
         config.put("topics.notifications", NOTIFICATIONS);
         config.put("topics.notifications-dead-letter", DEAD_LETTERS);
         config.put("mp.messaging.incoming.notification-delivery.group.id", "delivery-test-" + RUN);

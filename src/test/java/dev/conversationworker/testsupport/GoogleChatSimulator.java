@@ -27,8 +27,9 @@ import io.vertx.core.json.JsonObject;
  * {@code perSecond} created messages in any second (429 {@code RESOURCE_EXHAUSTED} beyond, every other one with
  * {@code Retry-After}), fails some requests with 500/503 or 429, answers some slowly and loses the answer to some
  * it created (per space, by chance), and returns the first message again for a {@code requestId} it has seen in the
- * space, whatever the body, as Google does. Can hold the answer to a chosen message it created, for a test to kill the
- * sender meanwhile. Records every created message.
+ * space, whatever the body, as Google does. Can fail chosen bodies with a 5xx for ever, and answer the next requests
+ * of a space with 429 and a chosen {@code Retry-After}. Can hold the answer to a chosen message it created, for a test
+ * to kill the sender meanwhile. Records every created message.
  */
 public final class GoogleChatSimulator implements AutoCloseable {
 
@@ -66,6 +67,12 @@ public final class GoogleChatSimulator implements AutoCloseable {
         final AtomicInteger throttledByRate = new AtomicInteger();
         final AtomicInteger requests = new AtomicInteger();
         boolean retryAfterNext;
+        /** Bodies answered with {@link #failingStatus} whatever else happens (a body Google cannot take, but not 400). */
+        volatile Predicate<String> failingBodies = body -> false;
+        volatile int failingStatus = 500;
+        /** The next requests answered 429 with this {@code Retry-After}. */
+        final AtomicInteger throttleNext = new AtomicInteger();
+        volatile String throttleRetryAfter;
 
         SpaceState(String key, String token, int perSecond, Faults faults) {
             this.key = key;
@@ -104,6 +111,23 @@ public final class GoogleChatSimulator implements AutoCloseable {
 
     public void faults(String space, Faults faults) {
         spaces.get(space).faults = faults;
+    }
+
+    /**
+     * Answers {@code status} (a 5xx or 408) to every request of the space whose body matches, for ever: a message that
+     * fails deterministically while the space takes others.
+     */
+    public void failBodies(String space, Predicate<String> which, int status) {
+        SpaceState state = spaces.get(space);
+        state.failingStatus = status;
+        state.failingBodies = which;
+    }
+
+    /** Answers the space's next {@code count} requests with 429 and this {@code Retry-After} (seconds, as Google). */
+    public void throttleNext(String space, int count, String retryAfter) {
+        SpaceState state = spaces.get(space);
+        state.throttleRetryAfter = retryAfter;
+        state.throttleNext.set(count);
     }
 
     /** Revokes (401 from now on) or restores the space's webhook. */
@@ -181,6 +205,15 @@ public final class GoogleChatSimulator implements AutoCloseable {
                     || !space.token.equals(request.getParam("token"))) {
                 reply(request, 401, error(401, "UNAUTHENTICATED",
                         "Request had invalid authentication credentials."), null);
+                return;
+            }
+            if (space.throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                reply(request, 429, error(429, "RESOURCE_EXHAUSTED", "simulated quota"), space.throttleRetryAfter);
+                return;
+            }
+            if (space.failingBodies.test(buffer.toString(StandardCharsets.UTF_8))) {
+                reply(request, space.failingStatus, error(space.failingStatus, "INTERNAL", "simulated: this body"),
+                        null);
                 return;
             }
             Faults faults = space.faults;
