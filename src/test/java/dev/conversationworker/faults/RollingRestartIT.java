@@ -8,21 +8,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import dev.conversationworker.model.AnalysisRecord;
+import dev.conversationworker.model.Trigger;
 import dev.conversationworker.ops.ShutdownBudget;
+import dev.conversationworker.testsupport.Events;
+import dev.conversationworker.testsupport.GoogleChatSimulator;
 import dev.conversationworker.testsupport.Infrastructure;
 import dev.conversationworker.testsupport.IsolatedRun;
+import dev.conversationworker.testsupport.Notifications;
 import dev.conversationworker.testsupport.WorkerProcess;
 
 /**
@@ -85,6 +98,130 @@ class RollingRestartIT {
                 workers.forEach(WorkerProcess::close);
             }
         }
+    }
+
+    /**
+     * Everything on, as in production: idle triggers (an LLM whose slow tail outlives the idle lease), delivery to a
+     * Google Chat space, and traffic of closed, open (idle) and attention conversations, through the same rolling
+     * restart and scale-in. No analysis published twice, idle or not; every attention conversation in exactly one
+     * Chat message.
+     */
+    @Test
+    void withIdleTriggersAndDeliveryOnARolloutPublishesNothingTwiceAndPagesNoConversationTwice() throws Exception {
+        Random random = new Random();
+        Infrastructure infra = Infrastructure.get();
+        String notificationDeadLetters = "rolling-all-ndlq-" + Long.toString(System.nanoTime(), 36);
+        infra.createTopics(Map.of(notificationDeadLetters, 1));
+        try (GoogleChatSimulator chat = new GoogleChatSimulator()) {
+            String webhook = chat.space("oncall", "rolling-key", "rolling-token", 20, GoogleChatSimulator.Faults.NONE);
+            Map<String, String> env = new HashMap<>(Map.of("WORKER_MAX_IN_FLIGHT", "16", "ANALYSIS_IDLE_AFTER", "3s",
+                    "ANALYSIS_POLL_INTERVAL", "200ms", "ANALYSIS_IDLE_LEASE", "3s", "DELIVERY_ENABLED", "true",
+                    "DELIVERY_WEBHOOK_URL", webhook, "DELIVERY_MAX_PER_SECOND", "20", "DELIVERY_LEASE", "5s",
+                    "DELIVERY_POLL_INTERVAL", "250ms"));
+            env.put("TOPICS_NOTIFICATIONS_DEAD_LETTER", notificationDeadLetters);
+            // Delivery's own group and Redis keys, so that no other run's state is met.
+            env.put("MP_MESSAGING_INCOMING_NOTIFICATION_DELIVERY_GROUP_ID", notificationDeadLetters);
+            env.put("DELIVERY_KEY_PREFIX", notificationDeadLetters);
+            try (IsolatedRun run = new IsolatedRun("rolling-all", infra.bootstrapServers(), infra.redisHosts(),
+                    env, 6)) {
+                // A tenth of the calls outlive two idle leases: an idle claim must hold through them.
+                run.llm().defaultLatency(model -> random.nextInt(10) == 0
+                        ? 6000 + random.nextInt(2000)
+                        : 300 + random.nextInt(500));
+                List<String> open = new CopyOnWriteArrayList<>();
+                List<String> attention = new CopyOnWriteArrayList<>();
+                AtomicBoolean producing = new AtomicBoolean(true);
+                Thread traffic = new Thread(() -> {
+                    int n = 0;
+                    while (producing.get()) {
+                        run.produce(4, 2);
+                        for (int i = 0; i < 2; i++, n++) {
+                            String c = run.topic("open-" + n);
+                            run.kafka().sendAsync(c, Events.message(c + "-m0", c, "user", "Where is my parcel?")
+                                    .encode());
+                            run.kafka().sendAsync(c, Events.message(c + "-m1", c, "assistant", "Let me look.")
+                                    .encode());
+                            open.add(c);
+                        }
+                        String c = run.topic("attention-" + n++);
+                        run.kafka().sendAsync(c, Events.message(c + "-m0", c, "user", "I want a refund, now!")
+                                .encode());
+                        run.kafka().sendAsync(c, Events.closed(c + "-close", c).encode());
+                        attention.add(c);
+                        run.kafka().flush();
+                        LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+                    }
+                }, "rolling-all-traffic");
+                Deque<WorkerProcess> workers = new ArrayDeque<>();
+                try {
+                    for (int i = 0; i < 3; i++) {
+                        workers.add(run.startWorker());
+                    }
+                    traffic.start();
+                    Thread.sleep(5000);
+                    for (int step = 1; step <= 3; step++) {
+                        workers.add(run.startWorker());
+                        Thread.sleep(5000);
+                        assertThat(workers.removeFirst().stopsCleanly(GRACE))
+                                .as("old worker of step %d stops within the grace period", step).isTrue();
+                    }
+                    assertThat(workers.removeFirst().stopsCleanly(GRACE)).as("scale-in within the grace period")
+                            .isTrue();
+                    producing.set(false);
+                    traffic.join();
+
+                    run.awaitAllAnalysed(Duration.ofMinutes(4));
+                    Map<String, String> expected = new HashMap<>();
+                    open.forEach(c -> expected.put(c, AnalysisRecord.analysisId(c, c + "-m1", Trigger.IDLE)));
+                    attention.forEach(c -> expected.put(c, AnalysisRecord.analysisId(c, c + "-close")));
+                    await(Duration.ofMinutes(3), () -> expected.entrySet().stream().allMatch(e -> run.kafka()
+                            .values(run.topic("out"), e.getKey()).stream()
+                            .anyMatch(a -> e.getValue().equals(a.getString("analysisId")))));
+                    await(Duration.ofMinutes(2), () -> pagedOnce(chat, run).keySet().containsAll(attention));
+                    Thread.sleep(3000); // anything published or sent twice would be there by now
+                } finally {
+                    producing.set(false);
+                    workers.forEach(WorkerProcess::close);
+                }
+
+                int repeats = run.verifyNothingLostNothingDoubled();
+                List<String> ids = new ArrayList<>();
+                for (String c : open) {
+                    ids.addAll(run.kafka().values(run.topic("out"), c).stream().map(a -> a.getString("analysisId"))
+                            .toList());
+                }
+                for (String c : attention) {
+                    ids.addAll(run.kafka().values(run.topic("out"), c).stream().map(a -> a.getString("analysisId"))
+                            .toList());
+                }
+                Map<String, Long> pages = pagedOnce(chat, run);
+                System.out.printf("[rolling-all] %d closed, %d idle, %d attention conversations through a rolling "
+                        + "restart and a scale-in, idle triggers and delivery on: %d closing analyses published "
+                        + "twice, %d idle or attention ones; %d Chat messages%n", run.conversations().size(),
+                        open.size(), attention.size(), repeats, ids.size() - new HashSet<>(ids).size(),
+                        chat.created("oncall").size());
+                assertThat(repeats).as("closing analyses published twice").isZero();
+                assertThat(ids).as("idle and attention analyses, each once").doesNotHaveDuplicates()
+                        .hasSize(open.size() + attention.size());
+                assertThat(pages).as("attention conversations paged").containsOnlyKeys(attention);
+                assertThat(pages.values()).as("no conversation in two Chat messages").allMatch(n -> n == 1);
+            }
+        }
+    }
+
+    /** How many Chat messages cover each conversation of the run. */
+    private static Map<String, Long> pagedOnce(GoogleChatSimulator chat, IsolatedRun run) {
+        return chat.created("oncall").stream().flatMap(m -> Notifications.covered(m).stream())
+                .filter(id -> id.startsWith(run.topic(""))).collect(Collectors.groupingBy(Function.identity(),
+                        HashMap::new, Collectors.counting()));
+    }
+
+    private static void await(Duration patience, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        assertThat(done.getAsBoolean()).as("done within " + patience).isTrue();
     }
 
     /** The handovers (CW0107) in a worker's log that waited for analyses running on the partitions that moved. */
