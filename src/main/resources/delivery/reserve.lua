@@ -3,8 +3,7 @@
 -- for none: after a 429); ARGV[3]: the longest pause an answer may impose (ms, delivery.max-retry-after). A
 -- schedule found further ahead than that pause and one interval (pushed by an older version, say) is brought back.
 -- Reserves the next slot and returns how long (ms) to wait for it.
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = now_ms()
 local interval = tonumber(ARGV[1])
 local cap = tonumber(ARGV[3])
 local free = math.min(tonumber(redis.call('GET', KEYS[1]) or '0'), now + cap + interval)

@@ -6,8 +6,7 @@
 -- KEYS[4] failed attempts (hash: slug -> "count eventId")
 -- ARGV[1] most to claim, ARGV[2] lease (ms), ARGV[3] claimer token
 -- Returns {armed, slug, JSON, due, slug, JSON, due, ...}: armed = conversations armed in this shard.
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = now_ms()
 local leaseEnd = tostring(now + tonumber(ARGV[2]))
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', tostring(now), 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[1]))
 local claimed = {0}

@@ -4,8 +4,7 @@
 -- ARGV[3] claimer token, ARGV[4] lease (ms)
 -- Returns {outcome, now (epoch ms, Redis' clock)}; outcome 1: go on; 0: disarmed or re-armed since (a close, a
 -- request, a new message): nothing to do; -1: the lease ran out and another instance claimed it.
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = now_ms()
 -- Disarmed or re-armed first: a close or a new message also drops the claim, and that is not a claim lost.
 local item = redis.call('HGET', KEYS[2], ARGV[1])
 if not item or cjson.decode(item).e ~= ARGV[2] then

@@ -30,8 +30,7 @@ redis.call('HSET', KEYS[4], ARGV[1], attempts .. ' ' .. ARGV[2])
 redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[6]))
 if attempts < tonumber(ARGV[4]) then
   redis.call('HDEL', KEYS[3], ARGV[1])
-  local t = redis.call('TIME')
-  redis.call('ZADD', KEYS[1], tostring(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  redis.call('ZADD', KEYS[1], tostring(now_ms()
       + tonumber(ARGV[5])), ARGV[1])
 end
 return attempts

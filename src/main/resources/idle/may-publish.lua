@@ -11,8 +11,7 @@ if redis.call('SISMEMBER', KEYS[4], ARGV[5]) == 1 then
 end
 local holder = redis.call('HGET', KEYS[3], ARGV[1])
 if holder == ARGV[3] then
-  local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local now = now_ms()
   redis.call('ZADD', KEYS[1], 'XX', tostring(now + tonumber(ARGV[4])), ARGV[1])
   return 1
 end

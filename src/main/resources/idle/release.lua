@@ -6,7 +6,6 @@ if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[2] then
 end
 redis.call('HDEL', KEYS[3], ARGV[1])
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
-  local t = redis.call('TIME')
-  redis.call('ZADD', KEYS[1], tostring(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)), ARGV[1])
+  redis.call('ZADD', KEYS[1], tostring(now_ms()), ARGV[1])
 end
 return 1

@@ -3,8 +3,7 @@
 -- KEYS[1] due times, KEYS[2] claims; ARGV[1] claimer token, ARGV[2] lease (ms, from now on Redis' clock),
 -- ARGV[3..] slugs
 -- Returns how many claims were still this instance's.
-local t = redis.call('TIME')
-local leaseEnd = tostring(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[2]))
+local leaseEnd = tostring(now_ms() + tonumber(ARGV[2]))
 local renewed = 0
 for i = 3, #ARGV do
   if redis.call('HGET', KEYS[2], ARGV[i]) == ARGV[1] then

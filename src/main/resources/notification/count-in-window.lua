@@ -3,8 +3,7 @@
 -- the next occurrence after it opens a new one. ARGV[1]: the window's length (ms). Returns {count, start}.
 local start = redis.call('HGET', KEYS[1], 'start')
 if not start then
-  local t = redis.call('TIME')
-  start = tostring(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+  start = tostring(now_ms())
   redis.call('HSET', KEYS[1], 'start', start, 'count', 0)
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
 end

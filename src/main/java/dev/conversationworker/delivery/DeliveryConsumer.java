@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.common.header.Header;
@@ -13,6 +15,7 @@ import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
@@ -35,6 +38,8 @@ import dev.conversationworker.support.UntilDone;
 public class DeliveryConsumer {
 
     public static final String CHANNEL = "notification-delivery";
+
+    private volatile boolean stopping;
 
     @Inject
     Deliveries deliveries;
@@ -76,20 +81,35 @@ public class DeliveryConsumer {
                         LogSafe.oneLine(String.valueOf(failure.getMessage())), backoff.max().toMillis()),
                 backoff)
                 .onItemOrFailure().transformToUni((parked, failure) -> {
+                    if (failure != null && stopping) {
+                        // The worker stops (its Redis client may be closed already): not parked, not blamed, left
+                        // unacknowledged for the partition's next owner.
+                        return Uni.createFrom().item(false);
+                    }
+                    Uni<Void> settled;
                     if (failure != null) {
                         String reason = LogSafe.oneLine(String.valueOf(failure.getMessage()));
                         DeliveryLog.LOG.notParked(space.name(), reason, LogSafe.oneLine(pending.dedupeKey()));
-                        return deadLetters.writeOrGiveUp(pending, space.name(), 0, "Could not be parked for delivery: "
-                                + reason, "");
+                        settled = deadLetters.writeOrGiveUp(pending, space.name(), 0,
+                                "Could not be parked for delivery: " + reason, "");
+                    } else {
+                        settled = switch (parked) {
+                            case PARKED -> Uni.createFrom().voidItem().invoke(space::wake);
+                            case QUEUED, SETTLED -> Uni.createFrom().voidItem()
+                                    .invoke(() -> metrics.duplicate(space.name(), 1));
+                            case FULL -> full(space, pending);
+                        };
                     }
-                    return switch (parked) {
-                        case PARKED -> Uni.createFrom().voidItem().invoke(space::wake);
-                        case QUEUED, SETTLED -> Uni.createFrom().voidItem()
-                                .invoke(() -> metrics.duplicate(space.name(), 1));
-                        case FULL -> full(space, pending);
-                    };
+                    return settled.replaceWith(true);
                 })
-                .chain(() -> Uni.createFrom().completionStage(record.ack()));
+                .chain(acknowledge -> acknowledge
+                        ? Uni.createFrom().completionStage(record.ack())
+                        : Uni.createFrom().voidItem());
+    }
+
+    /** SIGTERM, before anything closes: from now on a record that cannot be parked is left for redelivery. */
+    void stopping(@Observes @Priority(1) ShutdownEvent event) {
+        stopping = true;
     }
 
     private Uni<Void> full(SpaceDeliverer space, Pending pending) {

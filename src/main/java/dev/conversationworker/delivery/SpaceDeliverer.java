@@ -71,6 +71,11 @@ final class SpaceDeliverer {
         int lastStatus;
         /** The next POST is the check of the space (an empty message), not the message. */
         boolean checkDue;
+        /**
+         * The space answered the check: the message gets one more try before it is blamed, since an outage that
+         * ended just before the check would otherwise dead-letter a message that was never at fault.
+         */
+        boolean lastChance;
         /** Settled by Google (accepted) or by us (dead-lettered): only its settling in Redis is left. */
         boolean settleOnly;
 
@@ -493,6 +498,9 @@ final class SpaceDeliverer {
         Duration pause = backoff.after(attempt.failures);
         ports.metrics().retried(space.name(), DeliveryMetrics.RetryReason.FAILED);
         DeliveryLog.LOG.failed(space.name(), reason, attempt.failures, pause.toMillis());
+        if (attempt.lastChance) {
+            return giveUp(attempt); // the space answers, this message does not
+        }
         if (attempt.failures % Math.max(1, config.maxAttempts()) == 0) {
             attempt.checkDue = true;
         }
@@ -505,7 +513,8 @@ final class SpaceDeliverer {
         if (failure == null) {
             switch (reply.verdict()) {
                 case ACCEPTED, REJECTED :
-                    return giveUp(attempt); // the space answers: this message is what fails
+                    attempt.lastChance = true; // the space answers: one more try of the message tells
+                    return Uni.createFrom().item(Next.NOW);
                 case REFUSED :
                     return refusedBy(reply);
                 case THROTTLED :

@@ -14,9 +14,17 @@ import io.vertx.mutiny.redis.client.Response;
 /**
  * A Lua script shipped with the worker, run by its SHA-1 ({@code EVALSHA}) and sent whole only when the server does
  * not know it yet (after a restart or a flush). A script runs atomically: what it writes is written together or not
- * at all.
+ * at all. Every script can call {@code now_ms()}: Redis' own clock ({@code TIME}) in milliseconds, the one clock
+ * all instances share, written once here instead of in each script.
  */
 public final class RedisScript {
+
+    private static final String PRELUDE = """
+            local function now_ms()
+              local t = redis.call('TIME')
+              return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            end
+            """;
 
     private final String source;
     private final String sha;
@@ -29,7 +37,7 @@ public final class RedisScript {
     /** @param resource a class-path resource, e.g. {@code /history/append.lua} */
     public static RedisScript load(String resource) {
         try (InputStream in = RedisScript.class.getResourceAsStream(resource)) {
-            return new RedisScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new RedisScript(PRELUDE + new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException | NullPointerException e) {
             throw new IllegalStateException("missing " + resource, e);
         }
