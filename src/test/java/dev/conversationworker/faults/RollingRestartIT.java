@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,14 +16,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Tag;
@@ -177,7 +177,17 @@ class RollingRestartIT {
                     await(Duration.ofMinutes(3), () -> expected.entrySet().stream().allMatch(e -> run.kafka()
                             .values(run.topic("out"), e.getKey()).stream()
                             .anyMatch(a -> e.getValue().equals(a.getString("analysisId")))));
-                    await(Duration.ofMinutes(2), () -> pagedOnce(chat, run).keySet().containsAll(attention));
+                    awaitQuietly(Duration.ofMinutes(2), () -> paged(chat, attention).keySet().containsAll(attention));
+                    List<String> unpaged = attention.stream().filter(c -> !paged(chat, attention).containsKey(c))
+                            .toList();
+                    for (String c : unpaged) {
+                        System.out.printf("[rolling-all] not paged: %s: analyses %s; notification records %d%n", c,
+                                run.kafka().values(run.topic("out"), c).stream()
+                                        .map(a -> a.getString("status") + "/" + a.getJsonObject("result", null))
+                                        .toList(),
+                                run.kafka().records(run.topic("notify"), c).size());
+                    }
+                    assertThat(unpaged).as("attention conversations not in any Chat message").isEmpty();
                     Thread.sleep(3000); // anything published or sent twice would be there by now
                 } finally {
                     producing.set(false);
@@ -194,7 +204,7 @@ class RollingRestartIT {
                     ids.addAll(run.kafka().values(run.topic("out"), c).stream().map(a -> a.getString("analysisId"))
                             .toList());
                 }
-                Map<String, Long> pages = pagedOnce(chat, run);
+                Map<String, Long> pages = paged(chat, attention);
                 System.out.printf("[rolling-all] %d closed, %d idle, %d attention conversations through a rolling "
                         + "restart and a scale-in, idle triggers and delivery on: %d closing analyses published "
                         + "twice, %d idle or attention ones; %d Chat messages%n", run.conversations().size(),
@@ -209,19 +219,35 @@ class RollingRestartIT {
         }
     }
 
-    /** How many Chat messages cover each conversation of the run. */
-    private static Map<String, Long> pagedOnce(GoogleChatSimulator chat, IsolatedRun run) {
-        return chat.created("oncall").stream().flatMap(m -> Notifications.covered(m).stream())
-                .filter(id -> id.startsWith(run.topic(""))).collect(Collectors.groupingBy(Function.identity(),
-                        HashMap::new, Collectors.counting()));
+    /**
+     * How many Chat messages cover each of {@code conversations}: a message of its own (threaded by a key derived
+     * from its id, as the worker derives it) or a line of a digest.
+     */
+    private static Map<String, Long> paged(GoogleChatSimulator chat, List<String> conversations) {
+        Map<String, String> byThread = new HashMap<>();
+        conversations.forEach(c -> byThread.put(
+                "conversation-" + UUID.nameUUIDFromBytes(c.getBytes(StandardCharsets.UTF_8)), c));
+        Map<String, Long> paged = new HashMap<>();
+        for (GoogleChatSimulator.Created message : chat.created("oncall")) {
+            String own = byThread.get(message.threadKey());
+            List<String> covered = own != null
+                    ? List.of(own)
+                    : Notifications.covered(message).stream().filter(conversations::contains).toList();
+            covered.forEach(c -> paged.merge(c, 1L, Long::sum));
+        }
+        return paged;
     }
 
     private static void await(Duration patience, BooleanSupplier done) throws InterruptedException {
+        awaitQuietly(patience, done);
+        assertThat(done.getAsBoolean()).as("done within " + patience).isTrue();
+    }
+
+    private static void awaitQuietly(Duration patience, BooleanSupplier done) throws InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
         while (!done.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(500);
         }
-        assertThat(done.getAsBoolean()).as("done within " + patience).isTrue();
     }
 
     /** The handovers (CW0107) in a worker's log that waited for analyses running on the partitions that moved. */
