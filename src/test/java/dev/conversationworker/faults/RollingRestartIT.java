@@ -75,15 +75,7 @@ class RollingRestartIT {
                     workers.add(run.startWorker());
                 }
                 traffic.start();
-                Thread.sleep(5000);
-                for (int step = 1; step <= 3; step++) {
-                    workers.add(run.startWorker()); // fails unless it becomes ready
-                    Thread.sleep(5000); // the rebalance the new worker causes, with analyses in flight
-                    assertThat(workers.removeFirst().stopsCleanly(GRACE))
-                            .as("old worker of step %d stops within the grace period", step).isTrue();
-                }
-                assertThat(workers.removeFirst().stopsCleanly(GRACE)).as("scale-in within the grace period")
-                        .isTrue();
+                rollOutThenScaleIn(run, workers);
                 producing.set(false);
                 traffic.join();
                 run.awaitAllAnalysed(Duration.ofMinutes(4));
@@ -158,15 +150,7 @@ class RollingRestartIT {
                         workers.add(run.startWorker());
                     }
                     traffic.start();
-                    Thread.sleep(5000);
-                    for (int step = 1; step <= 3; step++) {
-                        workers.add(run.startWorker());
-                        Thread.sleep(5000);
-                        assertThat(workers.removeFirst().stopsCleanly(GRACE))
-                                .as("old worker of step %d stops within the grace period", step).isTrue();
-                    }
-                    assertThat(workers.removeFirst().stopsCleanly(GRACE)).as("scale-in within the grace period")
-                            .isTrue();
+                    rollOutThenScaleIn(run, workers);
                     producing.set(false);
                     traffic.join();
 
@@ -248,6 +232,22 @@ class RollingRestartIT {
         while (!done.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(500);
         }
+    }
+
+    /**
+     * As Kubernetes rolls out three replicas, then KEDA scales in by one: three times a new worker started (it must
+     * become ready) and, once the group has rebalanced with analyses in flight, the oldest SIGTERMed; then one more
+     * SIGTERMed. Each must stop within the grace period.
+     */
+    private static void rollOutThenScaleIn(IsolatedRun run, Deque<WorkerProcess> workers) throws Exception {
+        Thread.sleep(5000);
+        for (int step = 1; step <= 3; step++) {
+            workers.add(run.startWorker());
+            Thread.sleep(5000);
+            assertThat(workers.removeFirst().stopsCleanly(GRACE))
+                    .as("old worker of step %d stops within the grace period", step).isTrue();
+        }
+        assertThat(workers.removeFirst().stopsCleanly(GRACE)).as("scale-in within the grace period").isTrue();
     }
 
     /** The handovers (CW0107) in a worker's log that waited for analyses running on the partitions that moved. */
