@@ -144,6 +144,7 @@ class RollingRestartIT {
                         LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
                     }
                 }, "rolling-all-traffic");
+                Map<String, String> expected = new HashMap<>();
                 Deque<WorkerProcess> workers = new ArrayDeque<>();
                 try {
                     for (int i = 0; i < 3; i++) {
@@ -155,7 +156,6 @@ class RollingRestartIT {
                     traffic.join();
 
                     run.awaitAllAnalysed(Duration.ofMinutes(4));
-                    Map<String, String> expected = new HashMap<>();
                     open.forEach(c -> expected.put(c, AnalysisRecord.analysisId(c, c + "-m1", Trigger.IDLE)));
                     attention.forEach(c -> expected.put(c, AnalysisRecord.analysisId(c, c + "-close")));
                     await(Duration.ofMinutes(3), () -> expected.entrySet().stream().allMatch(e -> run.kafka()
@@ -180,23 +180,29 @@ class RollingRestartIT {
 
                 int repeats = run.verifyNothingLostNothingDoubled();
                 List<String> ids = new ArrayList<>();
-                for (String c : open) {
-                    ids.addAll(run.kafka().values(run.topic("out"), c).stream().map(a -> a.getString("analysisId"))
-                            .toList());
-                }
-                for (String c : attention) {
-                    ids.addAll(run.kafka().values(run.topic("out"), c).stream().map(a -> a.getString("analysisId"))
-                            .toList());
-                }
+                List<String> earlierIdle = new ArrayList<>();
+                Stream.concat(open.stream(), attention.stream()).forEach(c -> {
+                    for (var a : run.kafka().values(run.topic("out"), c)) {
+                        ids.add(a.getString("analysisId"));
+                        if (!a.getString("analysisId").equals(expected.get(c))) {
+                            earlierIdle.add(c + " " + a.getString("trigger") + " " + a.getString("triggerEventId"));
+                        }
+                    }
+                });
                 Map<String, Long> pages = paged(chat, attention);
                 System.out.printf("[rolling-all] %d closed, %d idle, %d attention conversations through a rolling "
                         + "restart and a scale-in, idle triggers and delivery on: %d closing analyses published "
-                        + "twice, %d idle or attention ones; %d Chat messages%n", run.conversations().size(),
-                        open.size(), attention.size(), repeats, ids.size() - new HashSet<>(ids).size(),
+                        + "twice, %d idle or attention ones; %d idle analyses of an earlier message %s; %d Chat "
+                        + "messages%n", run.conversations().size(), open.size(), attention.size(), repeats,
+                        ids.size() - new HashSet<>(ids).size(), earlierIdle.size(), earlierIdle,
                         chat.created("oncall").size());
                 assertThat(repeats).as("closing analyses published twice").isZero();
-                assertThat(ids).as("idle and attention analyses, each once").doesNotHaveDuplicates()
-                        .hasSize(open.size() + attention.size());
+                assertThat(ids).as("idle and attention analyses, each once").doesNotHaveDuplicates();
+                // A partition that moves between a conversation's first and next message can leave the first one
+                // idle for longer than the idle timeout: its idle analysis is a different analysis (of m0), not a
+                // repeat. Nothing else may be published.
+                assertThat(earlierIdle).as("analyses other than the expected one")
+                        .allMatch(line -> line.endsWith(Trigger.IDLE + " " + line.split(" ")[0] + "-m0"));
                 assertThat(pages).as("attention conversations paged").containsOnlyKeys(attention);
                 assertThat(pages.values()).as("no conversation in two Chat messages").allMatch(n -> n == 1);
             }
