@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 
 import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.model.HistoryEntry;
+import dev.conversationworker.model.Trigger;
 
 /**
  * One run of the packaged worker on topics, a consumer group and an LLM simulator of its own, with the checks
@@ -168,12 +169,21 @@ public final class IsolatedRun implements AutoCloseable {
                 if (requestAfter >= 0) {
                     expectedCounts.put(AnalysisRecord.analysisId(c, c + "-req"), requestAfter);
                 }
+                // With idle triggers on, a conversation whose next event was held up (its partition moving, a
+                // worker stopping) for longer than the idle timeout is analysed as idle at the message before:
+                // another analysis, of the conversation as it stood then, not a repeat.
+                Map<String, Integer> allowedCounts = new HashMap<>(expectedCounts);
+                if (env.containsKey("ANALYSIS_IDLE_AFTER")) {
+                    for (int m = 0; m < messagesPerConversation; m++) {
+                        allowedCounts.put(AnalysisRecord.analysisId(c, c + "-m" + m, Trigger.IDLE), m + 1);
+                    }
+                }
                 List<JsonObject> analyses = kafka.values(topic("out"), c);
                 assertThat(analyses).as("analyses of " + c).isNotEmpty().allSatisfy(a -> {
-                    assertThat(expectedCounts).as("analysis ids of " + c).containsKey(a.getString("analysisId"));
+                    assertThat(allowedCounts).as("analysis ids of " + c).containsKey(a.getString("analysisId"));
                     assertThat(a.getString("status")).isEqualTo("ok");
                     assertThat(a.getInteger("messageCount")).as("messages seen by " + a.getString("triggerEventId"))
-                            .isEqualTo(expectedCounts.get(a.getString("analysisId")));
+                            .isEqualTo(allowedCounts.get(a.getString("analysisId")));
                 });
                 assertThat(analyses).extracting(a -> a.getString("analysisId")).as("every trigger of " + c)
                         .containsAll(expectedCounts.keySet());
@@ -186,7 +196,7 @@ public final class IsolatedRun implements AutoCloseable {
                                 analysis.getString("analysisId")).isEqualTo(first);
                     }
                 }
-                repeats += analyses.size() - expectedCounts.size();
+                repeats += analyses.size() - firstResult.size();
                 List<String> expectedLines = new ArrayList<>();
                 for (int m = 0; m < messagesPerConversation; m++) {
                     expectedLines.add(c + "-m" + m);
