@@ -1,6 +1,6 @@
 package dev.conversationworker.pipeline;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.smallrye.mutiny.Uni;
 
@@ -14,7 +14,7 @@ import dev.conversationworker.model.FormattedConversation;
  * Pure orchestration over {@link ConversationAnalyzer} (tested in {@code analysis}); {@code AnalysisContractTest}
  * covers it in place.
  */
-@ApplicationScoped
+@Singleton
 class AnalyseStep {
 
     private final ConversationAnalyzer analyzer;

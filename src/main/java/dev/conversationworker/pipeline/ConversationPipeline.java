@@ -32,8 +32,9 @@ import dev.conversationworker.ops.MetricLabels.SkipReason;
  * <li>{@link WaitingRoomStep}: no LLM reachable, the analysis waits in Redis and is resumed later ({@link #resume});
  * <li>{@link PublishStep}: otherwise the analysis is published, its notification sent, and it is marked published.
  * </ol>
- * Every step's I/O runs through {@link StepRunner}: a span per attempt, transient failures retried. The returned
- * {@link Uni} completes once every effect is durable, and fails with {@code InvalidEventException} for poison.
+ * Every step's I/O runs through {@link StepRunner}: a span per attempt, transient failures retried. The steps are
+ * singletons, made with the pipeline (no client proxy between them). The returned {@link Uni} completes once every
+ * effect is durable, and fails with {@code InvalidEventException} for poison.
  */
 @ApplicationScoped
 public class ConversationPipeline implements ChatEventHandler {
@@ -91,15 +92,24 @@ public class ConversationPipeline implements ChatEventHandler {
                 store.disarmIdleTimer(trigger, partition, offset, event));
     }
 
-    /** Read → format → analyse → park or publish: the conversation as it stood at the trigger. */
+    /**
+     * Read → format → analyse → park or publish: the conversation as it stood at the trigger. A new step between
+     * two of these is one more {@code .chain} here.
+     */
     private Uni<Void> analyse(Trigger trigger, int partition, long offset, TracedEvent event, Uni<Void> alongside) {
         return read.readUnlessSkipped(trigger, partition, offset, event, alongside).chain(window -> window == null
                 ? Uni.createFrom().voidItem()
-                : format.format(window, event).chain(conversation -> analyse.analyse(conversation, event)
-                        .chain(outcome -> waitingRoom.takes(outcome)
-                                ? waitingRoom.park(trigger, conversation.formatted(), outcome, event)
-                                : publish.publish(AnalysisRecord.of(trigger, conversation.formatted(), outcome,
-                                        publish.now()), trigger.timestamp(), event))));
+                : format.format(window, event)
+                        .chain(conversation -> analyse.analyse(conversation, event)
+                                .chain(outcome -> parkOrPublish(trigger, conversation.formatted(), outcome, event))));
+    }
+
+    private Uni<Void> parkOrPublish(Trigger trigger, FormattedConversation conversation, AnalysisOutcome outcome,
+            TracedEvent event) {
+        return waitingRoom.takes(outcome)
+                ? waitingRoom.park(trigger, conversation, outcome, event)
+                : publish.publish(AnalysisRecord.of(trigger, conversation, outcome, publish.now()),
+                        trigger.timestamp(), event);
     }
 
     /**

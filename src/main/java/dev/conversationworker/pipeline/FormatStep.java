@@ -1,6 +1,6 @@
 package dev.conversationworker.pipeline;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.smallrye.mutiny.Uni;
 
@@ -14,7 +14,7 @@ import dev.conversationworker.support.LogSafe;
  * Step 4: the history read is decoded and rendered for the LLM, on the CPU pool when it is big
  * ({@link DecodedConversation}, tested on its own); entries it could not read or place are counted and logged.
  */
-@ApplicationScoped
+@Singleton
 class FormatStep {
 
     private final StepRunner steps;

@@ -2,7 +2,7 @@ package dev.conversationworker.pipeline;
 
 import java.nio.charset.StandardCharsets;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
@@ -16,7 +16,7 @@ import dev.conversationworker.ops.WorkerMetrics;
  * Step 1: a record becomes a {@link ChatEvent} (on the CPU pool when it is big), or fails with
  * {@code InvalidEventException}, which dead-letters it. {@link ChatEventParser}'s own test covers the contract.
  */
-@ApplicationScoped
+@Singleton
 class ParseStep {
 
     private final StepRunner steps;

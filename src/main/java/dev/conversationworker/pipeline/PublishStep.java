@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.smallrye.mutiny.Uni;
 
@@ -25,7 +25,7 @@ import dev.conversationworker.support.TransientFailures;
  * published. Pure orchestration over Kafka and Redis: the integration tests cover it ({@code AnalysisContractTest},
  * {@code RedeliveredAfterPublishingTest}, the fault tests).
  */
-@ApplicationScoped
+@Singleton
 class PublishStep {
 
     private static final Runnable NOTHING = () -> {

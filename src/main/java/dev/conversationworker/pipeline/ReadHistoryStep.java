@@ -3,7 +3,7 @@ package dev.conversationworker.pipeline;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -27,7 +27,7 @@ import dev.conversationworker.waiting.WaitingAnalyses;
  * stood at the trigger. How the checks are judged ({@link #judge}) is tested on its own; the Redis calls by the
  * integration tests.
  */
-@ApplicationScoped
+@Singleton
 class ReadHistoryStep {
 
     private final StepRunner steps;

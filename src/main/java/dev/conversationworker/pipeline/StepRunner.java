@@ -2,7 +2,7 @@ package dev.conversationworker.pipeline;
 
 import java.util.function.Supplier;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.smallrye.mutiny.Uni;
 
@@ -20,7 +20,7 @@ import dev.conversationworker.support.UntilDone;
  * Shared by all steps, so that {@link #stop()} ends the retries of all of them. Pure orchestration over
  * {@link UntilDone} (whose own test covers the retries); the integration tests cover it in place.
  */
-@ApplicationScoped
+@Singleton
 class StepRunner {
 
     private final Traces traces;

@@ -2,7 +2,7 @@ package dev.conversationworker.pipeline;
 
 import java.time.Duration;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.smallrye.mutiny.Uni;
 
@@ -20,7 +20,7 @@ import dev.conversationworker.ops.WorkerMetrics;
  * its idle timer in the same atomic step; a trigger disarms that timer. What it decides (whether a timer is armed,
  * whether a message is due a progress analysis) is tested on its own; the Redis writes by the integration tests.
  */
-@ApplicationScoped
+@Singleton
 class StoreEventStep {
 
     private final StepRunner steps;

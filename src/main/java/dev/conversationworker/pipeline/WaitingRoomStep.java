@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -30,7 +30,7 @@ import dev.conversationworker.waiting.WaitingAnalyses;
  * published and leaves. What it decides ({@link #takes}, {@link #afterAnotherAttempt}, {@link #notKept}) is tested
  * on its own; the Redis calls by {@code WaitingSurvivesCrashIT} and the other waiting-room tests.
  */
-@ApplicationScoped
+@Singleton
 class WaitingRoomStep {
 
     private static final Logger LOG = Logger.getLogger(ConversationPipeline.class);
