@@ -1,0 +1,34 @@
+package dev.conversationworker.pipeline;
+
+import jakarta.inject.Singleton;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.conversationworker.analysis.ConversationAnalyzer;
+import dev.conversationworker.model.AnalysisOutcome;
+import dev.conversationworker.model.FormattedConversation;
+
+/**
+ * Step 5: the LLM (or the offline analyzer) is asked; its calls are spans under the event's trace. Never fails for
+ * an LLM: an unreachable one is an outcome ({@link AnalysisOutcome#llmUnreachable()}), which the next step parks.
+ * Pure orchestration over {@link ConversationAnalyzer} (tested in {@code analysis}); {@code AnalysisContractTest}
+ * covers it in place.
+ */
+@Singleton
+class AnalyseStep {
+
+    private final ConversationAnalyzer analyzer;
+
+    AnalyseStep(ConversationAnalyzer analyzer) {
+        this.analyzer = analyzer;
+    }
+
+    Uni<AnalysisOutcome> analyse(DecodedConversation conversation, TracedEvent event) {
+        return analyzer.analyse(conversation.entries(), conversation.formatted(), event.trace());
+    }
+
+    /** A waiting analysis: only the LLM is asked again, with the conversation as it was formatted then. */
+    Uni<AnalysisOutcome> askAgain(FormattedConversation conversation, TracedEvent event) {
+        return analyzer.askLlm(conversation, event.trace());
+    }
+}

@@ -1,0 +1,101 @@
+package dev.conversationworker.pipeline;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+
+import jakarta.inject.Singleton;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.conversationworker.history.ConversationHistory;
+import dev.conversationworker.model.AnalysisRecord;
+import dev.conversationworker.notification.NotificationPublisher;
+import dev.conversationworker.ops.EventLogFields;
+import dev.conversationworker.ops.MetricLabels.Stage;
+import dev.conversationworker.ops.WorkerMetrics;
+import dev.conversationworker.publishing.AnalysisPublisher;
+import dev.conversationworker.support.TransientFailures;
+
+/**
+ * The last step: the analysis is published, then its notification (when it calls for one), then it is remembered
+ * as published (so a redelivered trigger skips it). An idle analysis is first asked whether it may still be
+ * published. Pure orchestration over Kafka and Redis: the integration tests cover it ({@code AnalysisContractTest},
+ * {@code RedeliveredAfterPublishingTest}, the fault tests).
+ */
+@Singleton
+class PublishStep {
+
+    private static final Runnable NOTHING = () -> {
+    };
+
+    private final StepRunner steps;
+    private final AnalysisPublisher analyses;
+    private final NotificationPublisher notifications;
+    private final ConversationHistory history;
+    private final WorkerMetrics metrics;
+    private final Clock clock;
+
+    PublishStep(StepRunner steps, AnalysisPublisher analyses, NotificationPublisher notifications,
+            ConversationHistory history, WorkerMetrics metrics, Clock clock) {
+        this.steps = steps;
+        this.analyses = analyses;
+        this.notifications = notifications;
+        this.history = history;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** @param triggeredAt when its trigger happened (for the end-to-end latency), or null if unknown */
+    Uni<Void> publish(AnalysisRecord analysis, OffsetDateTime triggeredAt, TracedEvent event) {
+        return publish(analysis, triggeredAt, NOTHING, event);
+    }
+
+    /** @param onRetry runs before each retry of a step that failed for a transient reason */
+    Uni<Void> publish(AnalysisRecord analysis, OffsetDateTime triggeredAt, Runnable onRetry, TracedEvent event) {
+        if (event.mayPublish() == TracedEvent.ALWAYS) {
+            return publishNow(analysis, triggeredAt, onRetry, event);
+        }
+        return steps.untilDone(Stage.CLAIM_CHECK, event, event.mayPublish()).chain(mayPublish -> {
+            if (!mayPublish) {
+                return Uni.createFrom().voidItem(); // counted by whoever said no, with its reason
+            }
+            return publishNow(analysis, triggeredAt, onRetry, event);
+        });
+    }
+
+    /** The time an analysis is made at, as its record carries it. */
+    String now() {
+        return Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    private Uni<Void> publishNow(AnalysisRecord analysis, OffsetDateTime triggeredAt, Runnable onRetry,
+            TracedEvent event) {
+        return steps.untilDone(Stage.PUBLISH_ANALYSIS, event, () -> analyses.publish(analysis, event.trace()),
+                onRetry)
+                .call(() -> {
+                    // Decided once (a failed analysis counts once towards its burst); only the sending is retried.
+                    Uni<Void> notification = notifications.notifyIfNeeded(analysis, event.trace());
+                    return steps.untilDone(Stage.PUBLISH_NOTIFICATION, event, () -> notification, onRetry);
+                })
+                .call(() -> steps.untilDone(Stage.MARK_PUBLISHED, event, () -> markPublished(analysis), onRetry))
+                .invoke(() -> {
+                    metrics.analysis(analysis.status(), analysis.provider());
+                    if (triggeredAt != null) {
+                        metrics.endToEnd(Duration.between(triggeredAt.toInstant(), clock.instant()));
+                    }
+                });
+    }
+
+    /** A mark that cannot be written must not make a published analysis fail (and be published again). */
+    private Uni<Void> markPublished(AnalysisRecord analysis) {
+        return history.markPublished(analysis.conversationId(), analysis.analysisId())
+                .onFailure(failure -> !TransientFailures.isTransient(failure)).recoverWithUni(failure -> {
+                    EventLogFields.log(analysis.conversationId(), analysis.triggerEventId(),
+                            () -> PipelineLog.LOG.publishedMarkNotWritten(analysis.analysisId(), failure.getMessage()));
+                    return Uni.createFrom().voidItem();
+                });
+    }
+}

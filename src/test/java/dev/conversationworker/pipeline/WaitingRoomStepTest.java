@@ -1,0 +1,65 @@
+package dev.conversationworker.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+import org.junit.jupiter.api.Test;
+
+import dev.conversationworker.model.AnalysisOutcome;
+import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.Trigger;
+import dev.conversationworker.model.WaitingAnalysis;
+
+/** What the waiting room decides: which outcomes wait, and what a waiting analysis becomes after another try. */
+class WaitingRoomStepTest {
+
+    private static final Duration MAX_WAIT = Duration.ofMinutes(15);
+    private static final Instant PARKED = Instant.parse("2026-12-02T05:00:00Z");
+    private static final AnalysisOutcome UNREACHABLE = AnalysisOutcome.failed("LLM down", 30, true);
+    private static final AnalysisOutcome UNUSABLE = AnalysisOutcome.failed("not JSON", 900, false);
+    private static final WaitingAnalysis WAITING = WaitingAnalysis.of(
+            new Trigger("conv", "e1", "conversation.closed", OffsetDateTime.parse("2026-12-02T04:59:00Z")),
+            new FormattedConversation("1. [USER]: hi", 1, 1, false), UNREACHABLE, PARKED);
+
+    @Test
+    void onlyAnUnreachableLlmMakesAnAnalysisWaitAndOnlyWhileWaitingIsOn() {
+        assertThat(WaitingRoomStep.takes(UNREACHABLE, MAX_WAIT)).isTrue();
+        assertThat(WaitingRoomStep.takes(UNUSABLE, MAX_WAIT)).as("an unusable answer is published").isFalse();
+        assertThat(WaitingRoomStep.takes(UNREACHABLE, Duration.ZERO)).as("analysis.max-wait=0").isFalse();
+    }
+
+    @Test
+    void anUnreachableLlmWithinMaxWaitMeansWaitingAgain() {
+        assertThat(WaitingRoomStep.afterAnotherAttempt(WAITING, UNREACHABLE, MAX_WAIT, PARKED.plusSeconds(60)))
+                .isNull();
+    }
+
+    @Test
+    void anAnswerIsPublishedAsItIs() {
+        assertThat(WaitingRoomStep.afterAnotherAttempt(WAITING, UNUSABLE, MAX_WAIT, PARKED.plusSeconds(60)))
+                .isSameAs(UNUSABLE);
+    }
+
+    @Test
+    void afterMaxWaitItIsPublishedAsFailedSayingWhy() {
+        AnalysisOutcome expired = WaitingRoomStep.afterAnotherAttempt(WAITING, UNREACHABLE, MAX_WAIT,
+                PARKED.plus(MAX_WAIT));
+
+        assertThat(expired.status()).isEqualTo("failed");
+        assertThat(expired.llmUnreachable()).isTrue();
+        assertThat(expired.error()).isEqualTo(
+                "no LLM answered within analysis.max-wait (900 s, 2 attempts); last error: LLM down");
+    }
+
+    @Test
+    void aFullWaitingRoomPublishesTheAnalysisAsFailedSayingWhy() {
+        AnalysisOutcome notKept = WaitingRoomStep.notKept(UNREACHABLE, 100);
+
+        assertThat(notKept.error())
+                .isEqualTo("LLM down; not kept waiting: 100 analyses wait already (analysis.max-waiting)");
+        assertThat(notKept.llmLatencyMs()).isEqualTo(30);
+    }
+}
