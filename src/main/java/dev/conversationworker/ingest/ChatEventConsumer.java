@@ -9,7 +9,6 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -23,6 +22,7 @@ import dev.conversationworker.model.InvalidEventException;
 import dev.conversationworker.ops.EventLogFields;
 import dev.conversationworker.ops.MetricLabels.DeadLetterReason;
 import dev.conversationworker.ops.MetricLabels.Stage;
+import dev.conversationworker.ops.TopicsConfig;
 import dev.conversationworker.ops.Traces;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.support.LogSafe;
@@ -55,8 +55,8 @@ public class ChatEventConsumer {
     @Inject
     DeadLetterWriter deadLetters;
 
-    @ConfigProperty(name = "topics.input")
-    String inputTopic;
+    @Inject
+    TopicsConfig topics;
 
     private KeyedDispatcher dispatcher;
     private final PartitionHandover handover = new PartitionHandover();
@@ -127,7 +127,7 @@ public class ChatEventConsumer {
      */
     public Uni<Void> runInOrder(String conversationId, int partition, Supplier<Uni<Void>> work) {
         byte[] key = conversationId.getBytes(StandardCharsets.UTF_8);
-        String orderingKey = orderingKey(inputTopic, partition, key);
+        String orderingKey = orderingKey(topics.input(), partition, key);
         return Uni.createFrom().emitter(done -> dispatcher.submit(orderingKey, 0,
                 () -> Uni.createFrom().deferred(work::get).onItemOrFailure().invoke((ok, failure) -> {
                     if (failure == null) {
