@@ -59,7 +59,7 @@ class ConfigurationReferenceTest {
     @Test
     void everyKeyOfEveryMappingIsInTheReference() throws IOException {
         Set<String> missing = new TreeSet<>(mappingKeys().keySet());
-        assertThat(missing).as("mappings found").contains("worker.max-in-flight", "llm.retry.max-backoff");
+        assertThat(missing).as("keys found in the @ConfigMappings (about a hundred)").hasSizeGreaterThan(50);
         missing.removeAll(reference().keySet());
         assertThat(missing).as("keys of the @ConfigMappings missing from " + REFERENCE).isEmpty();
     }
