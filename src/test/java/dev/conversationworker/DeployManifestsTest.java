@@ -50,7 +50,7 @@ class DeployManifestsTest {
     private static final Path DEPLOY = Path.of("deploy");
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final Set<String> HEALTH_PATHS = Set.of("/q/health/live", "/q/health/ready", "/q/health/started");
-    /** Quarkus' own variables that the README does not list as the worker's settings. */
+    /** Quarkus' own variables that docs/configuration.md does not list as the worker's settings. */
     private static final Set<String> QUARKUS_VARIABLES = Set.of("QUARKUS_PROFILE");
     /** Kubelet's SIGKILL comes after the grace period; the JVM's own exit and a slow node need a little more. */
     private static final Duration GRACE_MARGIN = Duration.ofSeconds(5);
@@ -476,7 +476,7 @@ class DeployManifestsTest {
         }
     }
 
-    /** The worker's settings as environment variables: its application.properties and the README's table. */
+    /** The worker's settings as environment variables: its application.properties and docs/configuration.md. */
     private static Set<String> knownVariables() throws IOException {
         Set<String> keys = new HashSet<>();
         Properties properties = applicationProperties();
@@ -491,7 +491,7 @@ class DeployManifestsTest {
         }
         // The first cell of each row of the configuration table: `a.b.c` / `.d` / `a.b.e` (".d" is a sibling of c).
         Matcher firstCell = Pattern.compile("(?m)^\\| (`[a-z.][^|]*)\\|").matcher(Files.readString(Path.of(
-                "README.md")));
+                "docs/configuration.md")));
         Pattern token = Pattern.compile("`([a-z.][a-z0-9.-]+)`");
         while (firstCell.find()) {
             String parent = "";

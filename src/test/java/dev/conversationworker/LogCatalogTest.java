@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every numbered log line is in the README's catalog, its id is unique and in its package's range. Read from the
- * message loggers' sources: {@code @Message} is not kept at run time.
+ * Every numbered log line is in the catalog of docs/operations.md, its id is unique and in its package's range. Read
+ * from the message loggers' sources: {@code @Message} is not kept at run time.
  */
 class LogCatalogTest {
 
@@ -32,8 +32,8 @@ class LogCatalogTest {
             "delivery/DeliveryLog.java", 700);
 
     @Test
-    void theReadmeListsEveryLogIdAndEachIsUniqueAndInItsRange() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+    void theOperationsGuideListsEveryLogIdAndEachIsUniqueAndInItsRange() throws Exception {
+        String catalog = Files.readString(Path.of("docs/operations.md"));
         Set<Integer> seen = new HashSet<>();
         for (Map.Entry<String, Integer> logger : LOGGERS.entrySet()) {
             Matcher ids = MESSAGE_ID.matcher(Files.readString(SOURCES.resolve(logger.getKey())));
@@ -45,13 +45,13 @@ class LogCatalogTest {
                 assertThat(seen.add(id)).as(code + " used once").isTrue();
                 assertThat(id).as(code + " in the range of " + logger.getKey())
                         .isBetween(logger.getValue(), logger.getValue() + 99);
-                assertThat(readme).as("README lists " + code).contains("`" + code + "`");
+                assertThat(catalog).as("docs/operations.md lists " + code).contains("`" + code + "`");
             }
             assertThat(count).as("messages in " + logger.getKey()).isPositive();
         }
-        Matcher listed = Pattern.compile("`CW(\\d{4})`").matcher(readme);
+        Matcher listed = Pattern.compile("`CW(\\d{4})`").matcher(catalog);
         while (listed.find()) {
-            assertThat(seen).as("CW" + listed.group(1) + " in the README is a real log id")
+            assertThat(seen).as("CW" + listed.group(1) + " in docs/operations.md is a real log id")
                     .contains(Integer.parseInt(listed.group(1)));
         }
     }
