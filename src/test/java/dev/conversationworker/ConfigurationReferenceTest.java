@@ -46,9 +46,6 @@ class ConfigurationReferenceTest {
             // Read by the Kafka connector, Quarkus' Redis client, HTTP server and OpenTelemetry exporter.
             "kafka.bootstrap.servers", "quarkus.redis.hosts", "quarkus.redis.client-type", "quarkus.http.port",
             "quarkus.otel.exporter.otlp.traces.endpoint",
-            // Topic names: channel properties refer to them (${topics.input}); ChatEventConsumer reads one.
-            "topics.input", "topics.analyses", "topics.notifications", "topics.dead-letter",
-            "topics.notifications-dead-letter",
             // The channels' own settings that an operator may need to change.
             "mp.messaging.incoming.chat-events.group.id", "mp.messaging.incoming.notification-delivery.group.id",
             "mp.messaging.incoming.chat-events.throttled.unprocessed-record-max-age.ms");
