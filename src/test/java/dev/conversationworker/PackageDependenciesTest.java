@@ -17,7 +17,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
  * {@code waiting} use, and {@code waiting} tells on-call through {@code notification}. {@code idle} (the idle
  * schedule) uses the key space of {@code history}, whose append script arms it. {@code http} (the one HTTP
  * transport and {@code Retry-After} reader) serves the two stages that call out: {@code analysis} and
- * {@code delivery}.
+ * {@code delivery}; {@code googlechat} (Google Chat's message format and limits) serves the two that write Chat
+ * messages: {@code notification} and {@code delivery}.
  */
 class PackageDependenciesTest {
 
@@ -37,6 +38,7 @@ class PackageDependenciesTest {
                 .layer("model").definedBy(ROOT + ".model..")
                 .layer("support").definedBy(ROOT + ".support..", ROOT + ".ops..")
                 .layer("http").definedBy(ROOT + ".http..")
+                .layer("googlechat").definedBy(ROOT + ".googlechat..")
                 .layer("ingest").definedBy(ROOT + ".ingest..")
                 .layer("history").definedBy(ROOT + ".history..")
                 .layer("formatting").definedBy(ROOT + ".formatting..")
@@ -58,6 +60,7 @@ class PackageDependenciesTest {
                 .whereLayer("history").mayOnlyBeAccessedByLayers("notification", "waiting", "idle", "pipeline")
                 .whereLayer("ingest").mayOnlyBeAccessedByLayers("pipeline")
                 .whereLayer("http").mayOnlyBeAccessedByLayers("analysis", "delivery")
+                .whereLayer("googlechat").mayOnlyBeAccessedByLayers("notification", "delivery")
                 .whereLayer("support").mayOnlyBeAccessedByLayers("ingest", "history", "formatting", "analysis",
                         "publishing", "notification", "waiting", "idle", "pipeline", "delivery")
                 .check(CLASSES);
@@ -82,7 +85,8 @@ class PackageDependenciesTest {
                         ROOT + ".delivery..",
                         ROOT + ".support..",
                         ROOT + ".ops..",
-                        ROOT + ".http..")
+                        ROOT + ".http..",
+                        ROOT + ".googlechat..")
                 .check(CLASSES);
     }
 }
