@@ -15,7 +15,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
  * {@code pipeline}, which wires the stages together, on top. Nothing depends on {@code pipeline}. Among the
  * stages, {@code history} owns the Redis key space (its prefix and hash tags), which {@code notification} and
  * {@code waiting} use, and {@code waiting} tells on-call through {@code notification}. {@code idle} (the idle
- * schedule) uses the key space of {@code history}, whose append script arms it.
+ * schedule) uses the key space of {@code history}, whose append script arms it. {@code http} (the one HTTP
+ * transport and {@code Retry-After} reader) serves the two stages that call out: {@code analysis} and
+ * {@code delivery}; {@code googlechat} (Google Chat's message format and limits) serves the two that write Chat
+ * messages: {@code notification} and {@code delivery}.
  */
 class PackageDependenciesTest {
 
@@ -34,6 +37,8 @@ class PackageDependenciesTest {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("model").definedBy(ROOT + ".model..")
                 .layer("support").definedBy(ROOT + ".support..", ROOT + ".ops..")
+                .layer("http").definedBy(ROOT + ".http..")
+                .layer("googlechat").definedBy(ROOT + ".googlechat..")
                 .layer("ingest").definedBy(ROOT + ".ingest..")
                 .layer("history").definedBy(ROOT + ".history..")
                 .layer("formatting").definedBy(ROOT + ".formatting..")
@@ -54,12 +59,14 @@ class PackageDependenciesTest {
                 .whereLayer("formatting").mayOnlyBeAccessedByLayers("pipeline")
                 .whereLayer("history").mayOnlyBeAccessedByLayers("notification", "waiting", "idle", "pipeline")
                 .whereLayer("ingest").mayOnlyBeAccessedByLayers("pipeline")
+                .whereLayer("http").mayOnlyBeAccessedByLayers("analysis", "delivery")
+                .whereLayer("googlechat").mayOnlyBeAccessedByLayers("notification", "delivery")
                 .whereLayer("support").mayOnlyBeAccessedByLayers("ingest", "history", "formatting", "analysis",
                         "publishing", "notification", "waiting", "idle", "pipeline", "delivery")
                 .check(CLASSES);
     }
 
-    /** Delivery is a stage of its own: it reads the notifications topic, and uses only model, support and ops. */
+    /** Delivery is a stage of its own: it reads the notifications topic, and uses only the shared layers below. */
     @Test
     void deliveryUsesOnlyTheSharedTypesAndHelpers() {
         com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses().that().resideInAPackage(ROOT + ".delivery..")
@@ -77,7 +84,9 @@ class PackageDependenciesTest {
                         ROOT + ".notification..", ROOT + ".waiting..", ROOT + ".idle..", ROOT + ".pipeline..",
                         ROOT + ".delivery..",
                         ROOT + ".support..",
-                        ROOT + ".ops..")
+                        ROOT + ".ops..",
+                        ROOT + ".http..",
+                        ROOT + ".googlechat..")
                 .check(CLASSES);
     }
 }

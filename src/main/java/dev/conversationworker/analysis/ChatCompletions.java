@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -14,6 +11,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.conversationworker.http.RetryAfter;
 import dev.conversationworker.model.AnalysisResult;
 
 /** The OpenAI chat-completions wire format: the request we send, and what counts as a usable answer. */
@@ -140,24 +138,18 @@ final class ChatCompletions {
         return ResultSchema.parse(content.textValue());
     }
 
-    /** {@code Retry-After} in seconds or as an HTTP date, or {@code retry-after-ms}; null when absent or unreadable. */
+    /**
+     * OpenAI's {@code retry-after-ms} when present, else {@code Retry-After} (seconds or an HTTP date, read by
+     * {@link RetryAfter}); null when absent or unreadable.
+     */
     static Duration retryAfter(String retryAfterMs, String retryAfter) {
-        try {
-            if (retryAfterMs != null) {
+        if (retryAfterMs != null) {
+            try {
                 return Duration.ofMillis(Math.max(0, (long) Double.parseDouble(retryAfterMs.strip())));
-            }
-            if (retryAfter == null) {
+            } catch (NumberFormatException e) {
                 return null;
             }
-            String value = retryAfter.strip();
-            if (value.chars().allMatch(c -> Character.isDigit(c) || c == '.')) {
-                return Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
-            }
-            Duration untilDate = Duration.between(ZonedDateTime.now(),
-                    ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
-            return untilDate.isNegative() ? Duration.ZERO : untilDate;
-        } catch (NumberFormatException | DateTimeParseException e) {
-            return null;
         }
+        return RetryAfter.parse(retryAfter).orElse(null);
     }
 }

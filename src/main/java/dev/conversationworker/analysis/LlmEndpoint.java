@@ -11,6 +11,7 @@ import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.VertxException;
 
+import dev.conversationworker.http.HttpAnswer;
 import dev.conversationworker.ops.Traces;
 import dev.conversationworker.support.Backoff;
 
@@ -137,7 +138,7 @@ final class LlmEndpoint {
                 .onCancellation().invoke(circuit::abandoned);
     }
 
-    private LlmAnswer toAnswer(HttpReply reply, long startedNanos) {
+    private LlmAnswer toAnswer(HttpAnswer reply, long startedNanos) {
         int status = reply.status();
         if (status == 200) {
             concurrency.recover();
@@ -155,7 +156,7 @@ final class LlmEndpoint {
         if (status == 429 && reply.body() != null && reply.body().contains("insufficient_quota")) {
             throw LlmCallException.needsOperator(message + ": the quota is exhausted");
         }
-        Duration retryAfter = ChatCompletions.retryAfter(reply.retryAfterMs(), reply.retryAfter());
+        Duration retryAfter = ChatCompletions.retryAfter(reply.header("retry-after-ms"), reply.header("Retry-After"));
         if (status == 429) {
             concurrency.reduce(); // the provider says too much: fewer calls at once, recovering on success
             throw LlmCallException.overloaded(message, retryAfter);

@@ -5,7 +5,6 @@ import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -16,7 +15,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 import dev.conversationworker.support.Backoff;
-import dev.conversationworker.support.KafkaHeaders;
+import dev.conversationworker.support.DeadLetterHeaders;
 import dev.conversationworker.support.LogSafe;
 
 /**
@@ -81,22 +80,14 @@ class DeliveryDeadLetters {
      * @param googleMessage Google's error message, or ""
      */
     private Uni<Void> write(Pending pending, String space, int status, String reason, String googleMessage) {
-        RecordHeaders headers = new RecordHeaders();
         Origin origin = pending.origin();
-        for (Header header : origin.headers()) {
-            if (!header.key().startsWith("dead-letter-")) {
-                headers.add(header);
-            }
-        }
-        KafkaHeaders letter = new KafkaHeaders().add("dead-letter-topic", origin.topic())
-                .add("dead-letter-partition", Integer.toString(origin.partition()))
-                .add("dead-letter-offset", Long.toString(origin.offset()))
-                .add("dead-letter-space", space).add("dead-letter-reason", reason)
-                .add("dead-letter-google-message", googleMessage);
+        DeadLetterHeaders letter = DeadLetterHeaders.keeping(origin.headers()).add("topic", origin.topic())
+                .add("partition", Integer.toString(origin.partition())).add("offset", Long.toString(origin.offset()))
+                .add("space", space).add("reason", reason).add("google-message", googleMessage);
         if (status > 0) {
-            letter.add("dead-letter-status", Integer.toString(status));
+            letter.add("status", Integer.toString(status));
         }
-        letter.build().forEach(headers::add);
+        RecordHeaders headers = letter.build();
         return emitter.sendMessage(Message.of(pending.body()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(pending.conversationId()).withHeaders(headers).build()));
     }

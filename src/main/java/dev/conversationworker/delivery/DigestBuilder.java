@@ -1,32 +1,26 @@
 package dev.conversationworker.delivery;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.conversationworker.googlechat.ChatCard;
+import dev.conversationworker.googlechat.ChatMessage;
+import dev.conversationworker.googlechat.GoogleChat;
 
 /**
  * Merges waiting notifications into one digest message: a card with one line per conversation (severity,
  * conversation id, one-line summary), most severe first, and a text naming every conversation id it covers. Takes
- * as many as fit Google's limits (text ≤ 4,096 characters, message ≤ 32,000 bytes, ≤ 100 widgets per card); the
- * rest wait for the next digest. Pure.
+ * as many as fit {@link GoogleChat}'s limits (text, message size, widgets per card); the rest wait for the next
+ * digest. Pure.
  */
 final class DigestBuilder {
 
-    static final int MAX_TEXT_CHARS = 4096;
-    static final int MAX_MESSAGE_BYTES = 32_000;
-    static final int MAX_WIDGETS = 100;
     static final String THREAD_KEY = "conversation-worker-digests";
     private static final int SUMMARY_CHARS = 160;
     private static final int ID_CHARS = 100;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One digest: the records it covers (one per dedupe-key), and its body. */
     record Digest(List<Pending> covered, String body, String requestId) {
@@ -40,7 +34,8 @@ final class DigestBuilder {
         Map<String, List<Pending>> byKey = new LinkedHashMap<>();
         candidates.forEach(p -> byKey.computeIfAbsent(p.dedupeKey(), k -> new ArrayList<>()).add(p));
         List<List<Pending>> groups = new ArrayList<>(byKey.values());
-        List<Pending> lines = groups.stream().limit(MAX_WIDGETS).map(group -> group.get(0)).toList();
+        List<Pending> lines = groups.stream().limit(GoogleChat.MAX_WIDGETS_PER_CARD).map(group -> group.get(0))
+                .toList();
         // The size grows with the lines: a binary search for the most that fit builds about 7 bodies, not 100.
         int fit = 0;
         String body = null;
@@ -66,35 +61,24 @@ final class DigestBuilder {
 
     /** The digest of these lines, or {@code null} when it would exceed a limit. */
     static String body(List<Pending> lines) {
-        if (lines.size() > MAX_WIDGETS) {
+        if (lines.size() > GoogleChat.MAX_WIDGETS_PER_CARD) {
             return null;
         }
         StringBuilder text = new StringBuilder("📋 *Digest: ").append(lines.size())
                 .append(lines.size() == 1 ? " notification" : " notifications")
                 .append("* held back to keep this space within Google Chat's pace, most severe first:");
-        ObjectNode card = JSON.createObjectNode();
-        card.putObject("header").put("title", "Digest of " + lines.size() + " notifications")
-                .put("subtitle", "Most severe first; each conversation keeps its own thread for later messages");
-        ArrayNode widgets = card.putArray("sections").addObject().putArray("widgets");
+        ChatCard card = new ChatCard("Digest of " + lines.size() + " notifications",
+                "Most severe first; each conversation keeps its own thread for later messages");
+        ChatCard.Section widgets = card.section();
         for (Pending line : lines) {
             String severity = line.severity().wireName().toUpperCase(Locale.ROOT);
             String id = safeId(line.conversationId());
             text.append("\n• ").append(severity).append(" ").append(id);
-            widgets.addObject().putObject("decoratedText")
-                    .put("topLabel",
-                            severity + " · " + ("operational".equals(line.kind()) ? "worker " : "conversation ")
-                                    + id)
-                    .put("text", escapeHtml(summary(line.body())));
+            widgets.decoratedText(severity + " · " + ("operational".equals(line.kind()) ? "worker " : "conversation ")
+                    + id, GoogleChat.escapeHtml(summary(line.body())));
         }
-        if (text.length() > MAX_TEXT_CHARS) {
-            return null;
-        }
-        ObjectNode body = JSON.createObjectNode();
-        body.put("text", text.toString());
-        body.putArray("cardsV2").addObject().put("cardId", "digest").set("card", card);
-        body.putObject("thread").put("threadKey", THREAD_KEY);
-        String json = body.toString();
-        return json.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES ? null : json;
+        ChatMessage message = new ChatMessage(text.toString(), "digest", card, THREAD_KEY);
+        return message.fits() ? message.json() : null;
     }
 
     /**
@@ -102,16 +86,10 @@ final class DigestBuilder {
      * Chat markup and cut short.
      */
     static String summary(String body) {
-        String text;
-        try {
-            JsonNode node = JSON.readTree(body);
-            text = node.path("text").asText("");
-        } catch (Exception e) {
-            text = "";
-        }
+        String text = GoogleChat.textOf(body);
         String line = text.lines().filter(l -> l.startsWith("Summary: ")).map(l -> l.substring(9)).findFirst()
                 .orElse(text.lines().findFirst().orElse("(no text)"));
-        String plain = line.replaceAll("[*_~`<>]", "").strip();
+        String plain = GoogleChat.withoutMarkup(line).strip();
         return plain.length() <= SUMMARY_CHARS ? plain : plain.substring(0, SUMMARY_CHARS - 1) + "…";
     }
 
@@ -134,9 +112,5 @@ final class DigestBuilder {
             default -> Character.isLetterOrDigit(c) || c == '-' || c == '_' ? c : '?';
         }));
         return conversationId.codePointCount(0, conversationId.length()) > ID_CHARS ? out + "…" : out.toString();
-    }
-
-    private static String escapeHtml(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

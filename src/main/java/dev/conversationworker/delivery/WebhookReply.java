@@ -1,13 +1,21 @@
 package dev.conversationworker.delivery;
 
+import java.time.Duration;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.conversationworker.http.HttpAnswer;
+import dev.conversationworker.http.RetryAfter;
 import dev.conversationworker.support.LogSafe;
 
 /** Google's complete answer to one POST: the status, its {@code Retry-After} (or null) and the body. */
 record WebhookReply(int status, String retryAfter, String body) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    static WebhookReply of(HttpAnswer answer) {
+        return new WebhookReply(answer.status(), answer.header("Retry-After"), answer.body());
+    }
 
     enum Verdict {
         /** Accepted: the message exists (created now, or earlier with the same requestId). */
@@ -49,15 +57,8 @@ record WebhookReply(int status, String retryAfter, String body) {
         }
     }
 
-    /** {@code Retry-After} in milliseconds when it says seconds; -1 when absent or unreadable. */
+    /** {@code Retry-After} in milliseconds (seconds or an HTTP date: {@link RetryAfter}); -1 when absent or bad. */
     long retryAfterMillis() {
-        if (retryAfter == null) {
-            return -1;
-        }
-        try {
-            return Math.max(0, (long) (Double.parseDouble(retryAfter.strip()) * 1000));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return RetryAfter.parse(retryAfter).map(Duration::toMillis).orElse(-1L);
     }
 }

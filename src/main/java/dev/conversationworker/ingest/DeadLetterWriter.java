@@ -8,7 +8,6 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -21,6 +20,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 import dev.conversationworker.ops.Traces;
+import dev.conversationworker.support.DeadLetterHeaders;
 
 /**
  * Writes a record that can never be processed to the dead-letter topic: the original key, value and headers, and
@@ -35,7 +35,6 @@ import dev.conversationworker.ops.Traces;
 public class DeadLetterWriter {
 
     public static final String CHANNEL = "dead-letters";
-    static final String PREFIX = "dead-letter-";
     /**
      * What is tried after the whole record was too large: the value cut to half a MiB, to 64 KiB, to nothing; last,
      * also without the original headers and with the key cut to 1 KiB (a record can be large in its key or headers
@@ -77,7 +76,7 @@ public class DeadLetterWriter {
                 cut.append(", key cut from ").append(key == null ? 0 : key.length).append(" to ")
                         .append(sentKey == null ? 0 : sentKey.length).append(" bytes, original headers left out");
             }
-            headers.add(PREFIX + "truncated", cut.toString().getBytes(StandardCharsets.UTF_8));
+            headers.add(DeadLetterHeaders.PREFIX + "truncated", cut.toString().getBytes(StandardCharsets.UTF_8));
         }
         return emitter.sendMessage(traces.carry(Message.of(sentValue)
                 .addMetadata(OutgoingKafkaRecordMetadata.<byte[]>builder().withKey(sentKey).withHeaders(headers)
@@ -96,47 +95,25 @@ public class DeadLetterWriter {
         }
     }
 
-    /**
-     * The original headers without any {@code dead-letter-*} one (a producer could forge them: a consumer of the
-     * dead-letter topic must be able to trust these), then ours.
-     */
+    /** The original headers, forged {@code dead-letter-*} ones left out, then ours ({@link DeadLetterHeaders}). */
     static RecordHeaders headers(IncomingKafkaRecordMetadata<?, ?> source, Throwable reason) {
-        RecordHeaders headers = new RecordHeaders();
-        copyOriginal(source, headers);
-        addOurs(source, reason, headers);
-        return headers;
+        return addOurs(source, reason, DeadLetterHeaders.keeping(source.getHeaders()));
     }
 
     private static RecordHeaders ourHeaders(IncomingKafkaRecordMetadata<?, ?> source, Throwable reason) {
-        RecordHeaders headers = new RecordHeaders();
-        addOurs(source, reason, headers);
-        return headers;
+        return addOurs(source, reason, DeadLetterHeaders.withoutOriginals());
     }
 
-    private static void copyOriginal(IncomingKafkaRecordMetadata<?, ?> source, RecordHeaders headers) {
-        if (source.getHeaders() != null) {
-            for (Header header : source.getHeaders()) {
-                if (!header.key().regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-                    headers.add(header);
-                }
-            }
-        }
-    }
-
-    private static void addOurs(IncomingKafkaRecordMetadata<?, ?> source, Throwable reason, RecordHeaders headers) {
-        add(headers, "exception-class-name", reason.getClass().getName());
-        add(headers, "reason", reason.getMessage() == null ? reason.toString() : reason.getMessage());
+    private static RecordHeaders addOurs(IncomingKafkaRecordMetadata<?, ?> source, Throwable reason,
+            DeadLetterHeaders headers) {
+        headers.add("exception-class-name", reason.getClass().getName())
+                .add("reason", reason.getMessage() == null ? reason.toString() : reason.getMessage());
         if (reason.getCause() != null) {
-            add(headers, "cause-class-name", reason.getCause().getClass().getName());
-            add(headers, "cause", String.valueOf(reason.getCause().getMessage()));
+            headers.add("cause-class-name", reason.getCause().getClass().getName())
+                    .add("cause", String.valueOf(reason.getCause().getMessage()));
         }
-        add(headers, "topic", source.getTopic());
-        add(headers, "partition", Integer.toString(source.getPartition()));
-        add(headers, "offset", Long.toString(source.getOffset()));
-    }
-
-    private static void add(RecordHeaders headers, String name, String value) {
-        headers.add(PREFIX + name, value.getBytes(StandardCharsets.UTF_8));
+        return headers.add("topic", source.getTopic()).add("partition", Integer.toString(source.getPartition()))
+                .add("offset", Long.toString(source.getOffset())).build();
     }
 
     private static boolean isTooLarge(Throwable failure) {

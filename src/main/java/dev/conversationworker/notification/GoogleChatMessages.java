@@ -7,10 +7,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import dev.conversationworker.googlechat.ChatCard;
+import dev.conversationworker.googlechat.ChatMessage;
+import dev.conversationworker.googlechat.GoogleChat;
 import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.model.AnalysisResult;
 import dev.conversationworker.ops.MetricLabels.NotificationKind;
@@ -18,14 +17,10 @@ import dev.conversationworker.support.SafeTruncation;
 
 /**
  * Builds Google Chat messages ({@code cardsV2} plus a plain {@code text} fallback, threaded per conversation) from
- * analyses. Every customer-provided string passes {@link TextNeutralizer}; the result keeps within Google's limits
- * (text ≤ 4,096 characters, message ≤ 32,000 bytes). Pure.
+ * analyses. Every customer-provided string passes {@link TextNeutralizer}; the result keeps within
+ * {@link GoogleChat}'s limits. Pure.
  */
 public final class GoogleChatMessages {
-
-    static final int MAX_TEXT_CHARS = 4096;
-    static final int MAX_MESSAGE_BYTES = 32_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int maxSnippetChars;
     private final int maxQuestions;
@@ -50,19 +45,16 @@ public final class GoogleChatMessages {
                 .append("\nSummary: ").append(TextNeutralizer.forText(result.summary(), maxSnippetChars));
         questions.forEach(q -> text.append("\n• ").append(TextNeutralizer.forText(q, maxSnippetChars)));
 
-        ObjectNode card = card(severity.toUpperCase() + ": conversation needs attention",
+        ChatCard card = new ChatCard(severity.toUpperCase() + ": conversation needs attention",
                 "Conversation " + TextNeutralizer.forCard(analysis.conversationId(), 200));
-        ArrayNode widgets = card.withArray("sections").addObject().putArray("widgets");
-        decorated(widgets, "Severity", severity);
-        decorated(widgets, "Intent", intentLabel(result.intent()));
-        decorated(widgets, "Sentiment", result.sentiment());
-        paragraph(widgets, "<b>Summary</b><br>" + TextNeutralizer.forCard(result.summary(), maxSnippetChars));
+        card.section().decoratedText("Severity", severity).decoratedText("Intent", intentLabel(result.intent()))
+                .decoratedText("Sentiment", result.sentiment())
+                .paragraph("<b>Summary</b><br>" + TextNeutralizer.forCard(result.summary(), maxSnippetChars));
         if (!questions.isEmpty()) {
-            ObjectNode section = card.withArray("sections").addObject().put("header", "User questions");
             StringBuilder list = new StringBuilder();
             questions.forEach(q -> list.append(list.isEmpty() ? "" : "<br>").append("• ")
                     .append(TextNeutralizer.forCard(q, maxSnippetChars)));
-            paragraph(section.putArray("widgets"), list.toString());
+            card.section("User questions").paragraph(list.toString());
         }
         return new Notification(analysis.conversationId(), NotificationKind.ATTENTION.value(), severity,
                 analysis.analysisId(),
@@ -76,11 +68,10 @@ public final class GoogleChatMessages {
         StringBuilder text = new StringBuilder("⚠️ *Analysis failed* for conversation ").append(conversation)
                 .append(" (trigger ").append(TextNeutralizer.forText(analysis.triggerEventId(), 200))
                 .append("): ").append(error);
-        ObjectNode card = card("Analysis failed", "Conversation "
+        ChatCard card = new ChatCard("Analysis failed", "Conversation "
                 + TextNeutralizer.forCard(analysis.conversationId(), 200));
-        ArrayNode widgets = card.withArray("sections").addObject().putArray("widgets");
-        decorated(widgets, "Trigger", TextNeutralizer.forCard(analysis.triggerEventId(), 200));
-        paragraph(widgets, "<b>Error</b><br>" + TextNeutralizer.escapeHtml(error));
+        card.section().decoratedText("Trigger", TextNeutralizer.forCard(analysis.triggerEventId(), 200))
+                .paragraph("<b>Error</b><br>" + TextNeutralizer.escapeHtml(error));
         return new Notification(analysis.conversationId(), NotificationKind.OPERATIONAL.value(), "high",
                 "analysis-failed:" + analysis.analysisId(),
                 body(text, "analysis-failed-" + analysis.analysisId(), card, threadKey(analysis.conversationId())));
@@ -142,43 +133,23 @@ public final class GoogleChatMessages {
     /** Trouble of the worker itself, not of a conversation: one Chat thread per kind of trouble. */
     private static Notification aboutTheWorker(String topic, String severity, String dedupeKey, String text,
             String title, String subtitle, String detailHtml) {
-        ObjectNode card = card(title, subtitle);
-        paragraph(card.withArray("sections").addObject().putArray("widgets"), detailHtml);
+        ChatCard card = new ChatCard(title, subtitle);
+        card.section().paragraph(detailHtml);
         return new Notification("conversation-worker", NotificationKind.OPERATIONAL.value(), severity, dedupeKey,
                 body(new StringBuilder(text), topic, card, "worker-" + topic));
     }
 
-    private static ObjectNode card(String title, String subtitle) {
-        ObjectNode card = JSON.createObjectNode();
-        card.putObject("header").put("title", title).put("subtitle", subtitle);
-        return card;
-    }
-
-    private static String body(StringBuilder text, String cardId, ObjectNode card, String threadKey) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("text", SafeTruncation.withEllipsis(text.toString(), MAX_TEXT_CHARS));
-        body.putArray("cardsV2").addObject().put("cardId", cardId).set("card", card);
-        body.putObject("thread").put("threadKey", threadKey);
-        String json = body.toString();
-        if (json.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
-            // Only reachable with unusual limits configured: the text alone still says everything needed.
-            body.remove("cardsV2");
-            json = body.toString();
-        }
-        return json;
+    /** Within Google's limits: the text cut short; if the whole is still too large, the text alone says it all. */
+    private static String body(StringBuilder text, String cardId, ChatCard card, String threadKey) {
+        ChatMessage message = new ChatMessage(SafeTruncation.withEllipsis(text.toString(), GoogleChat.MAX_TEXT_CHARS),
+                cardId, card, threadKey);
+        // Too large only with unusual limits configured.
+        return message.fits() ? message.json() : message.withoutCard().json();
     }
 
     /** One Chat thread per conversation; a name-based UUID keeps customer text out of the key. */
     static String threadKey(String conversationId) {
         return "conversation-" + UUID.nameUUIDFromBytes(conversationId.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void decorated(ArrayNode widgets, String label, String text) {
-        widgets.addObject().putObject("decoratedText").put("topLabel", label).put("text", text);
-    }
-
-    private static void paragraph(ArrayNode widgets, String html) {
-        widgets.addObject().putObject("textParagraph").put("text", html);
     }
 
     /** An intent is a label ({@code account_access}): shown as words, with nothing but letters and digits. */

@@ -1,5 +1,6 @@
 package dev.conversationworker.notification;
 
+import dev.conversationworker.googlechat.GoogleChat;
 import dev.conversationworker.support.SafeTruncation;
 
 /**
@@ -94,7 +95,8 @@ public final class TextNeutralizer {
         return Character.isLetterOrDigit(c) || c == '_';
     }
 
+    /** Text made inert by {@link #forText}, for a card ({@link GoogleChat#escapeHtml}). */
     static String escapeHtml(String s) {
-        return s.replace("&", "&amp;").replace("\"", "&quot;").replace("'", "&#39;");
+        return GoogleChat.escapeHtml(s);
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.vertx.core.json.JsonObject;
 
+import dev.conversationworker.googlechat.GoogleChat;
 import dev.conversationworker.model.Severity;
 
 class DigestBuilderTest {
@@ -39,11 +40,12 @@ class DigestBuilderTest {
             DigestBuilder.Digest digest = DigestBuilder.build(rest);
             digests++;
             JsonObject body = new JsonObject(digest.body());
-            assertThat(digest.body().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(32_000);
-            assertThat(body.getString("text").length()).isLessThanOrEqualTo(4096);
+            assertThat(digest.body().getBytes(StandardCharsets.UTF_8).length)
+                    .isLessThanOrEqualTo(GoogleChat.MAX_MESSAGE_BYTES);
+            assertThat(body.getString("text").length()).isLessThanOrEqualTo(GoogleChat.MAX_TEXT_CHARS);
             int widgets = body.getJsonArray("cardsV2").getJsonObject(0).getJsonObject("card").getJsonArray("sections")
                     .getJsonObject(0).getJsonArray("widgets").size();
-            assertThat(widgets).isLessThanOrEqualTo(100).isEqualTo(digest.covered().size());
+            assertThat(widgets).isLessThanOrEqualTo(GoogleChat.MAX_WIDGETS_PER_CARD).isEqualTo(digest.covered().size());
             assertThat(body.getJsonObject("thread").getString("threadKey")).isNotBlank();
             for (Pending p : digest.covered()) {
                 assertThat(body.getString("text")).containsPattern(" " + p.conversationId() + "(\n|$)");

@@ -1,6 +1,7 @@
 package dev.conversationworker.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -15,6 +16,8 @@ import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+
+import dev.conversationworker.testsupport.StreamingHttpServer;
 
 /** The webhook client against a plain local server: what reaches the server when a POST is given up. */
 class WebhookClientTest {
@@ -54,5 +57,42 @@ class WebhookClientTest {
         Thread.sleep(1000); // a connection is free now: a late POST would arrive
         assertThat(received).as("POSTs that reached the server").hasSize(8).doesNotContain("late");
         client.close();
+    }
+
+    /** A timed-out POST whose answer is still arriving: the connection is closed, nothing more is read. */
+    @Test
+    void aPostGivenUpWhileItsAnswerStreamsClosesTheConnection() throws Exception {
+        try (StreamingHttpServer server = StreamingHttpServer.start(vertx)) {
+            WebhookClient client = new WebhookClient(vertx, Duration.ofSeconds(5), Duration.ofSeconds(30));
+            Cancellable post = client.post(new Space("s", server.url("/slow?key=k")), "r-1", "{}").subscribe()
+                    .with(reply -> {
+                    }, failure -> {
+                    });
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.chunksStreamed() >= 3);
+
+            post.cancel();
+
+            server.closedWhileStreaming().get(5, TimeUnit.SECONDS);
+            int streamed = server.chunksStreamed();
+            Thread.sleep(300);
+            assertThat(server.chunksStreamed()).as("chunks written after the close").isEqualTo(streamed);
+            client.close();
+        }
+    }
+
+    /** Google's answers are small: one over 64 KiB is refused (declared or streamed), never read whole. */
+    @Test
+    void anAnswerOverTheCapIsRefused() throws Exception {
+        try (StreamingHttpServer server = StreamingHttpServer.start(vertx)) {
+            WebhookClient client = new WebhookClient(vertx, Duration.ofSeconds(5), Duration.ofSeconds(30));
+            for (String path : List.of("/large", "/large-chunked")) {
+                assertThatThrownBy(() -> client.post(new Space("s", server.url(path)), "r-1", "{}").await()
+                        .atMost(Duration.ofSeconds(10))).as(path).isInstanceOf(WebhookUnreachable.class)
+                        .hasMessage("answer larger than 65536 bytes");
+            }
+            assertThat(client.post(new Space("s", server.url("/small")), "r-2", "{}").await()
+                    .atMost(Duration.ofSeconds(10)).status()).isEqualTo(200);
+            client.close();
+        }
     }
 }

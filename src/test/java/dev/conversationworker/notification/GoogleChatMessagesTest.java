@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import io.vertx.core.json.JsonObject;
 
+import dev.conversationworker.googlechat.GoogleChat;
 import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.model.AnalysisResult;
 import dev.conversationworker.model.Severity;
@@ -72,8 +73,8 @@ class GoogleChatMessagesTest {
         String huge = "😀 ".repeat(20_000);
         Notification n = messages.attention(analysis("c-1", huge, Collections.nCopies(50, huge)));
         JsonObject body = new JsonObject(n.body());
-        assertThat(body.getString("text").length()).isLessThanOrEqualTo(4096);
-        assertThat(n.body().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(32_000);
+        assertThat(body.getString("text").length()).isLessThanOrEqualTo(GoogleChat.MAX_TEXT_CHARS);
+        assertThat(n.body().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(GoogleChat.MAX_MESSAGE_BYTES);
         assertThat(body.getString("text").split("\n• ")).hasSize(6);
     }
 

@@ -1,0 +1,88 @@
+package dev.conversationworker.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Vertx;
+
+import dev.conversationworker.testsupport.StreamingHttpServer;
+
+/**
+ * The LLM's HTTP client against a plain local server: a call given up (a hedge's loser, a timed-out attempt) stops
+ * at once wherever it is, and an answer over {@code llm.max-response-bytes} is refused.
+ */
+class LlmHttpClientTest {
+
+    private static final long CAP = 64 * 1024;
+
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void close() {
+        vertx.close();
+    }
+
+    @Test
+    void aCallGivenUpWhileItsAnswerStreamsClosesTheConnection() throws Exception {
+        try (StreamingHttpServer server = StreamingHttpServer.start(vertx)) {
+            LlmHttpClient client = new LlmHttpClient(vertx, Duration.ofSeconds(5), Duration.ofSeconds(30), 4, CAP);
+            Cancellable call = client.postJson(server.url("/slow"), "key", "{}").subscribe().with(reply -> {
+            }, failure -> {
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.chunksStreamed() >= 3);
+
+            call.cancel();
+
+            server.closedWhileStreaming().get(5, TimeUnit.SECONDS);
+            int streamed = server.chunksStreamed();
+            Thread.sleep(300);
+            assertThat(server.chunksStreamed()).as("chunks written after the close").isEqualTo(streamed);
+            client.close();
+        }
+    }
+
+    @Test
+    void aCallGivenUpWhileWaitingForAConnectionIsNeverSentLate() throws Exception {
+        try (StreamingHttpServer server = StreamingHttpServer.start(vertx)) {
+            LlmHttpClient client = new LlmHttpClient(vertx, Duration.ofSeconds(5), Duration.ofSeconds(30), 1, CAP);
+            client.postJson(server.url("/hold?n=first"), null, "{}").subscribe().with(reply -> {
+            }, failure -> {
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.received().size() == 1);
+            Cancellable late = client.postJson(server.url("/hold?n=late"), null, "{}").subscribe().with(reply -> {
+            }, failure -> {
+            });
+            Thread.sleep(200);
+            late.cancel(); // the one connection is busy: this call never had one
+
+            server.releaseHeld();
+            Thread.sleep(1000); // the connection is free now: a late call would arrive
+            assertThat(server.received()).as("calls that reached the server").containsExactly("/hold?n=first");
+            client.close();
+        }
+    }
+
+    @Test
+    void anAnswerOverTheCapIsAnInvalidAnswer() throws Exception {
+        try (StreamingHttpServer server = StreamingHttpServer.start(vertx)) {
+            LlmHttpClient client = new LlmHttpClient(vertx, Duration.ofSeconds(5), Duration.ofSeconds(30), 4, CAP);
+            for (String path : List.of("/large", "/large-chunked")) {
+                assertThatThrownBy(() -> client.postJson(server.url(path), null, "{}").await()
+                        .atMost(Duration.ofSeconds(10))).as(path).isInstanceOf(InvalidAnswerException.class)
+                        .hasMessage("answer larger than " + CAP + " bytes (llm.max-response-bytes)");
+            }
+            assertThat(client.postJson(server.url("/small"), null, "{}").await().atMost(Duration.ofSeconds(10))
+                    .status()).isEqualTo(200);
+            client.close();
+        }
+    }
+}
