@@ -17,9 +17,11 @@ import io.smallrye.mutiny.Uni;
 
 import dev.conversationworker.model.AnalysisOutcome;
 import dev.conversationworker.model.AnalysisResult;
+import dev.conversationworker.model.AnalysisStatus;
 import dev.conversationworker.model.FormattedConversation;
 import dev.conversationworker.model.HistoryEntry;
 import dev.conversationworker.model.LlmNeedsOperator;
+import dev.conversationworker.model.Provider;
 import dev.conversationworker.model.Severity;
 import dev.conversationworker.ops.MetricLabels.LlmOutcome;
 import dev.conversationworker.ops.Traces;
@@ -49,7 +51,7 @@ public class ConversationAnalyzer {
         this.needsOperator = needsOperator;
         LlmConfig.Endpoint p = config.primary();
         LlmConfig.Endpoint f = config.fallback();
-        this.primary = p.baseUrl().filter(url -> !url.isBlank()).map(url -> new LlmEndpoint("primary", url,
+        this.primary = p.baseUrl().filter(url -> !url.isBlank()).map(url -> new LlmEndpoint(Provider.PRIMARY, url,
                 p.apiKey().orElse(null), p.model().orElse(DEFAULT_MODEL), p.responseFormat(), p.maxConcurrency(),
                 config, http, traces));
         // A fallback without a URL of its own is another model on the primary's server (with the primary's key).
@@ -57,7 +59,7 @@ public class ConversationAnalyzer {
                 .or(() -> f.model().flatMap(model -> p.baseUrl()));
         this.fallback = primary.isEmpty()
                 ? Optional.empty()
-                : fallbackUrl.map(url -> new LlmEndpoint("fallback", url,
+                : fallbackUrl.map(url -> new LlmEndpoint(Provider.FALLBACK, url,
                         f.apiKey().or(() -> f.baseUrl().isPresent() ? Optional.empty() : p.apiKey()).orElse(null),
                         f.model().or(p::model).orElse(DEFAULT_MODEL), f.responseFormat(), f.maxConcurrency(), config,
                         http, traces));
@@ -91,11 +93,13 @@ public class ConversationAnalyzer {
     /** @param trace the trace of the trigger: LLM calls are spans under it */
     public Uni<AnalysisOutcome> analyse(List<HistoryEntry> history, FormattedConversation formatted, Context trace) {
         if (history.isEmpty()) {
-            return Uni.createFrom().item(new AnalysisOutcome("ok", "none", null, 0L, new AnalysisResult(List.of(),
-                    "none", "neutral", "The conversation has no messages.", false, Severity.NONE, "und"), null, false));
+            return Uni.createFrom()
+                    .item(new AnalysisOutcome(AnalysisStatus.OK, Provider.NONE, null, 0L, new AnalysisResult(List.of(),
+                            "none", "neutral", "The conversation has no messages.", false, Severity.NONE, "und"), null,
+                            false));
         }
         if (primary.isEmpty()) {
-            return Uni.createFrom().item(() -> AnalysisOutcome.answered("offline", OfflineAnalyzer.MODEL, 0,
+            return Uni.createFrom().item(() -> AnalysisOutcome.answered(Provider.OFFLINE, OfflineAnalyzer.MODEL, 0,
                     offline.analyse(history)));
         }
         return askLlm(formatted, trace);

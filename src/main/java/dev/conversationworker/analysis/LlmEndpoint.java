@@ -12,6 +12,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.VertxException;
 
 import dev.conversationworker.http.HttpAnswer;
+import dev.conversationworker.model.Provider;
 import dev.conversationworker.ops.Traces;
 import dev.conversationworker.support.Backoff;
 
@@ -30,6 +31,7 @@ final class LlmEndpoint {
 
     private static final Logger LOG = Logger.getLogger(LlmEndpoint.class);
 
+    private final Provider provider;
     private final String name;
     private final String url;
     private final String apiKey;
@@ -42,9 +44,10 @@ final class LlmEndpoint {
     private final CircuitBreaker circuit;
     private final Traces traces;
 
-    LlmEndpoint(String name, String baseUrl, String apiKey, String model, LlmConfig.ResponseFormat format,
+    LlmEndpoint(Provider provider, String baseUrl, String apiKey, String model, LlmConfig.ResponseFormat format,
             int maxConcurrency, LlmConfig config, LlmHttpClient http, Traces traces) {
-        this.name = name;
+        this.provider = provider;
+        this.name = provider.wireName();
         this.traces = traces;
         this.url = withoutTrailingSlashes(baseUrl) + "/chat/completions";
         this.apiKey = apiKey;
@@ -144,7 +147,7 @@ final class LlmEndpoint {
             concurrency.recover();
             long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
             try {
-                return new LlmAnswer(name, model, latencyMs, ChatCompletions.parseAnswer(reply.body()));
+                return new LlmAnswer(provider, model, latencyMs, ChatCompletions.parseAnswer(reply.body()));
             } catch (InvalidAnswerException e) {
                 throw new InvalidAnswerException(name + " gave an invalid answer: " + e.getMessage());
             }

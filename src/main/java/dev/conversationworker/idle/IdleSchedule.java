@@ -20,7 +20,7 @@ import dev.conversationworker.history.HistoryConfig;
 import dev.conversationworker.history.HistoryKeys;
 import dev.conversationworker.history.HistoryKeys.IdleShard;
 import dev.conversationworker.model.AnalysisRecord;
-import dev.conversationworker.model.Trigger;
+import dev.conversationworker.model.TriggerType;
 import dev.conversationworker.support.RedisScript;
 import dev.conversationworker.support.StoredJson;
 
@@ -118,7 +118,7 @@ public class IdleSchedule {
         IdleShard shard = claimed.shard();
         String published = HistoryKeys.of(keyPrefix, claimed.conversationId()).publishedAnalyses();
         String analysisId = AnalysisRecord.analysisId(claimed.conversationId(), claimed.armed().eventId(),
-                Trigger.IDLE);
+                TriggerType.CONVERSATION_IDLE);
         return MAY_PUBLISH.run(redis, 4, shard.due(), shard.armed(), shard.claims(), published, claimed.slug(),
                 claimed.armed().eventId(), token, Long.toString(lease.toMillis()), analysisId)
                 .map(response -> switch (response.toInteger()) {

@@ -10,15 +10,15 @@ package dev.conversationworker.model;
  * @param llmUnreachable failed because no LLM could be reached (down, circuit open, overloaded, key rejected), so
  *        trying again later may succeed; false for answers that were there but unusable
  */
-public record AnalysisOutcome(String status, String provider, String model, Long llmLatencyMs,
+public record AnalysisOutcome(AnalysisStatus status, Provider provider, String model, Long llmLatencyMs,
         AnalysisResult result, String error, boolean llmUnreachable) {
 
-    public static AnalysisOutcome answered(String provider, String model, long latencyMs, AnalysisResult result) {
-        return new AnalysisOutcome("primary".equals(provider) ? "ok" : "degraded", provider, model, latencyMs,
+    public static AnalysisOutcome answered(Provider provider, String model, long latencyMs, AnalysisResult result) {
+        return new AnalysisOutcome(provider.statusOfAnswer(), provider, model, latencyMs,
                 result, null, false);
     }
 
     public static AnalysisOutcome failed(String error, long latencyMs, boolean llmUnreachable) {
-        return new AnalysisOutcome("failed", "none", null, latencyMs, null, error, llmUnreachable);
+        return new AnalysisOutcome(AnalysisStatus.FAILED, Provider.NONE, null, latencyMs, null, error, llmUnreachable);
     }
 }

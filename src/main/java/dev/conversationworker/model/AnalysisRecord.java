@@ -7,8 +7,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** The record on {@code conversation-analyses}, field for field as the contract gives it. */
-public record AnalysisRecord(String analysisId, String conversationId, String triggerEventId, String trigger,
-        String status, int messageCount, boolean truncated, String analyzedAt, String model, String provider,
+public record AnalysisRecord(String analysisId, String conversationId, String triggerEventId, TriggerType trigger,
+        AnalysisStatus status, int messageCount, boolean truncated, String analyzedAt, String model, Provider provider,
         Long llmLatencyMs, AnalysisResult result, @JsonInclude(JsonInclude.Include.NON_NULL) String error) {
 
     public static AnalysisRecord of(Trigger trigger, FormattedConversation conversation, AnalysisOutcome outcome,
@@ -16,8 +16,7 @@ public record AnalysisRecord(String analysisId, String conversationId, String tr
         return of(trigger.conversationId(), trigger.eventId(), trigger.type(), conversation, outcome, analyzedAt);
     }
 
-    /** @param trigger the trigger's wire type */
-    public static AnalysisRecord of(String conversationId, String triggerEventId, String trigger,
+    public static AnalysisRecord of(String conversationId, String triggerEventId, TriggerType trigger,
             FormattedConversation conversation, AnalysisOutcome outcome, String analyzedAt) {
         return new AnalysisRecord(analysisId(conversationId, triggerEventId, trigger), conversationId, triggerEventId,
                 trigger,
@@ -34,16 +33,17 @@ public record AnalysisRecord(String analysisId, String conversationId, String tr
     }
 
     /**
-     * The id of an analysis of {@code trigger} (its wire type). For an input event (closed, requested) it is
+     * The id of an analysis of {@code trigger}. For an input event (closed, requested) it is
      * {@link #analysisId(String, String)} of that event; a derived trigger ({@code conversation.idle},
      * {@code conversation.progress}) names a message, so its type is part of the name: an idle and a progress
      * analysis of the same message are two analyses.
      */
-    public static String analysisId(String conversationId, String triggerEventId, String trigger) {
-        if (!Trigger.IDLE.equals(trigger) && !Trigger.PROGRESS.equals(trigger)) {
+    public static String analysisId(String conversationId, String triggerEventId, TriggerType trigger) {
+        if (!trigger.derived()) {
             return analysisId(conversationId, triggerEventId);
         }
-        String name = "derived-analysis\n" + trigger + "\n" + conversationId.length() + ":" + conversationId + "\n"
+        String name = "derived-analysis\n" + trigger.wireName() + "\n" + conversationId.length() + ":" + conversationId
+                + "\n"
                 + triggerEventId;
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }

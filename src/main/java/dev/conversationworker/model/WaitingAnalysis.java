@@ -9,14 +9,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * An analysis waiting for an LLM: its trigger, the conversation as it was formatted when the trigger came (later
  * messages do not change what the trigger asked about), and how long and how often it has been tried.
  *
- * @param trigger the trigger's wire type, e.g. {@code conversation_closed}
+ * @param trigger what the analysis is for; stored by its wire name, e.g. {@code conversation.closed}
  * @param triggeredAt the trigger event's timestamp (ISO-8601)
  * @param waitingSince epoch ms of the first failed attempt
  * @param attempts failed attempts so far, the first included
  * @param unexpectedFailures attempts that failed for a reason other than an unreachable LLM (a bug): after a few,
  *        the analysis is given up rather than tried (and perhaps published and paged) every lease period forever
  */
-public record WaitingAnalysis(String conversationId, String triggerEventId, String trigger, String triggeredAt,
+public record WaitingAnalysis(String conversationId, String triggerEventId, TriggerType trigger, String triggeredAt,
         FormattedConversation conversation, long waitingSince, int attempts, String lastError,
         // Left out while 0, so that the version before this field can still read what this one writes.
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int unexpectedFailures) {

@@ -2,6 +2,9 @@ package dev.conversationworker.ops;
 
 import java.util.List;
 
+import dev.conversationworker.model.AnalysisStatus;
+import dev.conversationworker.model.Provider;
+
 /**
  * The values the labels of the worker's metrics take. {@link WorkerMetrics} starts a series at 0 for each, and the
  * code counts through these constants, so that the series an alert reads exist before their first increment.
@@ -15,9 +18,16 @@ public final class MetricLabels {
      * The ({@code status}, {@code provider}) pairs of {@code cw_analyses_total}: those {@code AnalysisOutcome} makes
      * (an empty history is {@code ok} by {@code none}).
      */
-    public static final List<List<String>> ANALYSES = List.of(List.of("ok", "primary"),
-            List.of("degraded", "fallback"), List.of("degraded", "offline"), List.of("failed", "none"),
-            List.of("ok", "none"));
+    public static final List<AnalysisLabels> ANALYSES = List.of(
+            new AnalysisLabels(AnalysisStatus.OK, Provider.PRIMARY),
+            new AnalysisLabels(AnalysisStatus.DEGRADED, Provider.FALLBACK),
+            new AnalysisLabels(AnalysisStatus.DEGRADED, Provider.OFFLINE),
+            new AnalysisLabels(AnalysisStatus.FAILED, Provider.NONE),
+            new AnalysisLabels(AnalysisStatus.OK, Provider.NONE));
+
+    /** The labels of one series of {@code cw_analyses_total}. */
+    public record AnalysisLabels(AnalysisStatus status, Provider provider) {
+    }
 
     private MetricLabels() {
     }
@@ -99,7 +109,7 @@ public final class MetricLabels {
     public enum WaitEvent {
 
         /** Parked. */
-        WAITING("waiting"), ALREADY_WAITING("already_waiting"),
+        WAITING("waiting"), ALREADY_WAITING("already-waiting"),
         /** Not parked: too many wait. */
         FULL("full"), RETRY("retry"),
         /** Answered. */
@@ -107,7 +117,7 @@ public final class MetricLabels {
         /** Published as failed after {@code analysis.max-wait}. */
         EXPIRED("expired"),
         /** Failed unexpectedly too often. */
-        GIVEN_UP("given_up");
+        GIVEN_UP("given-up");
 
         private final String value;
 

@@ -14,7 +14,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 
+import dev.conversationworker.model.AnalysisStatus;
 import dev.conversationworker.model.EventType;
+import dev.conversationworker.model.Provider;
 import dev.conversationworker.model.Severity;
 import dev.conversationworker.ops.MetricLabels.DeadLetterReason;
 import dev.conversationworker.ops.MetricLabels.LlmOutcome;
@@ -64,8 +66,8 @@ public class WorkerMetrics {
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             counter("cw.dead.letters", "reason", reason.value());
         }
-        for (List<String> analysis : MetricLabels.ANALYSES) {
-            counter("cw.analyses", "status", analysis.get(0), "provider", analysis.get(1));
+        for (MetricLabels.AnalysisLabels analysis : MetricLabels.ANALYSES) {
+            analysisCounter(analysis.status(), analysis.provider());
         }
         for (SkipReason reason : SkipReason.values()) {
             counter("cw.analyses.skipped", "reason", reason.value());
@@ -123,8 +125,12 @@ public class WorkerMetrics {
         counter("cw.analyses.skipped", "reason", reason.value()).increment();
     }
 
-    public void analysis(String status, String provider) {
-        counter("cw.analyses", "status", status, "provider", provider).increment();
+    public void analysis(AnalysisStatus status, Provider provider) {
+        analysisCounter(status, provider).increment();
+    }
+
+    private Counter analysisCounter(AnalysisStatus status, Provider provider) {
+        return counter("cw.analyses", "status", status.wireName(), "provider", provider.wireName());
     }
 
     public void waiting(WaitEvent event) {

@@ -109,7 +109,7 @@ class ReadHistoryStep {
     /** An idle or progress analysis of a conversation whose history expired meanwhile is not made. */
     static boolean historyExpired(Trigger trigger, HistoryWindow window) {
         return window.messageCount() == 0
-                && (Trigger.IDLE.equals(trigger.type()) || Trigger.PROGRESS.equals(trigger.type()));
+                && trigger.type().derived();
     }
 
     /** Whether the trigger's analysis was published already: the check alone, for what has no history to read. */

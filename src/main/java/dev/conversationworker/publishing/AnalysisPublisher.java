@@ -48,7 +48,7 @@ public class AnalysisPublisher {
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(analysis.conversationId())
                         .withHeaders(new KafkaHeaders().add("analysis-id", analysis.analysisId())
-                                .add("status", analysis.status()).build())
+                                .add("status", analysis.status().wireName()).build())
                         .build()),
                 trace));
     }

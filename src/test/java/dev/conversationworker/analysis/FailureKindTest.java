@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
 
 import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.Provider;
 import dev.conversationworker.ops.Traces;
 
 class FailureKindTest {
@@ -61,7 +62,8 @@ class FailureKindTest {
         Vertx vertx = Vertx.vertx();
         try {
             LlmHttpClient http = new LlmHttpClient(vertx, Duration.ofSeconds(2), Duration.ofSeconds(5), 4, 1024);
-            LlmEndpoint endpoint = new LlmEndpoint("primary", "http://127.0.0.1:" + closedPort + "/v1", null, "m",
+            LlmEndpoint endpoint = new LlmEndpoint(Provider.PRIMARY, "http://127.0.0.1:" + closedPort + "/v1", null,
+                    "m",
                     LlmConfig.ResponseFormat.json_schema, 4, new TestLlmConfig(1024), http, Traces.none());
             assertThatThrownBy(() -> endpoint.analyse(AnalysisPrompt.of(new FormattedConversation("1. [USER]: hi",
                     1, 1, false)), Context.root(), false).await().atMost(Duration.ofSeconds(10)))

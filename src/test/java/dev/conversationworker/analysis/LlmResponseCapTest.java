@@ -26,6 +26,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.Provider;
 import dev.conversationworker.ops.Traces;
 
 /**
@@ -74,28 +75,28 @@ class LlmResponseCapTest {
 
     @Test
     void aSmallGzipAnswerWithinTheCapIsRead() {
-        LlmAnswer answer = endpoint("fallback", "gzip-small").analyse(prompt(), Context.root(), false).await()
+        LlmAnswer answer = endpoint(Provider.FALLBACK, "gzip-small").analyse(prompt(), Context.root(), false).await()
                 .atMost(Duration.ofSeconds(10));
         assertThat(answer.result().intent()).isEqualTo("account_access");
     }
 
     private static void assertCappedAndFallbackAnswers(String model) {
-        LlmEndpoint primary = endpoint("primary", model);
+        LlmEndpoint primary = endpoint(Provider.PRIMARY, model);
         int before = calls.computeIfAbsent(model, m -> new AtomicInteger()).get();
         assertThatThrownBy(
                 () -> primary.analyse(prompt(), Context.root(), false).await().atMost(Duration.ofSeconds(10)))
                 .isInstanceOf(InvalidAnswerException.class).hasMessageContaining("larger than " + CAP + " bytes");
         assertThat(calls.get(model).get() - before).as("an invalid answer is retried once").isEqualTo(2);
 
-        LlmEndpoint fallback = endpoint("fallback", "small");
+        LlmEndpoint fallback = endpoint(Provider.FALLBACK, "small");
         LlmAnswer answer = HedgedCall.race(() -> primary.analyse(prompt(), Context.root(), false),
                 () -> fallback.analyse(prompt(), Context.root(), false),
                 Duration.ofSeconds(10), () -> {
                 }).await().atMost(Duration.ofSeconds(10));
-        assertThat(answer.endpoint()).isEqualTo("fallback");
+        assertThat(answer.endpoint()).isEqualTo(Provider.FALLBACK);
     }
 
-    private static LlmEndpoint endpoint(String name, String model) {
+    private static LlmEndpoint endpoint(Provider name, String model) {
         return new LlmEndpoint(name, "http://127.0.0.1:" + server.actualPort() + "/v1", null, model,
                 LlmConfig.ResponseFormat.json_schema, 16, new TestLlmConfig(CAP), http, Traces.none());
     }

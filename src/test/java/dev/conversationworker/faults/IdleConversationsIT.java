@@ -17,7 +17,7 @@ import io.vertx.core.json.JsonObject;
 
 import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.model.HistoryEntry;
-import dev.conversationworker.model.Trigger;
+import dev.conversationworker.model.TriggerType;
 import dev.conversationworker.testsupport.Events;
 import dev.conversationworker.testsupport.Infrastructure;
 import dev.conversationworker.testsupport.IsolatedRun;
@@ -108,7 +108,8 @@ class IdleConversationsIT {
                 List<JsonObject> analyses = run.kafka().values(run.topic("out"), c);
                 assertThat(analyses).as("analyses of " + c).isNotEmpty().allSatisfy(a -> {
                     assertThat(a.getString("analysisId"))
-                            .isEqualTo(AnalysisRecord.analysisId(c, c + "-m" + (MESSAGES - 1), Trigger.IDLE));
+                            .isEqualTo(AnalysisRecord.analysisId(c, c + "-m" + (MESSAGES - 1),
+                                    TriggerType.CONVERSATION_IDLE));
                     assertThat(a.getInteger("messageCount")).isEqualTo(MESSAGES);
                 });
                 repeats += analyses.size() - 1;
@@ -182,7 +183,8 @@ class IdleConversationsIT {
             List<JsonObject> analyses = run.kafka().values(run.topic("out"), c);
             assertThat(analyses).extracting(a -> a.getString("analysisId")).as("analyses of " + c)
                     .doesNotHaveDuplicates();
-            assertThat(analyses).extracting(a -> a.getString("trigger")).containsOnly(Trigger.IDLE);
+            assertThat(analyses).extracting(a -> a.getString("trigger"))
+                    .containsOnly(TriggerType.CONVERSATION_IDLE.wireName());
             // On a loaded machine a conversation may fall idle between its own two messages: that is a real idle
             // analysis (of the first message); the one of the last message must be there, once.
             JsonObject analysis = analyses.stream()

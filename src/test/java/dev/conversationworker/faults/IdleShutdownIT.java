@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import io.vertx.core.json.JsonObject;
 
 import dev.conversationworker.model.AnalysisRecord;
-import dev.conversationworker.model.Trigger;
+import dev.conversationworker.model.TriggerType;
 import dev.conversationworker.testsupport.Events;
 import dev.conversationworker.testsupport.Infrastructure;
 import dev.conversationworker.testsupport.IsolatedRun;
@@ -80,7 +80,7 @@ class IdleShutdownIT {
             assertThat(analyses).as("idle analyses of " + c).hasSize(1);
             JsonObject analysis = analyses.get(0);
             assertThat(analysis.getString("analysisId"))
-                    .isEqualTo(AnalysisRecord.analysisId(c, c + "-m0", Trigger.IDLE));
+                    .isEqualTo(AnalysisRecord.analysisId(c, c + "-m0", TriggerType.CONVERSATION_IDLE));
             assertThat(analysis.getString("status")).isEqualTo("ok");
             assertThat(run.llm().calls(token)).as("no second LLM call for the same conversation").hasSize(1);
         }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.conversationworker.model.AnalysisRecord;
-import dev.conversationworker.model.Trigger;
+import dev.conversationworker.model.TriggerType;
 import dev.conversationworker.ops.ShutdownBudget;
 import dev.conversationworker.testsupport.Events;
 import dev.conversationworker.testsupport.GoogleChatSimulator;
@@ -156,7 +156,8 @@ class RollingRestartIT {
                     traffic.join();
 
                     run.awaitAllAnalysed(Duration.ofMinutes(4));
-                    open.forEach(c -> expected.put(c, AnalysisRecord.analysisId(c, c + "-m1", Trigger.IDLE)));
+                    open.forEach(c -> expected.put(c,
+                            AnalysisRecord.analysisId(c, c + "-m1", TriggerType.CONVERSATION_IDLE)));
                     attention.forEach(c -> expected.put(c, AnalysisRecord.analysisId(c, c + "-close")));
                     await(Duration.ofMinutes(3), () -> expected.entrySet().stream().allMatch(e -> run.kafka()
                             .values(run.topic("out"), e.getKey()).stream()
@@ -202,7 +203,8 @@ class RollingRestartIT {
                 // idle for longer than the idle timeout: its idle analysis is a different analysis (of m0), not a
                 // repeat. Nothing else may be published.
                 assertThat(earlierIdle).as("analyses other than the expected one")
-                        .allMatch(line -> line.endsWith(Trigger.IDLE + " " + line.split(" ")[0] + "-m0"));
+                        .allMatch(line -> line
+                                .endsWith(TriggerType.CONVERSATION_IDLE.wireName() + " " + line.split(" ")[0] + "-m0"));
                 assertThat(pages).as("attention conversations paged").containsOnlyKeys(attention);
                 assertThat(pages.values()).as("no conversation in two Chat messages").allMatch(n -> n == 1);
             }

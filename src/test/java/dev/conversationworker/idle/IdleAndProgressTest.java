@@ -15,7 +15,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
 
 import dev.conversationworker.model.AnalysisRecord;
-import dev.conversationworker.model.Trigger;
+import dev.conversationworker.model.TriggerType;
 import dev.conversationworker.testsupport.Events;
 import dev.conversationworker.testsupport.KafkaTestClient;
 import dev.conversationworker.testsupport.WithLlm;
@@ -54,10 +54,10 @@ class IdleAndProgressTest {
         assertThat(analyses(c)).as("nothing before the idle time").isEmpty();
         await().atMost(Duration.ofSeconds(20)).until(() -> !analyses(c).isEmpty());
         JsonObject idle = analyses(c).get(0);
-        assertThat(idle.getString("trigger")).isEqualTo(Trigger.IDLE);
+        assertThat(idle.getString("trigger")).isEqualTo(TriggerType.CONVERSATION_IDLE.wireName());
         assertThat(idle.getString("triggerEventId")).isEqualTo("m2-" + c);
         assertThat(idle.getString("analysisId"))
-                .isEqualTo(AnalysisRecord.analysisId(c, "m2-" + c, Trigger.IDLE))
+                .isEqualTo(AnalysisRecord.analysisId(c, "m2-" + c, TriggerType.CONVERSATION_IDLE))
                 .isNotEqualTo(AnalysisRecord.analysisId(c, "m2-" + c));
         assertThat(idle.getInteger("messageCount")).isEqualTo(2);
         assertThat(idle.getString("status")).isEqualTo("ok");
@@ -93,7 +93,8 @@ class IdleAndProgressTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> analyses(c).size() == 2);
 
         List<JsonObject> analyses = analyses(c);
-        assertThat(analyses).extracting(a -> a.getString("trigger")).containsOnly(Trigger.IDLE);
+        assertThat(analyses).extracting(a -> a.getString("trigger"))
+                .containsOnly(TriggerType.CONVERSATION_IDLE.wireName());
         assertThat(analyses).extracting(a -> a.getString("triggerEventId")).containsExactly("m1-" + c, "m2-" + c);
         assertThat(analyses).extracting(a -> a.getInteger("messageCount")).containsExactly(1, 2);
         Thread.sleep(IDLE.toMillis() + 2000);
@@ -117,8 +118,8 @@ class IdleAndProgressTest {
         List<JsonObject> analyses = analyses(c);
         assertThat(analyses).extracting(a -> a.getString("trigger") + "@" + a.getString("triggerEventId") + "="
                 + a.getInteger("messageCount")).containsExactly(
-                        Trigger.PROGRESS + "@m3-" + c + "=3",
-                        Trigger.PROGRESS + "@m6-" + c + "=6",
+                        TriggerType.CONVERSATION_PROGRESS.wireName() + "@m3-" + c + "=3",
+                        TriggerType.CONVERSATION_PROGRESS.wireName() + "@m6-" + c + "=6",
                         "conversation.closed@close-" + c + "=7");
     }
 

@@ -29,7 +29,7 @@ import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.model.ChatEvent;
 import dev.conversationworker.model.EventType;
 import dev.conversationworker.model.Role;
-import dev.conversationworker.model.Trigger;
+import dev.conversationworker.model.TriggerType;
 import dev.conversationworker.testsupport.Events;
 import dev.conversationworker.testsupport.KafkaTestClient;
 import dev.conversationworker.testsupport.LlmSimulator;
@@ -84,8 +84,9 @@ class IdleClaimsTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !analyses(c).isEmpty());
         JsonObject failed = analyses(c).get(0);
-        assertThat(failed.getString("trigger")).isEqualTo(Trigger.IDLE);
-        assertThat(failed.getString("analysisId")).isEqualTo(AnalysisRecord.analysisId(c, "m1-" + c, Trigger.IDLE));
+        assertThat(failed.getString("trigger")).isEqualTo(TriggerType.CONVERSATION_IDLE.wireName());
+        assertThat(failed.getString("analysisId"))
+                .isEqualTo(AnalysisRecord.analysisId(c, "m1-" + c, TriggerType.CONVERSATION_IDLE));
         assertThat(failed.getString("status")).isEqualTo("failed");
         assertThat(failed.getValue("result")).isNull();
         assertThat(failed.getString("error")).contains("2 attempts").contains("WRONGTYPE");

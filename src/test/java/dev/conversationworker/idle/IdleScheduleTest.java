@@ -26,7 +26,7 @@ import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.model.ChatEvent;
 import dev.conversationworker.model.EventType;
 import dev.conversationworker.model.Role;
-import dev.conversationworker.model.Trigger;
+import dev.conversationworker.model.TriggerType;
 import dev.conversationworker.testsupport.WithLlm;
 
 /**
@@ -80,7 +80,8 @@ class IdleScheduleTest {
         assertThat(other.mayPublish(second, Duration.ofMinutes(1)).await().atMost(AWAIT))
                 .isEqualTo(Publishing.PUBLISH);
 
-        history.markPublished(c, AnalysisRecord.analysisId(c, "m1", Trigger.IDLE)).await().atMost(AWAIT);
+        history.markPublished(c, AnalysisRecord.analysisId(c, "m1", TriggerType.CONVERSATION_IDLE)).await()
+                .atMost(AWAIT);
         assertThat(other.done(second).await().atMost(AWAIT)).isEqualTo(Confirmed.MINE);
         assertThat(one.mayPublish(first, SHORT_LEASE).await().atMost(AWAIT)).as("published by the other")
                 .isEqualTo(Publishing.PUBLISHED_ALREADY);

@@ -15,7 +15,10 @@ import io.smallrye.mutiny.Uni;
 
 import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.model.AnalysisResult;
+import dev.conversationworker.model.AnalysisStatus;
+import dev.conversationworker.model.Provider;
 import dev.conversationworker.model.Severity;
+import dev.conversationworker.model.TriggerType;
 
 /** The paging decision with claims kept in memory; {@code AttentionNotificationTest} runs it against Redis. */
 class AttentionWindowTest {
@@ -61,8 +64,10 @@ class AttentionWindowTest {
     }
 
     private static AnalysisRecord analysis(String conversationId, String analysisId) {
-        return new AnalysisRecord(analysisId, conversationId, "t-" + analysisId, "conversation.closed", "ok", 2,
-                false, "2026-11-24T10:00:00Z", "m", "primary", 5L, new AnalysisResult(List.of(), "fraud", "negative",
+        return new AnalysisRecord(analysisId, conversationId, "t-" + analysisId, TriggerType.CONVERSATION_CLOSED,
+                AnalysisStatus.OK, 2,
+                false, "2026-11-24T10:00:00Z", "m", Provider.PRIMARY, 5L,
+                new AnalysisResult(List.of(), "fraud", "negative",
                         "s", true, Severity.CRITICAL, "en"),
                 null);
     }

@@ -15,7 +15,10 @@ import io.vertx.core.json.JsonObject;
 import dev.conversationworker.googlechat.GoogleChat;
 import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.model.AnalysisResult;
+import dev.conversationworker.model.AnalysisStatus;
+import dev.conversationworker.model.Provider;
 import dev.conversationworker.model.Severity;
+import dev.conversationworker.model.TriggerType;
 
 class GoogleChatMessagesTest {
 
@@ -81,7 +84,8 @@ class GoogleChatMessagesTest {
     @Test
     void aFailedAnalysisIsAnOperationalMessage() {
         AnalysisRecord failed = new AnalysisRecord(AnalysisRecord.analysisId("c-9", "t-1"), "c-9", "t-1",
-                "conversation.closed", "failed", 3, false, "2026-11-24T10:00:00Z", null, "none", 5000L, null,
+                TriggerType.CONVERSATION_CLOSED, AnalysisStatus.FAILED, 3, false, "2026-11-24T10:00:00Z", null,
+                Provider.NONE, 5000L, null,
                 "primary answered HTTP 500; fallback answered HTTP 503");
         Notification n = messages.analysisFailed(failed);
         assertThat(n.kind()).isEqualTo("operational");
@@ -93,7 +97,8 @@ class GoogleChatMessagesTest {
     private static AnalysisRecord analysis(String conversationId, String summary, List<String> questions) {
         AnalysisResult result = new AnalysisResult(questions, "refund", "negative", summary, true, Severity.HIGH, "en");
         return new AnalysisRecord(AnalysisRecord.analysisId(conversationId, "close-1"), conversationId, "close-1",
-                "conversation.closed", "ok", 4, false, "2026-11-24T10:00:00Z", "m", "primary", 800L, result, null);
+                TriggerType.CONVERSATION_CLOSED, AnalysisStatus.OK, 4, false, "2026-11-24T10:00:00Z", "m",
+                Provider.PRIMARY, 800L, result, null);
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 
 import dev.conversationworker.history.HistoryWindow;
 import dev.conversationworker.model.Trigger;
+import dev.conversationworker.model.TriggerType;
 import dev.conversationworker.ops.MetricLabels.SkipReason;
 
 /**
@@ -86,8 +87,10 @@ class ReadHistoryStepTest {
         HistoryWindow expired = new HistoryWindow(0, 0, List.of());
 
         assertThat(ReadHistoryStep.historyExpired(Trigger.idle("c", "e", at), expired)).isTrue();
-        assertThat(ReadHistoryStep.historyExpired(new Trigger("c", "e", Trigger.PROGRESS, at), expired)).isTrue();
-        assertThat(ReadHistoryStep.historyExpired(new Trigger("c", "e", "conversation.closed", at), expired))
+        assertThat(
+                ReadHistoryStep.historyExpired(new Trigger("c", "e", TriggerType.CONVERSATION_PROGRESS, at), expired))
+                .isTrue();
+        assertThat(ReadHistoryStep.historyExpired(new Trigger("c", "e", TriggerType.CONVERSATION_CLOSED, at), expired))
                 .as("a closed conversation is analysed, empty or not").isFalse();
         assertThat(ReadHistoryStep.historyExpired(Trigger.idle("c", "e", at), WINDOW)).isFalse();
     }

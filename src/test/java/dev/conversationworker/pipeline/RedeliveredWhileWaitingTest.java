@@ -15,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.TriggerType;
 import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.testsupport.Events;
 import dev.conversationworker.testsupport.KafkaTestClient;
@@ -53,7 +54,7 @@ class RedeliveredWhileWaitingTest {
     void aTriggerWhoseAnalysisWaitsIsNotAnalysedAgain() {
         String conversation = Events.newConversationId("redelivered-waiting");
         String close = "close-" + conversation;
-        WaitingAnalysis parked = new WaitingAnalysis(conversation, close, "conversation.closed",
+        WaitingAnalysis parked = new WaitingAnalysis(conversation, close, TriggerType.CONVERSATION_CLOSED,
                 "2026-11-24T10:00:00Z", new FormattedConversation("1. [USER]: first", 1, 1, false),
                 System.currentTimeMillis(), 1, "primary answered HTTP 503", 0);
         waiting.park(parked).await().atMost(Duration.ofSeconds(5));

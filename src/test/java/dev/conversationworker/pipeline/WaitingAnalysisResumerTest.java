@@ -16,6 +16,7 @@ import io.quarkus.test.junit.TestProfile;
 
 import dev.conversationworker.history.HistoryConfig;
 import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.TriggerType;
 import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.testsupport.Events;
 import dev.conversationworker.testsupport.KafkaTestClient;
@@ -48,7 +49,8 @@ class WaitingAnalysisResumerTest {
     @Test
     void aWaitingAnalysisThatKeepsFailingUnexpectedlyIsGivenUpAndPublishedAsFailedOnce() throws InterruptedException {
         String conversation = Events.newConversationId("given-up");
-        WaitingAnalysis broken = new WaitingAnalysis(conversation, "close-" + conversation, "conversation.closed",
+        WaitingAnalysis broken = new WaitingAnalysis(conversation, "close-" + conversation,
+                TriggerType.CONVERSATION_CLOSED,
                 "not a time", new FormattedConversation("1. [USER]: hello", 1, 1, false),
                 System.currentTimeMillis(), 1, "primary answered HTTP 503", 0);
         double givenUpBefore = givenUp();
@@ -68,7 +70,7 @@ class WaitingAnalysisResumerTest {
     }
 
     private double givenUp() {
-        var counter = registry.find("cw.analyses.waits").tag("event", "given_up").counter();
+        var counter = registry.find("cw.analyses.waits").tag("event", "given-up").counter();
         return counter == null ? 0 : counter.count();
     }
 }

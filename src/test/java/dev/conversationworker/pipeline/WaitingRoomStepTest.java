@@ -9,8 +9,10 @@ import java.time.OffsetDateTime;
 import org.junit.jupiter.api.Test;
 
 import dev.conversationworker.model.AnalysisOutcome;
+import dev.conversationworker.model.AnalysisStatus;
 import dev.conversationworker.model.FormattedConversation;
 import dev.conversationworker.model.Trigger;
+import dev.conversationworker.model.TriggerType;
 import dev.conversationworker.model.WaitingAnalysis;
 
 /** What the waiting room decides: which outcomes wait, and what a waiting analysis becomes after another try. */
@@ -21,7 +23,7 @@ class WaitingRoomStepTest {
     private static final AnalysisOutcome UNREACHABLE = AnalysisOutcome.failed("LLM down", 30, true);
     private static final AnalysisOutcome UNUSABLE = AnalysisOutcome.failed("not JSON", 900, false);
     private static final WaitingAnalysis WAITING = WaitingAnalysis.of(
-            new Trigger("conv", "e1", "conversation.closed", OffsetDateTime.parse("2026-12-02T04:59:00Z")),
+            new Trigger("conv", "e1", TriggerType.CONVERSATION_CLOSED, OffsetDateTime.parse("2026-12-02T04:59:00Z")),
             new FormattedConversation("1. [USER]: hi", 1, 1, false), UNREACHABLE, PARKED);
 
     @Test
@@ -48,7 +50,7 @@ class WaitingRoomStepTest {
         AnalysisOutcome expired = WaitingRoomStep.afterAnotherAttempt(WAITING, UNREACHABLE, MAX_WAIT,
                 PARKED.plus(MAX_WAIT));
 
-        assertThat(expired.status()).isEqualTo("failed");
+        assertThat(expired.status()).isEqualTo(AnalysisStatus.FAILED);
         assertThat(expired.llmUnreachable()).isTrue();
         assertThat(expired.error()).isEqualTo(
                 "no LLM answered within analysis.max-wait (900 s, 2 attempts); last error: LLM down");

@@ -16,7 +16,7 @@ import io.vertx.core.json.JsonObject;
 
 import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.model.HistoryEntry;
-import dev.conversationworker.model.Trigger;
+import dev.conversationworker.model.TriggerType;
 
 /**
  * One run of the packaged worker on topics, a consumer group and an LLM simulator of its own, with the checks
@@ -175,7 +175,8 @@ public final class IsolatedRun implements AutoCloseable {
                 Map<String, Integer> allowedCounts = new HashMap<>(expectedCounts);
                 if (env.containsKey("ANALYSIS_IDLE_AFTER")) {
                     for (int m = 0; m < messagesPerConversation; m++) {
-                        allowedCounts.put(AnalysisRecord.analysisId(c, c + "-m" + m, Trigger.IDLE), m + 1);
+                        allowedCounts.put(AnalysisRecord.analysisId(c, c + "-m" + m, TriggerType.CONVERSATION_IDLE),
+                                m + 1);
                     }
                 }
                 List<JsonObject> analyses = kafka.values(topic("out"), c);

@@ -22,6 +22,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;
 
 import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.TriggerType;
 import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.testsupport.WithLlm;
 
@@ -169,7 +170,7 @@ class WaitingAnalysesTest {
     }
 
     private static WaitingAnalysis analysis(String conversationId, long waitingSince) {
-        return new WaitingAnalysis(conversationId, "close-" + conversationId, "conversation_closed",
+        return new WaitingAnalysis(conversationId, "close-" + conversationId, TriggerType.CONVERSATION_CLOSED,
                 "2026-11-24T10:00:00Z", new FormattedConversation("[1] user: hi", 1, 1, false), waitingSince, 1,
                 "primary answered HTTP 503", 0);
     }
