@@ -15,7 +15,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
  * {@code pipeline}, which wires the stages together, on top. Nothing depends on {@code pipeline}. Among the
  * stages, {@code history} owns the Redis key space (its prefix and hash tags), which {@code notification} and
  * {@code waiting} use, and {@code waiting} tells on-call through {@code notification}. {@code idle} (the idle
- * schedule) uses the key space of {@code history}, whose append script arms it.
+ * schedule) uses the key space of {@code history}, whose append script arms it. {@code schedule} is what the two
+ * leased schedules, {@code waiting} and {@code idle}, share (the claims, the poller, the {@code analysis}
+ * configuration); {@code pipeline} runs them.
  */
 class PackageDependenciesTest {
 
@@ -40,6 +42,7 @@ class PackageDependenciesTest {
                 .layer("analysis").definedBy(ROOT + ".analysis..")
                 .layer("publishing").definedBy(ROOT + ".publishing..")
                 .layer("notification").definedBy(ROOT + ".notification..")
+                .layer("schedule").definedBy(ROOT + ".schedule..")
                 .layer("waiting").definedBy(ROOT + ".waiting..")
                 .layer("idle").definedBy(ROOT + ".idle..")
                 .layer("pipeline").definedBy(ROOT + ".pipeline..")
@@ -47,6 +50,7 @@ class PackageDependenciesTest {
                 .whereLayer("delivery").mayNotBeAccessedByAnyLayer()
                 .whereLayer("pipeline").mayNotBeAccessedByAnyLayer()
                 .whereLayer("waiting").mayOnlyBeAccessedByLayers("pipeline")
+                .whereLayer("schedule").mayOnlyBeAccessedByLayers("waiting", "idle", "pipeline")
                 .whereLayer("idle").mayOnlyBeAccessedByLayers("pipeline")
                 .whereLayer("notification").mayOnlyBeAccessedByLayers("waiting", "pipeline")
                 .whereLayer("publishing").mayOnlyBeAccessedByLayers("pipeline")
@@ -55,7 +59,7 @@ class PackageDependenciesTest {
                 .whereLayer("history").mayOnlyBeAccessedByLayers("notification", "waiting", "idle", "pipeline")
                 .whereLayer("ingest").mayOnlyBeAccessedByLayers("pipeline")
                 .whereLayer("support").mayOnlyBeAccessedByLayers("ingest", "history", "formatting", "analysis",
-                        "publishing", "notification", "waiting", "idle", "pipeline", "delivery")
+                        "publishing", "notification", "schedule", "waiting", "idle", "pipeline", "delivery")
                 .check(CLASSES);
     }
 
@@ -65,7 +69,8 @@ class PackageDependenciesTest {
         com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses().that().resideInAPackage(ROOT + ".delivery..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".ingest..", ROOT + ".history..",
                         ROOT + ".formatting..", ROOT + ".analysis..", ROOT + ".publishing..",
-                        ROOT + ".notification..", ROOT + ".waiting..", ROOT + ".idle..", ROOT + ".pipeline..")
+                        ROOT + ".notification..", ROOT + ".schedule..", ROOT + ".waiting..", ROOT + ".idle..",
+                        ROOT + ".pipeline..")
                 .check(CLASSES);
     }
 
@@ -74,8 +79,8 @@ class PackageDependenciesTest {
         com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses().that().resideInAPackage(ROOT + ".model..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".ingest..", ROOT + ".history..",
                         ROOT + ".formatting..", ROOT + ".analysis..", ROOT + ".publishing..",
-                        ROOT + ".notification..", ROOT + ".waiting..", ROOT + ".idle..", ROOT + ".pipeline..",
-                        ROOT + ".delivery..",
+                        ROOT + ".notification..", ROOT + ".schedule..", ROOT + ".waiting..", ROOT + ".idle..",
+                        ROOT + ".pipeline..", ROOT + ".delivery..",
                         ROOT + ".support..",
                         ROOT + ".ops..")
                 .check(CLASSES);

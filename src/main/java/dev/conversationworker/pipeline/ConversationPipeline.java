@@ -27,7 +27,6 @@ import dev.conversationworker.history.HistoryCodec;
 import dev.conversationworker.history.HistoryWindow;
 import dev.conversationworker.idle.ClaimedConversation;
 import dev.conversationworker.idle.IdleSchedule;
-import dev.conversationworker.idle.TriggerConfig;
 import dev.conversationworker.ingest.ChatEventHandler;
 import dev.conversationworker.ingest.ChatEventParser;
 import dev.conversationworker.ingest.IngestConfig;
@@ -47,12 +46,12 @@ import dev.conversationworker.ops.MetricLabels.WaitEvent;
 import dev.conversationworker.ops.Traces;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.publishing.AnalysisPublisher;
+import dev.conversationworker.schedule.AnalysisConfig;
 import dev.conversationworker.support.Backoff;
 import dev.conversationworker.support.LogSafe;
 import dev.conversationworker.support.TransientFailures;
 import dev.conversationworker.support.UntilDone;
 import dev.conversationworker.waiting.OutageAnnouncer;
-import dev.conversationworker.waiting.WaitConfig;
 import dev.conversationworker.waiting.WaitingAnalyses;
 
 /**
@@ -77,10 +76,10 @@ public class ConversationPipeline implements ChatEventHandler {
     private final NotificationPublisher notifications;
     private final WorkerMetrics metrics;
     private final WaitingAnalyses waiting;
-    private final WaitConfig waitConfig;
+    private final AnalysisConfig.Waiting waitConfig;
     private final OutageAnnouncer outage;
     private final Traces traces;
-    private final TriggerConfig triggers;
+    private final AnalysisConfig triggers;
     private final IdleSchedule idle;
     private final Clock clock = Clock.systemUTC();
     private final int readBudget;
@@ -91,8 +90,7 @@ public class ConversationPipeline implements ChatEventHandler {
     ConversationPipeline(CpuWorkPool cpu, IngestConfig ingest, ConversationHistory history,
             FormattingConfig formatting, ConversationAnalyzer analyzer, AnalysisPublisher analyses,
             NotificationPublisher notifications, WorkerMetrics metrics, WorkerConfig config, WaitingAnalyses waiting,
-            WaitConfig waitConfig, OutageAnnouncer outage, Traces traces, TriggerConfig triggers,
-            IdleSchedule idle) {
+            OutageAnnouncer outage, Traces traces, AnalysisConfig triggers, IdleSchedule idle) {
         this.cpu = cpu;
         this.parser = new ChatEventParser(ingest.rejectUnknownFields(), ingest.maxIdLength());
         this.history = history;
@@ -105,7 +103,7 @@ public class ConversationPipeline implements ChatEventHandler {
         this.metrics = metrics;
         this.retryBackoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff());
         this.waiting = waiting;
-        this.waitConfig = waitConfig;
+        this.waitConfig = triggers.waiting();
         this.outage = outage;
         this.traces = traces;
         this.triggers = triggers;
@@ -138,7 +136,7 @@ public class ConversationPipeline implements ChatEventHandler {
      * one cut short by a crash before publishing is done now.
      */
     private Uni<Void> store(ChatEvent message, int partition, long offset, Scope scope) {
-        Duration idleAfter = triggers.idleAfter().isNegative() ? Duration.ZERO : triggers.idleAfter();
+        Duration idleAfter = triggers.idle().after().isNegative() ? Duration.ZERO : triggers.idle().after();
         return untilDone(Stage.HISTORY_APPEND, scope, () -> history.append(message, partition, offset, idleAfter))
                 .chain(appended -> {
                     if (!appended.appended()) {
@@ -161,7 +159,7 @@ public class ConversationPipeline implements ChatEventHandler {
      * it came after the last message) and is analysed.
      */
     private Uni<Void> trigger(ChatEvent event, int partition, long offset, Scope scope) {
-        Uni<Void> disarmed = triggers.idleAfter().isZero() || triggers.idleAfter().isNegative()
+        Uni<Void> disarmed = triggers.idle().after().isZero() || triggers.idle().after().isNegative()
                 ? Uni.createFrom().voidItem()
                 : untilDone(Stage.IDLE_DISARM, scope, () -> idle.disarm(event.conversationId(), partition, offset))
                         .replaceWithVoid();

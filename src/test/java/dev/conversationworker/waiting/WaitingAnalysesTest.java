@@ -23,6 +23,7 @@ import io.smallrye.mutiny.Uni;
 
 import dev.conversationworker.model.FormattedConversation;
 import dev.conversationworker.model.WaitingAnalysis;
+import dev.conversationworker.schedule.AnalysisConfig;
 import dev.conversationworker.testsupport.WithLlm;
 
 /** The waiting room in the real Redis, as two instances sharing it see it. */
@@ -135,7 +136,7 @@ class WaitingAnalysesTest {
     }
 
     private WaitingAnalyses room(int maxWaiting) {
-        WaitConfig config = new WaitConfig() {
+        AnalysisConfig.Waiting config = new AnalysisConfig.Waiting() {
 
             public Duration maxWait() {
                 return Duration.ofMinutes(15);
