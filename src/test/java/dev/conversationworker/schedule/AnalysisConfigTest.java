@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.Map;
 
+import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
 /**
@@ -49,6 +51,20 @@ class AnalysisConfigTest {
         assertThat(config.waiting().maxResuming()).isEqualTo(7);
     }
 
+    /** A properties file or system property written for an older version keeps its meaning. */
+    @Test
+    void theIdleKeysOfOlderVersionsStillWorkAndTheNewOnesWin() {
+        AnalysisConfig old = build(new PropertiesConfigSource(Map.of("analysis.idle-after", "2s",
+                "analysis.idle-lease", "3s", "analysis.idle-max-attempts", "5"), "application.properties", 250));
+        assertThat(old.idle().after()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(old.idle().lease()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(old.idle().maxAttempts()).isEqualTo(5);
+
+        AnalysisConfig both = build(new PropertiesConfigSource(Map.of("analysis.idle-after", "2s",
+                "analysis.idle.after", "4s"), "application.properties", 250));
+        assertThat(both.idle().after()).isEqualTo(Duration.ofSeconds(4));
+    }
+
     @Test
     void defaultsAreTodays() {
         AnalysisConfig config = fromEnvironment(Map.of());
@@ -63,9 +79,14 @@ class AnalysisConfigTest {
     }
 
     private static AnalysisConfig fromEnvironment(Map<String, String> env) {
-        // As Quarkus builds it: expressions expanded, durations such as "30m" understood.
-        return new SmallRyeConfigBuilder().addDefaultInterceptors().withMapping(AnalysisConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new EnvConfigSource(env, 300)).build().getConfigMapping(AnalysisConfig.class);
+        return build(new EnvConfigSource(env, 300));
+    }
+
+    /** As Quarkus builds it: expressions expanded, durations such as "30m" understood, the old keys' fallbacks. */
+    private static AnalysisConfig build(ConfigSource source) {
+        return new SmallRyeConfigBuilder().addDefaultInterceptors().withInterceptorFactories(new IdleKeyFallbacks())
+
+                .withMapping(AnalysisConfig.class).withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(source).build().getConfigMapping(AnalysisConfig.class);
     }
 }
