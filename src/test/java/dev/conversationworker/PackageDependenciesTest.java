@@ -18,7 +18,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
  * schedule) uses the key space of {@code history}, whose append script arms it. {@code http} (the one HTTP
  * transport and {@code Retry-After} reader) serves the two stages that call out: {@code analysis} and
  * {@code delivery}; {@code googlechat} (Google Chat's message format and limits) serves the two that write Chat
- * messages: {@code notification} and {@code delivery}.
+ * messages: {@code notification} and {@code delivery}. {@code schedule} is what the two leased schedules,
+ * {@code waiting} and {@code idle}, share (the claims, the poller, the {@code analysis} configuration);
+ * {@code pipeline} runs them.
  */
 class PackageDependenciesTest {
 
@@ -45,6 +47,7 @@ class PackageDependenciesTest {
                 .layer("analysis").definedBy(ROOT + ".analysis..")
                 .layer("publishing").definedBy(ROOT + ".publishing..")
                 .layer("notification").definedBy(ROOT + ".notification..")
+                .layer("schedule").definedBy(ROOT + ".schedule..")
                 .layer("waiting").definedBy(ROOT + ".waiting..")
                 .layer("idle").definedBy(ROOT + ".idle..")
                 .layer("pipeline").definedBy(ROOT + ".pipeline..")
@@ -52,6 +55,7 @@ class PackageDependenciesTest {
                 .whereLayer("delivery").mayNotBeAccessedByAnyLayer()
                 .whereLayer("pipeline").mayNotBeAccessedByAnyLayer()
                 .whereLayer("waiting").mayOnlyBeAccessedByLayers("pipeline")
+                .whereLayer("schedule").mayOnlyBeAccessedByLayers("waiting", "idle", "pipeline")
                 .whereLayer("idle").mayOnlyBeAccessedByLayers("pipeline")
                 .whereLayer("notification").mayOnlyBeAccessedByLayers("waiting", "pipeline")
                 .whereLayer("publishing").mayOnlyBeAccessedByLayers("pipeline")
@@ -62,7 +66,7 @@ class PackageDependenciesTest {
                 .whereLayer("http").mayOnlyBeAccessedByLayers("analysis", "delivery")
                 .whereLayer("googlechat").mayOnlyBeAccessedByLayers("notification", "delivery")
                 .whereLayer("support").mayOnlyBeAccessedByLayers("ingest", "history", "formatting", "analysis",
-                        "publishing", "notification", "waiting", "idle", "pipeline", "delivery")
+                        "publishing", "notification", "schedule", "waiting", "idle", "pipeline", "delivery")
                 .check(CLASSES);
     }
 
@@ -72,7 +76,8 @@ class PackageDependenciesTest {
         com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses().that().resideInAPackage(ROOT + ".delivery..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".ingest..", ROOT + ".history..",
                         ROOT + ".formatting..", ROOT + ".analysis..", ROOT + ".publishing..",
-                        ROOT + ".notification..", ROOT + ".waiting..", ROOT + ".idle..", ROOT + ".pipeline..")
+                        ROOT + ".notification..", ROOT + ".schedule..", ROOT + ".waiting..", ROOT + ".idle..",
+                        ROOT + ".pipeline..")
                 .check(CLASSES);
     }
 
@@ -81,8 +86,8 @@ class PackageDependenciesTest {
         com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses().that().resideInAPackage(ROOT + ".model..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".ingest..", ROOT + ".history..",
                         ROOT + ".formatting..", ROOT + ".analysis..", ROOT + ".publishing..",
-                        ROOT + ".notification..", ROOT + ".waiting..", ROOT + ".idle..", ROOT + ".pipeline..",
-                        ROOT + ".delivery..",
+                        ROOT + ".notification..", ROOT + ".schedule..", ROOT + ".waiting..", ROOT + ".idle..",
+                        ROOT + ".pipeline..", ROOT + ".delivery..",
                         ROOT + ".support..",
                         ROOT + ".ops..",
                         ROOT + ".http..",

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param partition the input partition of the last message, and {@code offset} its offset: an idle analysis reads
  *        the history up to and including it, and a trigger disarms only a timer armed by a message before it
  * @param storedAt epoch ms when the last message was stored, on Redis' clock (the timer falls due
- *        {@code analysis.idle-after} later)
+ *        {@code analysis.idle.after} later)
  */
 public record ArmedConversation(@JsonProperty("c") String conversationId, @JsonProperty("e") String eventId,
         @JsonProperty("p") int partition, @JsonProperty("o") long offset, @JsonProperty("t") long storedAt) {

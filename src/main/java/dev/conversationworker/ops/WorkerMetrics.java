@@ -214,7 +214,7 @@ public class WorkerMetrics {
     }
 
     /**
-     * An idle analysis failed {@code analysis.idle-max-attempts} times and was given up: published as failed (or,
+     * An idle analysis failed {@code analysis.idle.max-attempts} times and was given up: published as failed (or,
      * if even that failed, its idle timer dropped).
      */
     public void idleAnalysisGivenUp() {

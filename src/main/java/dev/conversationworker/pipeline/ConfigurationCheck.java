@@ -11,9 +11,8 @@ import io.quarkus.runtime.StartupEvent;
 import dev.conversationworker.analysis.LlmConfig;
 import dev.conversationworker.formatting.FormattingConfig;
 import dev.conversationworker.history.HistoryConfig;
-import dev.conversationworker.idle.TriggerConfig;
 import dev.conversationworker.ingest.WorkerConfig;
-import dev.conversationworker.waiting.WaitConfig;
+import dev.conversationworker.schedule.AnalysisConfig;
 
 /** Refuses to start with settings that contradict each other; the message names every broken rule's keys. */
 @ApplicationScoped
@@ -22,15 +21,19 @@ class ConfigurationCheck {
     /** Before SmallRye Reactive Messaging starts its channels (at priority 1000): no record is touched. */
     void check(@Observes @Priority(10) StartupEvent event, WorkerConfig worker, HistoryConfig history,
             FormattingConfig formatting,
-            LlmConfig llm, WaitConfig wait, TriggerConfig triggers) {
+            LlmConfig llm, AnalysisConfig analysis) {
+        AnalysisConfig.Waiting wait = analysis.waiting();
+        AnalysisConfig.Idle idle = analysis.idle();
         List<String> broken = new ConfigurationRules()
                 .leaseOutlivesTheLlmDeadline(wait.lease(), llm.deadline())
                 .dedupeWindowCoversTheHistory(history.dedupeWindow(), history.maxMessages())
-                .idleFallsDueBeforeTheHistoryExpires(triggers.idleAfter(), history.ttl())
-                .notNegative("analysis.idle-after", triggers.idleAfter().toMillis())
-                .notNegative("analysis.every-messages", triggers.everyMessages())
-                .positive("analysis.idle-lease (ms)", triggers.idleLease().toMillis())
-                .positive("analysis.idle-max-attempts", triggers.idleMaxAttempts())
+                .idleFallsDueBeforeTheHistoryExpires(idle.after(), history.ttl())
+                .notNegative("analysis.idle.after", idle.after().toMillis())
+                .notNegative("analysis.every-messages", analysis.everyMessages())
+                .positive("analysis.idle.lease (ms)", idle.lease().toMillis())
+                .positive("analysis.idle.max-attempts", idle.maxAttempts())
+                .positive("analysis.idle.poll-interval (ms)", idle.pollInterval().toMillis())
+                .positive("analysis.idle.max-claimed", idle.maxClaimed())
                 .positive("history.max-messages", history.maxMessages())
                 .positive("history.max-message-chars", history.maxMessageChars())
                 .positive("formatting.max-message-chars", formatting.maxMessageChars())

@@ -27,7 +27,7 @@ final class ConfigurationRules {
 
     /** An idle timer that falls due after its conversation's history expired would analyse nothing. */
     ConfigurationRules idleFallsDueBeforeTheHistoryExpires(Duration idleAfter, Duration ttl) {
-        return require(idleAfter.compareTo(ttl) < 0, "analysis.idle-after (" + idleAfter + ") must be shorter than "
+        return require(idleAfter.compareTo(ttl) < 0, "analysis.idle.after (" + idleAfter + ") must be shorter than "
                 + "history.ttl (" + ttl + "): an idle conversation's history must still be there to analyse");
     }
 

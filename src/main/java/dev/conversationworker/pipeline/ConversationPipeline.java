@@ -127,7 +127,7 @@ public class ConversationPipeline implements ChatEventHandler {
     }
 
     /**
-     * An idle analysis that failed {@code analysis.idle-max-attempts} times is given up: published as
+     * An idle analysis that failed {@code analysis.idle.max-attempts} times is given up: published as
      * {@code failed} with the reason (the contract: every trigger gets its analysis), unless it was published
      * already. No LLM is asked; the history is read only to count its messages, and not even that if it cannot be.
      */

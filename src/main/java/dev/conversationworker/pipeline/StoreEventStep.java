@@ -9,11 +9,11 @@ import io.smallrye.mutiny.Uni;
 import dev.conversationworker.history.ConversationHistory;
 import dev.conversationworker.history.ConversationHistory.Appended;
 import dev.conversationworker.idle.IdleSchedule;
-import dev.conversationworker.idle.TriggerConfig;
 import dev.conversationworker.model.ChatEvent;
 import dev.conversationworker.model.Trigger;
 import dev.conversationworker.ops.MetricLabels.Stage;
 import dev.conversationworker.ops.WorkerMetrics;
+import dev.conversationworker.schedule.AnalysisConfig;
 
 /**
  * Step 2, what an event writes before any analysis: a message is appended to its conversation's history, arming
@@ -26,10 +26,10 @@ class StoreEventStep {
     private final StepRunner steps;
     private final ConversationHistory history;
     private final IdleSchedule idle;
-    private final TriggerConfig triggers;
+    private final AnalysisConfig triggers;
     private final WorkerMetrics metrics;
 
-    StoreEventStep(StepRunner steps, ConversationHistory history, IdleSchedule idle, TriggerConfig triggers,
+    StoreEventStep(StepRunner steps, ConversationHistory history, IdleSchedule idle, AnalysisConfig triggers,
             WorkerMetrics metrics) {
         this.steps = steps;
         this.history = history;
@@ -45,7 +45,7 @@ class StoreEventStep {
      *         {@code analysis.every-messages}-th, else null
      */
     Uni<Trigger> storeMessage(ChatEvent message, int partition, long offset, TracedEvent event) {
-        Duration idleAfter = idleAfter(triggers.idleAfter());
+        Duration idleAfter = idleAfter(triggers.idle().after());
         return steps.untilDone(Stage.HISTORY_APPEND, event, () -> history.append(message, partition, offset,
                 idleAfter)).map(appended -> {
                     if (!appended.appended()) {
@@ -66,13 +66,13 @@ class StoreEventStep {
      * after the last message).
      */
     Uni<Void> disarmIdleTimer(ChatEvent trigger, int partition, long offset, TracedEvent event) {
-        return idleAfter(triggers.idleAfter()).isZero()
+        return idleAfter(triggers.idle().after()).isZero()
                 ? Uni.createFrom().voidItem()
                 : steps.untilDone(Stage.IDLE_DISARM, event,
                         () -> idle.disarm(trigger.conversationId(), partition, offset)).replaceWithVoid();
     }
 
-    /** {@code analysis.idle-after}, zero (no timers) when not positive. */
+    /** {@code analysis.idle.after}, zero (no timers) when not positive. */
     static Duration idleAfter(Duration configured) {
         return configured.isNegative() ? Duration.ZERO : configured;
     }

@@ -1,15 +1,5 @@
 package dev.conversationworker.pipeline;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -25,123 +15,74 @@ import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.ops.MetricLabels.WaitEvent;
 import dev.conversationworker.ops.ShutdownBudget;
 import dev.conversationworker.ops.WorkerMetrics;
+import dev.conversationworker.schedule.AnalysisConfig;
+import dev.conversationworker.schedule.ClaimInHand;
+import dev.conversationworker.schedule.SchedulePoller;
 import dev.conversationworker.waiting.OutageAnnouncer;
-import dev.conversationworker.waiting.WaitConfig;
 import dev.conversationworker.waiting.WaitLog;
 import dev.conversationworker.waiting.WaitingAnalyses;
 
 /**
- * Brings waiting analyses back: every {@code analysis.poll-interval} it claims those whose attempt is due (up to
- * {@code analysis.max-resuming} at once) and hands them to the pipeline. While an LLM's circuit is open, trying one
- * again costs no call (it fails at once and waits longer), and it still expires after {@code analysis.max-wait}.
- * Claims are leases in Redis, so instances share the work and a dead instance's claims fall due again.
+ * Brings waiting analyses back: a {@link SchedulePoller} over the waiting room claims, every
+ * {@code analysis.poll-interval}, those whose attempt is due (up to {@code analysis.max-resuming} at once), and this
+ * class hands them to the pipeline. While an LLM's circuit is open, trying one again costs no call (it fails at once
+ * and waits longer), and it still expires after {@code analysis.max-wait}. Claims are leases in Redis, renewed while
+ * in hand, so instances share the work and a dead instance's claims fall due again.
  */
 @ApplicationScoped
-public class WaitingAnalysisResumer {
+public class WaitingAnalysisResumer implements SchedulePoller.Work<WaitingAnalysis>, SchedulePoller.Log {
 
-    private static final Duration HAND_BACK_PATIENCE = ShutdownBudget.WAITING_HAND_BACK_PATIENCE;
-
-    private final Vertx vertx;
     private final ConversationPipeline pipeline;
     private final WaitingAnalyses waiting;
-    private final WaitConfig config;
     private final OutageAnnouncer outage;
-    private final Map<String, WaitingAnalysis> resuming = new ConcurrentHashMap<>();
-    private final AtomicBoolean claiming = new AtomicBoolean();
-    private volatile boolean stopping;
-    /** Set when stopping: completes once nothing is being tried any more. */
-    private volatile CompletableFuture<Void> drained;
-    private volatile boolean moreMayBeDue;
-    private volatile boolean claimsFailing;
-    private volatile long waitingCount;
-    private long timer = -1;
     private final WorkerMetrics metrics;
     private final int maxUnexpectedAttempts;
     private final boolean analysisEnabled;
+    private final SchedulePoller<WaitingAnalysis> poller;
+    private volatile long waitingCount;
 
     WaitingAnalysisResumer(Vertx vertx, ConversationPipeline pipeline, WaitingAnalyses waiting,
-            WaitConfig config, OutageAnnouncer outage, WorkerMetrics metrics, WorkerConfig worker) {
-        this.vertx = vertx;
+            AnalysisConfig analysis, OutageAnnouncer outage, WorkerMetrics metrics, WorkerConfig worker) {
         this.metrics = metrics;
         this.maxUnexpectedAttempts = Math.max(1, worker.maxUnexpectedAttempts());
         this.analysisEnabled = worker.analysisEnabled();
         this.pipeline = pipeline;
         this.waiting = waiting;
-        this.config = config;
         this.outage = outage;
+        AnalysisConfig.Waiting config = analysis.waiting();
+        this.poller = new SchedulePoller<>(vertx, waiting,
+                new SchedulePoller.Settings(config.pollInterval(), config.maxResuming(), config.lease()), this, this);
         metrics.gauge("cw.analyses.waiting", "Analyses waiting in Redis for an LLM (all instances)",
                 () -> waitingCount);
-        metrics.gauge("cw.analyses.resuming", "Waiting analyses this instance is trying again now", resuming::size);
+        metrics.gauge("cw.analyses.resuming", "Waiting analyses this instance is trying again now", poller::inHand);
     }
 
     void start(@Observes StartupEvent event) {
         if (!analysisEnabled) {
             return; // a delivery-only deployment (worker.analysis-enabled=false) analyses nothing
         }
-        timer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> tick());
+        poller.start();
     }
 
     /** SIGTERM, first of all: claim nothing more. */
     void stopClaiming(@Observes @Priority(1) ShutdownEvent event) {
-        stopping = true;
-        vertx.cancelTimer(timer);
+        poller.stopClaiming();
     }
 
     /**
      * SIGTERM, after the consumer's drain (which gave everything in flight the shutdown timeout): what is still
-     * being tried is handed back, due at once, so another instance takes it now instead of after the lease. If it
-     * finishes here all the same, it is published twice, with one id.
+     * being tried after a short patience is handed back, due at once, so another instance takes it now instead of
+     * after the lease. If it finishes here all the same, it is published twice, with one id.
      */
     void handBack(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) ShutdownEvent event) {
-        CompletableFuture<Void> idle = new CompletableFuture<>();
-        drained = idle;
-        if (resuming.isEmpty()) {
-            idle.complete(null);
-        }
-        try {
-            idle.get(HAND_BACK_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            // Still being tried after the patience: handed back below.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        List<WaitingAnalysis> unfinished = List.copyOf(resuming.values());
-        if (!unfinished.isEmpty()) {
-            Uni.join().all(unfinished.stream().map(waiting::release).toList()).andCollectFailures()
-                    .onFailure().invoke(failure -> WaitLog.LOG.handBackFailed(failure.getMessage()))
-                    .onFailure().recoverWithNull()
-                    .await().atMost(ShutdownBudget.WAITING_HAND_BACK);
-            WaitLog.LOG.handedBack(unfinished.size());
-        }
+        poller.handBack(ShutdownBudget.WAITING_HAND_BACK_PATIENCE, ShutdownBudget.WAITING_HAND_BACK);
     }
 
-    private void tick() {
+    /** Every poll: how many wait, for the gauge, and the end of an outage once none does. */
+    @Override
+    public void polled() {
         waiting.count().subscribe().with(this::counted, failure -> {
-            // Redis away: readiness says so; the count is refreshed on the next tick.
-        });
-        int room = config.maxResuming() - resuming.size();
-        if (stopping || room <= 0 || !claiming.compareAndSet(false, true)) {
-            return;
-        }
-        waiting.claimDue(room).subscribe().with(claimed -> {
-            claiming.set(false);
-            if (claimsFailing) {
-                claimsFailing = false;
-                WaitLog.LOG.claimWorksAgain();
-            }
-            if (stopping) { // claimed while the worker began to stop: handBack returns them
-                claimed.forEach(analysis -> resuming.put(analysis.id(), analysis));
-                return;
-            }
-            moreMayBeDue = claimed.size() == room;
-            claimed.forEach(this::resume);
-        }, failure -> {
-            claiming.set(false);
-            // Once per outage, not every poll: readiness and CW0201 already tell that Redis is away.
-            if (!claimsFailing) {
-                claimsFailing = true;
-                WaitLog.LOG.claimFailing(failure.getMessage(), config.pollInterval().toMillis());
-            }
+            // Redis away: readiness says so; the count is refreshed on the next poll.
         });
     }
 
@@ -154,39 +95,49 @@ public class WaitingAnalysisResumer {
         }
     }
 
-    private void resume(WaitingAnalysis analysis) {
-        resuming.put(analysis.id(), analysis);
-        pipeline.resume(analysis).subscribe().with(done -> finished(analysis), failure -> {
-            if (stopping) {
-                WaitLog.LOG.leftWhileStopping(analysis.id(), failure.getMessage());
-                return; // it stays listed, and handBack hands it back at once
-            }
-            // A bug, not a stop (transient failures are retried): tried again later, a few times at most.
-            WaitingAnalysis failed = analysis.failedUnexpectedly(failure.toString());
-            Uni<Void> next;
-            if (failed.unexpectedFailures() >= maxUnexpectedAttempts) {
-                WaitLog.LOG.givenUp(analysis.id(), failed.unexpectedFailures(), failure);
-                metrics.waiting(WaitEvent.GIVEN_UP);
-                // Published as failed, with the reason; if even that fails, it leaves the waiting room all the same.
-                next = pipeline.giveUp(analysis, failure.toString())
-                        .onFailure().recoverWithUni(() -> waiting.done(analysis));
-            } else {
-                WaitLog.LOG.failedUnexpectedly(analysis.id(), failure.toString());
-                next = waiting.retryLater(failed);
-            }
-            next.subscribe().with(ok -> finished(analysis), ignored -> finished(analysis)); // else: its lease ends
-        });
+    @Override
+    public Uni<Void> handle(ClaimInHand<WaitingAnalysis> held) {
+        return pipeline.resume(held.claimed());
     }
 
-    private void finished(WaitingAnalysis analysis) {
-        resuming.remove(analysis.id());
-        CompletableFuture<Void> idle = drained;
-        if (idle != null && resuming.isEmpty()) {
-            idle.complete(null);
+    /** A bug, not a stop (transient failures are retried): tried again later, a few times at most. */
+    @Override
+    public Uni<Void> failed(ClaimInHand<WaitingAnalysis> held, Throwable failure) {
+        WaitingAnalysis analysis = held.claimed();
+        WaitingAnalysis failed = analysis.failedUnexpectedly(failure.toString());
+        if (failed.unexpectedFailures() >= maxUnexpectedAttempts) {
+            WaitLog.LOG.givenUp(analysis.id(), failed.unexpectedFailures(), failure);
+            metrics.waiting(WaitEvent.GIVEN_UP);
+            // Published as failed, with the reason; if even that fails, it leaves the waiting room all the same.
+            return pipeline.giveUp(analysis, failure.toString())
+                    .onFailure().recoverWithUni(() -> waiting.done(analysis));
         }
-        if (moreMayBeDue && !stopping) {
-            moreMayBeDue = false;
-            tick();
-        }
+        WaitLog.LOG.failedUnexpectedly(analysis.id(), failure.toString());
+        return waiting.retryLater(failed);
+    }
+
+    @Override
+    public void claimFailing(String failure, long pollIntervalMs) {
+        WaitLog.LOG.claimFailing(failure, pollIntervalMs);
+    }
+
+    @Override
+    public void claimWorksAgain() {
+        WaitLog.LOG.claimWorksAgain();
+    }
+
+    @Override
+    public void leftWhileStopping(String id, String failure) {
+        WaitLog.LOG.leftWhileStopping(id, failure);
+    }
+
+    @Override
+    public void handBackFailed(String failure) {
+        WaitLog.LOG.handBackFailed(failure);
+    }
+
+    @Override
+    public void handedBack(int count) {
+        WaitLog.LOG.handedBack(count);
     }
 }

@@ -20,8 +20,8 @@ import dev.conversationworker.ops.MetricLabels.SkipReason;
 import dev.conversationworker.ops.MetricLabels.Stage;
 import dev.conversationworker.ops.MetricLabels.WaitEvent;
 import dev.conversationworker.ops.WorkerMetrics;
+import dev.conversationworker.schedule.AnalysisConfig;
 import dev.conversationworker.waiting.OutageAnnouncer;
-import dev.conversationworker.waiting.WaitConfig;
 import dev.conversationworker.waiting.WaitingAnalyses;
 
 /**
@@ -37,17 +37,17 @@ class WaitingRoomStep {
 
     private final StepRunner steps;
     private final WaitingAnalyses waiting;
-    private final WaitConfig config;
+    private final AnalysisConfig.Waiting config;
     private final OutageAnnouncer outage;
     private final PublishStep publish;
     private final WorkerMetrics metrics;
     private final Clock clock;
 
-    WaitingRoomStep(StepRunner steps, WaitingAnalyses waiting, WaitConfig config, OutageAnnouncer outage,
+    WaitingRoomStep(StepRunner steps, WaitingAnalyses waiting, AnalysisConfig analysis, OutageAnnouncer outage,
             PublishStep publish, WorkerMetrics metrics, Clock clock) {
         this.steps = steps;
         this.waiting = waiting;
-        this.config = config;
+        this.config = analysis.waiting();
         this.outage = outage;
         this.publish = publish;
         this.metrics = metrics;

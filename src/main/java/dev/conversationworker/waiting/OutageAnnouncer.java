@@ -12,6 +12,7 @@ import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.notification.GoogleChatMessages;
 import dev.conversationworker.notification.NotificationPublisher;
 import dev.conversationworker.notification.NotifyConfig;
+import dev.conversationworker.schedule.AnalysisConfig;
 import dev.conversationworker.support.TransientFailures;
 
 /**
@@ -29,16 +30,16 @@ public class OutageAnnouncer {
     private final NotificationPublisher publisher;
     private final GoogleChatMessages messages;
     private final NotifyConfig notifyConfig;
-    private final WaitConfig waitConfig;
+    private final AnalysisConfig.Waiting waitConfig;
     private final AtomicBoolean announced = new AtomicBoolean();
 
     OutageAnnouncer(WaitingAnalyses waitingRoom, NotificationPublisher publisher, GoogleChatMessages messages,
-            NotifyConfig notifyConfig, WaitConfig waitConfig) {
+            NotifyConfig notifyConfig, AnalysisConfig analysisConfig) {
         this.waitingRoom = waitingRoom;
         this.publisher = publisher;
         this.messages = messages;
         this.notifyConfig = notifyConfig;
-        this.waitConfig = waitConfig;
+        this.waitConfig = analysisConfig.waiting();
     }
 
     /** An analysis started waiting: on-call hears it if no instance has told it in this window. */

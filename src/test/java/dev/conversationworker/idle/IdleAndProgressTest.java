@@ -22,7 +22,7 @@ import dev.conversationworker.testsupport.WithLlm;
 
 /**
  * Conversations that never close, through the real Kafka and Redis, as an analytics consumer sees them: an idle one
- * is analysed once, after (not before) {@code analysis.idle-after}; a closed one never; a message after an idle
+ * is analysed once, after (not before) {@code analysis.idle.after}; a closed one never; a message after an idle
  * analysis arms it again; a redelivered message neither re-arms a closed conversation nor repeats a progress
  * analysis; {@code analysis.every-messages} fires at N, 2N.
  */
@@ -36,7 +36,7 @@ class IdleAndProgressTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("analysis.idle-after", IDLE.toSeconds() + "s", "analysis.every-messages", "3",
+            return Map.of("analysis.idle.after", IDLE.toSeconds() + "s", "analysis.every-messages", "3",
                     "history.key-prefix", "cw-idle-" + System.nanoTime());
         }
     }

@@ -40,7 +40,7 @@ import dev.conversationworker.testsupport.WorkerTestResource;
 
 /**
  * What becomes of an idle claim, through the real Kafka and Redis: an idle analysis that fails every time is tried
- * {@code analysis.idle-max-attempts} times, then published as {@code failed} (not retried until the history
+ * {@code analysis.idle.max-attempts} times, then published as {@code failed} (not retried until the history
  * expires); a claim whose conversation got a new message during its analysis (stored by the instance consuming
  * its partition, while this one analyses it) is moot, not a claim lost.
  */
@@ -54,8 +54,8 @@ class IdleClaimsTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("analysis.idle-after", IDLE.toSeconds() + "s", "analysis.idle-lease", "2s",
-                    "analysis.idle-max-attempts", "2", "history.key-prefix", "cw-idle-claims-" + System.nanoTime());
+            return Map.of("analysis.idle.after", IDLE.toSeconds() + "s", "analysis.idle.lease", "2s",
+                    "analysis.idle.max-attempts", "2", "history.key-prefix", "cw-idle-claims-" + System.nanoTime());
         }
     }
 

@@ -48,7 +48,7 @@ class IdleScheduleTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("analysis.idle-after", "0", "history.key-prefix", "cw-idle-schedule-" + System.nanoTime());
+            return Map.of("analysis.idle.after", "0", "history.key-prefix", "cw-idle-schedule-" + System.nanoTime());
         }
     }
 

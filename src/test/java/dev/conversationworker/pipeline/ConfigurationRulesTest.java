@@ -45,7 +45,7 @@ class ConfigurationRulesTest {
                 .idleFallsDueBeforeTheHistoryExpires(Duration.ofDays(7), Duration.ofDays(7))
                 .notNegative("analysis.every-messages", -1)
                 .broken()).containsExactly(
-                        "analysis.idle-after (PT168H) must be shorter than history.ttl (PT168H): an idle "
+                        "analysis.idle.after (PT168H) must be shorter than history.ttl (PT168H): an idle "
                                 + "conversation's history must still be there to analyse",
                         "analysis.every-messages must not be negative, got -1");
     }

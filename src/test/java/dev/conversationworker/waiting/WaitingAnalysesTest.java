@@ -24,6 +24,7 @@ import io.smallrye.mutiny.Uni;
 import dev.conversationworker.model.FormattedConversation;
 import dev.conversationworker.model.TriggerType;
 import dev.conversationworker.model.WaitingAnalysis;
+import dev.conversationworker.schedule.AnalysisConfig;
 import dev.conversationworker.testsupport.WithLlm;
 
 /** The waiting room in the real Redis, as two instances sharing it see it. */
@@ -92,6 +93,42 @@ class WaitingAnalysesTest {
         assertThat(room.claimDue(10).await().atMost(AWAIT)).as("done is gone for good").isEmpty();
     }
 
+    /**
+     * A claim carries its claimer's token: an instance whose lease lapsed, and whose analysis another instance has
+     * claimed since, can neither renew, reschedule nor hand back the other's claim (each would cut the other's
+     * lease short or stretch it, and let a third instance try the analysis too).
+     */
+    @Test
+    void onlyTheClaimerRenewsReschedulesOrHandsBackItsClaim() {
+        WaitingAnalyses slow = room(1000);
+        WaitingAnalyses other = room(1000);
+        slow.park(analysis("taken-over", clock.millis())).await().atMost(AWAIT);
+        clock.advance(Duration.ofMinutes(2));
+        WaitingAnalysis mine = slow.claimDue(10).await().atMost(AWAIT).get(0);
+        clock.advance(LEASE.plusSeconds(1));
+        assertThat(other.claimDue(10).await().atMost(AWAIT)).as("the lapsed claim, taken over").hasSize(1);
+
+        slow.release(mine).await().atMost(AWAIT);
+        assertThat(other.claimDue(10).await().atMost(AWAIT)).as("not handed back by the slow one").isEmpty();
+        slow.retryLater(mine.failedAgain("late")).await().atMost(AWAIT);
+        clock.advance(Duration.ofMinutes(1).plusSeconds(1)); // past any backoff, within the other's lease
+        assertThat(other.claimDue(10).await().atMost(AWAIT)).as("not rescheduled by the slow one").isEmpty();
+        slow.renew(List.of(mine)).await().atMost(AWAIT);
+        clock.advance(LEASE);
+        List<WaitingAnalysis> again = other.claimDue(10).await().atMost(AWAIT);
+        assertThat(again).as("the other's lease, not renewed by the slow one, ended").hasSize(1);
+        assertThat(again.get(0).attempts()).as("the slow one's reschedule changed nothing").isEqualTo(1);
+
+        other.renew(again).await().atMost(AWAIT);
+        clock.advance(LEASE.minusSeconds(1));
+        other.renew(again).await().atMost(AWAIT);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(slow.claimDue(10).await().atMost(AWAIT)).as("renewed by its claimer").isEmpty();
+        other.release(again.get(0)).await().atMost(AWAIT);
+        assertThat(slow.claimDue(10).await().atMost(AWAIT)).as("handed back by its claimer: due at once")
+                .hasSize(1);
+    }
+
     @Test
     void aRedeliveredTriggerKeepsItsFirstWaitAndTheRoomIsBounded() {
         WaitingAnalyses room = room(2);
@@ -136,7 +173,7 @@ class WaitingAnalysesTest {
     }
 
     private WaitingAnalyses room(int maxWaiting) {
-        WaitConfig config = new WaitConfig() {
+        AnalysisConfig.Waiting config = new AnalysisConfig.Waiting() {
 
             public Duration maxWait() {
                 return Duration.ofMinutes(15);
