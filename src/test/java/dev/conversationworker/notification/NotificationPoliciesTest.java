@@ -92,6 +92,4 @@ class NotificationPoliciesTest {
         assertThat(instanceA.deadLettered().await().indefinitely()).isEmpty();
         assertThat(instanceB.deadLettered().await().indefinitely()).as("counted together again").isPresent();
     }
-
-    /** Time that moves only when the test says so. */
 }

@@ -169,6 +169,4 @@ class WaitingAnalysesTest {
                 "2026-11-24T10:00:00Z", new FormattedConversation("[1] user: hi", 1, 1, false), waitingSince, 1,
                 "primary answered HTTP 503", 0);
     }
-
-    /** Time that moves only when the test says so: leases and backoffs without sleeping. */
 }
