@@ -64,6 +64,27 @@ class AsyncApiDocumentTest {
     }
 
     @Test
+    void everyExampleOfTheDocumentKeepsItsSchemas() throws IOException {
+        JsonNode messages = new YAMLMapper().readTree(ASYNCAPI.toFile()).path("components").path("messages");
+        List<String> wrong = new ArrayList<>();
+        int examples = 0;
+        for (JsonNode message : messages) {
+            for (JsonNode example : message.path("examples")) {
+                examples++;
+                for (String part : List.of("payload", "headers")) {
+                    String ref = message.path(part).path("schema").path("$ref").asText();
+                    if (example.has(part) && !ref.isEmpty()) {
+                        wrong.addAll(ContractSchemas.violations(Path.of(ref).getFileName().toString(),
+                                example.get(part)));
+                    }
+                }
+            }
+        }
+        assertThat(examples).isPositive();
+        assertThat(wrong).isEmpty();
+    }
+
+    @Test
     void everySchemaIsValidDraft202012() throws IOException {
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
         Schema metaSchema = registry.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
