@@ -27,12 +27,6 @@ class DocsLinksTest {
     private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:");
     private static final Pattern HEADING = Pattern.compile("(?m)^#{1,6}\\s+(.+?)\\s*#*\\s*$");
 
-    /**
-     * Files another branch of the same issue adds (the AsyncAPI document and its schemas). Linked already; remove an
-     * entry once it exists, which this test then demands.
-     */
-    private static final Set<String> NOT_YET_MERGED = Set.of("docs/asyncapi.yaml", "docs/schemas");
-
     @Test
     void everyRelativeLinkResolves() throws IOException {
         List<Path> documents = new ArrayList<>(List.of(Path.of("README.md")));
@@ -51,13 +45,6 @@ class DocsLinksTest {
         }
         assertThat(documents).as("documents read").hasSizeGreaterThan(1);
         assertThat(broken).as("relative links that do not resolve").isEmpty();
-    }
-
-    @Test
-    void filesNotYetMergedAreStillMissing() {
-        for (String path : NOT_YET_MERGED) {
-            assertThat(Path.of(path)).as(path + " exists now: remove it from NOT_YET_MERGED").doesNotExist();
-        }
     }
 
     @Test
@@ -86,10 +73,6 @@ class DocsLinksTest {
         int hash = link.indexOf('#');
         String path = hash < 0 ? link : link.substring(0, hash);
         Path target = path.isEmpty() ? document : document.toAbsolutePath().getParent().resolve(path).normalize();
-        String fromRoot = Path.of("").toAbsolutePath().relativize(target.toAbsolutePath()).toString();
-        if (NOT_YET_MERGED.contains(fromRoot)) {
-            return null;
-        }
         if (!Files.exists(target)) {
             return "no such file";
         }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -20,6 +19,8 @@ import io.vertx.core.VertxException;
 import dev.conversationworker.model.FormattedConversation;
 import dev.conversationworker.model.Provider;
 import dev.conversationworker.ops.Traces;
+import dev.conversationworker.testsupport.Ports;
+import dev.conversationworker.testsupport.TestConfigs;
 
 class FailureKindTest {
 
@@ -55,16 +56,13 @@ class FailureKindTest {
 
     @Test
     void aRefusedConnectionToARealPortFailsTheAttemptWithoutNamingIt() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = Ports.freePort();
         Vertx vertx = Vertx.vertx();
         try {
             LlmHttpClient http = new LlmHttpClient(vertx, Duration.ofSeconds(2), Duration.ofSeconds(5), 4, 1024);
             LlmEndpoint endpoint = new LlmEndpoint(Provider.PRIMARY, "http://127.0.0.1:" + closedPort + "/v1", null,
                     "m",
-                    LlmConfig.ResponseFormat.json_schema, 4, new TestLlmConfig(1024), http, Traces.none());
+                    LlmConfig.ResponseFormat.json_schema, 4, TestConfigs.fastLlm(1024), http, Traces.none());
             assertThatThrownBy(() -> endpoint.analyse(AnalysisPrompt.of(new FormattedConversation("1. [USER]: hi",
                     1, 1, false)), Context.root(), false).await().atMost(Duration.ofSeconds(10)))
                     .isInstanceOf(LlmCallException.class).hasMessage("primary failed: connection refused")

@@ -28,6 +28,7 @@ import io.vertx.core.json.JsonObject;
 import dev.conversationworker.model.FormattedConversation;
 import dev.conversationworker.model.Provider;
 import dev.conversationworker.ops.Traces;
+import dev.conversationworker.testsupport.TestConfigs;
 
 /**
  * Answer bodies over {@code llm.max-response-bytes} (here 64 KiB), against a real local HTTP server: a 1 MB answer
@@ -98,7 +99,7 @@ class LlmResponseCapTest {
 
     private static LlmEndpoint endpoint(Provider name, String model) {
         return new LlmEndpoint(name, "http://127.0.0.1:" + server.actualPort() + "/v1", null, model,
-                LlmConfig.ResponseFormat.json_schema, 16, new TestLlmConfig(CAP), http, Traces.none());
+                LlmConfig.ResponseFormat.json_schema, 16, TestConfigs.fastLlm(CAP), http, Traces.none());
     }
 
     private static AnalysisPrompt prompt() {

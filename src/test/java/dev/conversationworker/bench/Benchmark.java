@@ -1,7 +1,6 @@
 package dev.conversationworker.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +22,7 @@ import java.util.function.ToLongFunction;
 import dev.conversationworker.testsupport.Infrastructure;
 import dev.conversationworker.testsupport.LlmSimulator;
 import dev.conversationworker.testsupport.LlmSimulatorProcess;
+import dev.conversationworker.testsupport.Ports;
 import dev.conversationworker.testsupport.WorkerProcess;
 
 /**
@@ -214,10 +214,7 @@ public final class Benchmark {
         String id = "bench" + (++runNumber) + "-" + Long.toString(System.currentTimeMillis(), 36);
         // A free port: another benchmark on the same machine may hold 18000 + n, and then readiness would be that
         // worker's.
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.freePort();
         reports.add(new Soak(infra, llm, id, port, SoakSettings.fromSystemProperties()).run(llm.baseUrl(), PRIMARY));
     }
 

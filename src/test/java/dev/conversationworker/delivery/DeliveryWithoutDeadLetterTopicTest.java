@@ -45,8 +45,10 @@ class DeliveryWithoutDeadLetterTopicTest {
         String rejected = "rejected-" + RUN;
         String accepted = "accepted-" + RUN;
         for (String[] record : new String[][]{{rejected, "x".repeat(5000)}, {accepted, "fine"}}) {
-            kafka.send(null, record[0].getBytes(StandardCharsets.UTF_8), Notifications.body(record[0], "high",
-                    record[1]).getBytes(StandardCharsets.UTF_8),
+            // The rejected one is longer than Google takes (and the contract says) on purpose.
+            (record[0].equals(rejected) ? kafka.unchecked() : kafka).send(null,
+                    record[0].getBytes(StandardCharsets.UTF_8), Notifications.body(record[0], "high",
+                            record[1]).getBytes(StandardCharsets.UTF_8),
                     Notifications.headers("high", "attention", "attention:" + record[0]));
         }
         String space = DeliveryFaultsTestResource.simulated(PROFILE, "default");

@@ -33,6 +33,7 @@ import dev.conversationworker.testsupport.WorkerProcess;
 public final class Demo {
 
     private static final Path WORKER_LOG = Path.of("target", "demo-worker.log");
+    private static final DemoPrinter OUT = new DemoPrinter(DemoPrinter.utf8Stdout());
     /** Short, so that the demo shows a conversation that never closes being analysed as idle. */
     private static final String IDLE_AFTER = "5s";
 
@@ -41,20 +42,19 @@ public final class Demo {
         Infrastructure infra = Infrastructure.get();
         infra.createTopics(4);
         int httpPort = Integer.getInteger("demo.http-port", 8080);
-        System.out.printf("[demo] starting the worker (log: %s)%n", WORKER_LOG);
+        OUT.line("[demo] starting the worker (log: %s)", WORKER_LOG);
         WorkerProcess worker = WorkerProcess.start(infra, httpPort, WORKER_LOG,
                 Map.of("ANALYSIS_IDLE_AFTER", IDLE_AFTER), List.of());
         infra.beforeStop(worker::close);
-        System.out.printf("[demo] worker ready: http://localhost:%d/q/health/ready, metrics at /q/metrics%n",
-                httpPort);
+        OUT.line("[demo] worker ready: http://localhost:%d/q/health/ready, metrics at /q/metrics", httpPort);
 
         JsonArray samples = samples();
         int triggers = produce(infra, samples);
-        System.out.printf("%n[demo] sent %d sample conversations (%d analysis triggers); outputs follow. "
-                + "Ctrl-C stops everything.%n%n", samples.size(), triggers);
+        OUT.line("%n[demo] sent %d sample conversations (%d analysis triggers); outputs follow. "
+                + "Ctrl-C stops everything.%n", samples.size(), triggers);
         int analyses = printOutputs(infra, exitWhenDone ? triggers : Integer.MAX_VALUE, Duration.ofMinutes(2));
         if (exitWhenDone) {
-            System.out.printf("[demo] %d of %d analyses received%n", analyses, triggers);
+            OUT.line("[demo] %d of %d analyses received", analyses, triggers);
             infra.stop();
             System.exit(analyses >= triggers ? 0 : 1);
         }
@@ -90,8 +90,7 @@ public final class Demo {
                 }
                 triggers++;
                 if (sample.getBoolean("idle", false)) {
-                    System.out.printf("[demo] %s sends no close: analysed as idle after %s%n", conversation,
-                            IDLE_AFTER);
+                    OUT.line("[demo] %s sends no close: analysed as idle after %s", conversation, IDLE_AFTER);
                     continue;
                 }
                 String trigger = sample.getBoolean("close") ? "conversation.closed" : "analysis.requested";
@@ -123,32 +122,11 @@ public final class Demo {
                     if (record.topic().equals("conversation-analyses")) {
                         analyses++;
                     }
-                    print(record);
+                    OUT.print(record);
                 }
             }
         }
         return analyses;
-    }
-
-    private static void print(ConsumerRecord<String, String> record) {
-        JsonObject value = new JsonObject(record.value());
-        switch (record.topic()) {
-            case "conversation-analyses" -> {
-                JsonObject result = value.getJsonObject("result", new JsonObject());
-                System.out.printf("── analysis  %s  (%s, %d messages)  [%s via %s]%n   %s%n", record.key(),
-                        value.getString("trigger"), value.getInteger("messageCount"), value.getString("status"),
-                        value.getString("provider"), result.encodePrettily().replace("\n", "\n   "));
-            }
-            case "oncall-notifications" -> System.out.printf("── 🔔 notification  %s  (severity %s)%n   %s%n%n",
-                    record.key(), header(record, "severity"), value.getString("text").replace("\n", "\n   "));
-            default -> System.out.printf("── dead letter  %s: %s%n", record.key(), header(record,
-                    "dead-letter-reason"));
-        }
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private Demo() {

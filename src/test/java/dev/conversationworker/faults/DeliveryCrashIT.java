@@ -2,7 +2,6 @@ package dev.conversationworker.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +23,7 @@ import dev.conversationworker.testsupport.GoogleChatSimulator;
 import dev.conversationworker.testsupport.Infrastructure;
 import dev.conversationworker.testsupport.KafkaTestClient;
 import dev.conversationworker.testsupport.Notifications;
+import dev.conversationworker.testsupport.Ports;
 import dev.conversationworker.testsupport.WorkerProcess;
 
 /**
@@ -131,11 +131,7 @@ class DeliveryCrashIT {
             throws Exception {
         Path log = Path.of("target", run + "-worker-" + (logs.size() + 1) + ".log");
         logs.add(log);
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        return WorkerProcess.start(infra, port, log, env, List.of());
+        return WorkerProcess.start(infra, Ports.freePort(), log, env, List.of());
     }
 
     private static Map<String, Long> covered(GoogleChatSimulator chat, String prefix) {

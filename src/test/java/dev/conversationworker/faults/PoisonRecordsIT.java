@@ -43,6 +43,7 @@ class PoisonRecordsIT {
         try (IsolatedRun run = new IsolatedRun("poison", Infrastructure.get().redisHosts(), Map.of())) {
             run.llm().defaultLatency(model -> 20);
             KafkaTestClient kafka = run.kafka();
+            KafkaTestClient poison = kafka.unchecked(); // records that break the input contract, on purpose
             String id = run.topic("p");
             Map<Long, String> deadLetterReasonByOffset = new LinkedHashMap<>();
             List<String> processed = new ArrayList<>();
@@ -62,34 +63,34 @@ class PoisonRecordsIT {
             byte[] huge = new byte[1024 * 1024 - 200];
             Arrays.fill(huge, (byte) 'x');
             String hugeKey = id + "-huge";
-            deadLetterReasonByOffset.put(kafka.send(0, bytes(hugeKey), huge, List.of()).offset(), "not valid JSON");
+            deadLetterReasonByOffset.put(poison.send(0, bytes(hugeKey), huge, List.of()).offset(), "not valid JSON");
 
             // A record large in its key, not its value: cutting the value is not enough.
             byte[] hugeKeyBytes = new byte[1024 * 1024 - 200];
             Arrays.fill(hugeKeyBytes, (byte) 'k');
-            deadLetterReasonByOffset.put(kafka.send(0, hugeKeyBytes, bytes("{not json"), List.of()).offset(),
+            deadLetterReasonByOffset.put(poison.send(0, hugeKeyBytes, bytes("{not json"), List.of()).offset(),
                     "not valid JSON");
 
             // 12. Forged dead-letter headers are dropped; ours are the only ones.
             String forged = id + "-forged";
-            deadLetterReasonByOffset.put(kafka.send(0, bytes(forged), bytes("{not json"), List.of(
+            deadLetterReasonByOffset.put(poison.send(0, bytes(forged), bytes("{not json"), List.of(
                     kafkaHeader("dead-letter-reason", "all is well"), kafkaHeader("dead-letter-offset", "-1")))
                     .offset(),
                     "not valid JSON");
 
             // 6. A key that is not the conversation, and no key.
             String other = id + "-other";
-            deadLetterReasonByOffset.put(kafka.send(0, bytes(other + "-key"),
+            deadLetterReasonByOffset.put(poison.send(0, bytes(other + "-key"),
                     Events.closed(other + "-close", other).encode().getBytes(StandardCharsets.UTF_8), List.of())
                     .offset(), "is not the conversationId");
-            deadLetterReasonByOffset.put(kafka.send(0, null,
+            deadLetterReasonByOffset.put(poison.send(0, null,
                     Events.closed(other + "-nokey", other).encode().getBytes(StandardCharsets.UTF_8), List.of())
                     .offset(), "record has no key");
 
             // 4. Timestamps out of the contract's range.
             for (String timestamp : new String[]{"0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"}) {
                 String c = id + "-time-" + timestamp.substring(0, 4);
-                deadLetterReasonByOffset.put(kafka.send(0, bytes(c), bytes(Events.closed(c + "-close", c)
+                deadLetterReasonByOffset.put(poison.send(0, bytes(c), bytes(Events.closed(c + "-close", c)
                         .put("timestamp", timestamp)), List.of()).offset(), "must be from 1970");
             }
 

@@ -50,7 +50,7 @@ class DeadLetterTest {
         Map<Long, String> expectedReasonByOffset = new LinkedHashMap<>();
         int partition = -1;
         for (Map.Entry<byte[], String> bad : badValues.entrySet()) {
-            RecordMetadata sent = kafka.send(key, bad.getKey(), null);
+            RecordMetadata sent = kafka.unchecked().send(key, bad.getKey(), null); // off the contract on purpose
             partition = sent.partition();
             expectedReasonByOffset.put(sent.offset(), bad.getValue());
         }
@@ -84,7 +84,7 @@ class DeadLetterTest {
     @Test
     void aRecordWithoutKeyIsStillValidatedAndDeadLettered() {
         String marker = "no-key-" + System.nanoTime();
-        kafka.send(null, ("{\"broken\": \"" + marker + "\"").getBytes(StandardCharsets.UTF_8), 0);
+        kafka.unchecked().send(null, ("{\"broken\": \"" + marker + "\"").getBytes(StandardCharsets.UTF_8), 0);
         await().atMost(Duration.ofSeconds(20)).until(() -> !kafka.records("chat-events-dlq",
                 r -> r.key() == null && new String(r.value(), StandardCharsets.UTF_8).contains(marker)).isEmpty());
     }

@@ -3,16 +3,15 @@ package dev.conversationworker.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ConnectException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.mutiny.Uni;
+
+import dev.conversationworker.testsupport.TestClock;
 
 /**
  * The plain policies that keep on-call from a flood: dead letters piling up, failed-analysis bursts, LLM alarms,
@@ -20,7 +19,7 @@ import io.smallrye.mutiny.Uni;
  */
 class NotificationPoliciesTest {
 
-    private final MovableClock clock = new MovableClock(Instant.parse("2026-11-24T10:00:00Z"));
+    private final TestClock clock = new TestClock();
     private final AlarmWindows windows = new LocalAlarmWindows(clock);
 
     @Test
@@ -92,34 +91,5 @@ class NotificationPoliciesTest {
         clock.advance(Duration.ofMinutes(5));
         assertThat(instanceA.deadLettered().await().indefinitely()).isEmpty();
         assertThat(instanceB.deadLettered().await().indefinitely()).as("counted together again").isPresent();
-    }
-
-    /** Time that moves only when the test says so. */
-    private static final class MovableClock extends Clock {
-
-        private Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

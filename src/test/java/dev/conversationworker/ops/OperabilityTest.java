@@ -56,7 +56,7 @@ class OperabilityTest {
         String conversation = Events.newConversationId("metrics");
         kafka.send(conversation, Events.message("m-" + conversation, conversation, "user", "hi " + token).encode());
         kafka.send(conversation, Events.closed("close-" + conversation, conversation).encode());
-        kafka.send(conversation, "not json");
+        kafka.unchecked().send(conversation, "not json"); // to be dead-lettered
         await().atMost(Duration.ofSeconds(20)).until(() -> !kafka.records("conversation-analyses", conversation)
                 .isEmpty() && !kafka.records("chat-events-dlq", conversation).isEmpty());
 
@@ -87,7 +87,7 @@ class OperabilityTest {
         String conversation = Events.newConversationId("monitoring");
         kafka.send(conversation, Events.message("m-" + conversation, conversation, "user", "hello").encode());
         kafka.send(conversation, Events.closed("close-" + conversation, conversation).encode());
-        kafka.send(conversation, "{\"broken\"");
+        kafka.unchecked().send(conversation, "{\"broken\""); // to be dead-lettered
         await().atMost(Duration.ofSeconds(20)).until(() -> !kafka.records("conversation-analyses", conversation)
                 .isEmpty() && !kafka.records("chat-events-dlq", conversation).isEmpty());
 

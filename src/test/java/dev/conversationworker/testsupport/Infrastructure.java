@@ -1,7 +1,6 @@
 package dev.conversationworker.testsupport;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -226,7 +225,7 @@ public final class Infrastructure {
 
     private static String redisProcess(List<AutoCloseable> toStop) {
         try {
-            int port = freePort();
+            int port = Ports.freePort();
             RedisServer server = RedisServer.newRedisServer().bind("127.0.0.1").port(port)
                     .setting("save \"\"").setting("appendonly no").build();
             server.start();
@@ -249,12 +248,6 @@ public final class Infrastructure {
         redis.start();
         toStop.add(redis::stop);
         return "redis://" + redis.getHost() + ":" + redis.getMappedPort(6379);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     public Properties kafkaClientProperties() {

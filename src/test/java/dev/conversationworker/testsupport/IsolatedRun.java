@@ -2,8 +2,6 @@ package dev.conversationworker.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -122,13 +120,7 @@ public final class IsolatedRun implements AutoCloseable {
     public WorkerProcess startWorker(List<String> jvmOptions) throws Exception {
         Path log = Path.of("target", id + "-worker-" + (logs.size() + 1) + ".log");
         logs.add(log);
-        return WorkerProcess.start(infra, freePort(), log, env, jvmOptions);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return WorkerProcess.start(infra, Ports.freePort(), log, env, jvmOptions);
     }
 
     public List<Path> logs() {

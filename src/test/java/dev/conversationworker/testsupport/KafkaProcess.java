@@ -30,8 +30,8 @@ public final class KafkaProcess implements AutoCloseable {
 
     public static KafkaProcess formatAndStart() throws Exception {
         Path dir = Files.createTempDirectory("cw-kafka-process");
-        int port = Infrastructure.freePort();
-        int controllerPort = Infrastructure.freePort();
+        int port = Ports.freePort();
+        int controllerPort = Ports.freePort();
         Path config = dir.resolve("server.properties");
         Files.writeString(config, String.join("\n",
                 "process.roles=broker,controller", "node.id=1",

@@ -1,7 +1,6 @@
 package dev.conversationworker.testsupport;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,9 +17,7 @@ public final class RestartableRedis implements AutoCloseable {
     private RedisServer server;
 
     public RestartableRedis(String label) throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            this.port = socket.getLocalPort();
-        }
+        this.port = Ports.freePort();
         this.dir = Files.createTempDirectory(label);
         start();
     }

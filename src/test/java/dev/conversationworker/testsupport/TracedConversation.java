@@ -39,7 +39,8 @@ public record TracedConversation(String conversationId, String traceId) {
                 "I was charged twice, this is fraud").encode().getBytes(StandardCharsets.UTF_8), headers);
         kafka.send(null, key, Events.closed("close-" + conversation, conversation).encode()
                 .getBytes(StandardCharsets.UTF_8), headers);
-        kafka.send(null, key, "{\"not\": \"an event\"}".getBytes(StandardCharsets.UTF_8), headers);
+        // Dead-lettered: off the input contract on purpose.
+        kafka.unchecked().send(null, key, "{\"not\": \"an event\"}".getBytes(StandardCharsets.UTF_8), headers);
         await().atMost(Duration.ofSeconds(20)).until(() -> OUTPUT_TOPICS.stream()
                 .noneMatch(topic -> kafka.records(topic, conversation).isEmpty()));
         return traced;

@@ -2,15 +2,10 @@ package dev.conversationworker.waiting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Inject;
 
@@ -25,6 +20,7 @@ import dev.conversationworker.model.FormattedConversation;
 import dev.conversationworker.model.TriggerType;
 import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.schedule.AnalysisConfig;
+import dev.conversationworker.testsupport.TestClock;
 import dev.conversationworker.testsupport.WithLlm;
 
 /** The waiting room in the real Redis, as two instances sharing it see it. */
@@ -38,7 +34,7 @@ class WaitingAnalysesTest {
     @Inject
     ReactiveRedisDataSource redis;
 
-    private final ManualClock clock = new ManualClock();
+    private final TestClock clock = new TestClock();
     private final String prefix = "cw-wait-test-" + System.nanoTime();
 
     @Test
@@ -210,35 +206,5 @@ class WaitingAnalysesTest {
         return new WaitingAnalysis(conversationId, "close-" + conversationId, TriggerType.CONVERSATION_CLOSED,
                 "2026-11-24T10:00:00Z", new FormattedConversation("[1] user: hi", 1, 1, false), waitingSince, 1,
                 "primary answered HTTP 503", 0);
-    }
-
-    /** Time that moves only when the test says so: leases and backoffs without sleeping. */
-    private static final class ManualClock extends Clock {
-
-        private final AtomicLong millis = new AtomicLong(Instant.parse("2026-11-24T10:00:00Z").toEpochMilli());
-
-        void advance(Duration by) {
-            millis.addAndGet(by.toMillis());
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
