@@ -56,7 +56,7 @@ final class ChatCompletions {
             json.writeNumberField("temperature", temperature);
             json.writeNumberField("max_completion_tokens", maxCompletionTokens);
             switch (format) {
-                case json_schema -> {
+                case JSON_SCHEMA -> {
                     json.writeObjectFieldStart("response_format");
                     json.writeStringField("type", "json_schema");
                     json.writeObjectFieldStart("json_schema");
@@ -67,12 +67,12 @@ final class ChatCompletions {
                     json.writeEndObject();
                     json.writeEndObject();
                 }
-                case json_object -> {
+                case JSON_OBJECT -> {
                     json.writeObjectFieldStart("response_format");
                     json.writeStringField("type", "json_object");
                     json.writeEndObject();
                 }
-                case none -> {
+                case NONE -> {
                 }
             }
             json.writeEndObject();

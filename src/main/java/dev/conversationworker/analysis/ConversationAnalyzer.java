@@ -51,18 +51,19 @@ public class ConversationAnalyzer {
         this.needsOperator = needsOperator;
         LlmConfig.Endpoint p = config.primary();
         LlmConfig.Endpoint f = config.fallback();
-        this.primary = p.baseUrl().filter(url -> !url.isBlank()).map(url -> new LlmEndpoint(Provider.PRIMARY, url,
-                p.apiKey().orElse(null), p.model().orElse(DEFAULT_MODEL), p.responseFormat(), p.maxConcurrency(),
-                config, http, traces));
+        this.primary = p.baseUrl().filter(url -> !url.isBlank())
+                .map(url -> new LlmEndpoint(new EndpointSettings(Provider.PRIMARY,
+                        url, p.apiKey().orElse(null), p.model().orElse(DEFAULT_MODEL), p.responseFormat(),
+                        p.maxConcurrency()), config, http, traces));
         // A fallback without a URL of its own is another model on the primary's server (with the primary's key).
         Optional<String> fallbackUrl = f.baseUrl().filter(url -> !url.isBlank())
                 .or(() -> f.model().flatMap(model -> p.baseUrl()));
         this.fallback = primary.isEmpty()
                 ? Optional.empty()
-                : fallbackUrl.map(url -> new LlmEndpoint(Provider.FALLBACK, url,
+                : fallbackUrl.map(url -> new LlmEndpoint(new EndpointSettings(Provider.FALLBACK, url,
                         f.apiKey().or(() -> f.baseUrl().isPresent() ? Optional.empty() : p.apiKey()).orElse(null),
-                        f.model().or(p::model).orElse(DEFAULT_MODEL), f.responseFormat(), f.maxConcurrency(), config,
-                        http, traces));
+                        f.model().or(p::model).orElse(DEFAULT_MODEL), f.responseFormat(), f.maxConcurrency()),
+                        config, http, traces));
         primary.ifPresent(this::registerGauges);
         primary.ifPresent(ConversationAnalyzer::warnIfKeyInClear);
         fallback.ifPresent(ConversationAnalyzer::warnIfKeyInClear);

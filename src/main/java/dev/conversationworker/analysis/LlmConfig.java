@@ -104,6 +104,6 @@ public interface LlmConfig {
     }
 
     enum ResponseFormat {
-        json_schema, json_object, none
+        JSON_SCHEMA, JSON_OBJECT, NONE
     }
 }

@@ -44,19 +44,18 @@ final class LlmEndpoint {
     private final CircuitBreaker circuit;
     private final Traces traces;
 
-    LlmEndpoint(Provider provider, String baseUrl, String apiKey, String model, LlmConfig.ResponseFormat format,
-            int maxConcurrency, LlmConfig config, LlmHttpClient http, Traces traces) {
-        this.provider = provider;
+    LlmEndpoint(EndpointSettings settings, LlmConfig config, LlmHttpClient http, Traces traces) {
+        this.provider = settings.provider();
         this.name = provider.wireName();
         this.traces = traces;
-        this.url = withoutTrailingSlashes(baseUrl) + "/chat/completions";
-        this.apiKey = apiKey;
-        this.model = model;
-        this.format = format;
+        this.url = withoutTrailingSlashes(settings.baseUrl()) + "/chat/completions";
+        this.apiKey = settings.apiKey();
+        this.model = settings.model();
+        this.format = settings.format();
         this.config = config;
         this.backoff = new Backoff(config.retry().initialBackoff(), config.retry().maxBackoff());
         this.http = http;
-        this.concurrency = new ConcurrencyLimit(maxConcurrency);
+        this.concurrency = new ConcurrencyLimit(settings.maxConcurrency());
         this.circuit = new CircuitBreaker(config.circuit().failureThreshold(), config.circuit().openFor(),
                 System::nanoTime);
     }

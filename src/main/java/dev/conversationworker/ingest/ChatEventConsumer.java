@@ -146,7 +146,7 @@ public class ChatEventConsumer {
 
     private String orderingKey(String topic, int partitionNumber, byte[] key) {
         String partition = topic + "/" + partitionNumber;
-        if (config.ordering() == WorkerConfig.Ordering.partition || key == null) {
+        if (config.ordering() == WorkerConfig.Ordering.PARTITION || key == null) {
             return partition;
         }
         // ISO-8859-1 maps every byte to one char, so any key bytes give a distinct string.

@@ -51,6 +51,6 @@ public interface WorkerConfig {
     Duration shutdownTimeout();
 
     enum Ordering {
-        key, partition
+        KEY, PARTITION
     }
 }

@@ -60,9 +60,9 @@ class FailureKindTest {
         Vertx vertx = Vertx.vertx();
         try {
             LlmHttpClient http = new LlmHttpClient(vertx, Duration.ofSeconds(2), Duration.ofSeconds(5), 4, 1024);
-            LlmEndpoint endpoint = new LlmEndpoint(Provider.PRIMARY, "http://127.0.0.1:" + closedPort + "/v1", null,
-                    "m",
-                    LlmConfig.ResponseFormat.json_schema, 4, TestConfigs.fastLlm(1024), http, Traces.none());
+            LlmEndpoint endpoint = new LlmEndpoint(new EndpointSettings(Provider.PRIMARY,
+                    "http://127.0.0.1:" + closedPort + "/v1", null, "m", LlmConfig.ResponseFormat.JSON_SCHEMA, 4),
+                    TestConfigs.fastLlm(1024), http, Traces.none());
             assertThatThrownBy(() -> endpoint.analyse(AnalysisPrompt.of(new FormattedConversation("1. [USER]: hi",
                     1, 1, false)), Context.root(), false).await().atMost(Duration.ofSeconds(10)))
                     .isInstanceOf(LlmCallException.class).hasMessage("primary failed: connection refused")

@@ -98,8 +98,8 @@ class LlmResponseCapTest {
     }
 
     private static LlmEndpoint endpoint(Provider name, String model) {
-        return new LlmEndpoint(name, "http://127.0.0.1:" + server.actualPort() + "/v1", null, model,
-                LlmConfig.ResponseFormat.json_schema, 16, TestConfigs.fastLlm(CAP), http, Traces.none());
+        return new LlmEndpoint(new EndpointSettings(name, "http://127.0.0.1:" + server.actualPort() + "/v1", null,
+                model, LlmConfig.ResponseFormat.JSON_SCHEMA, 16), TestConfigs.fastLlm(CAP), http, Traces.none());
     }
 
     private static AnalysisPrompt prompt() {
