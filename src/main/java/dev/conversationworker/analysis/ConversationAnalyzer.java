@@ -83,11 +83,9 @@ public class ConversationAnalyzer {
     private void registerGauges(LlmEndpoint endpoint) {
         List<Tag> tags = List.of(Tag.of("endpoint", endpoint.name()));
         metrics.startLlmEndpoint(endpoint.name());
-        metrics.gauge("cw.llm.waiting", "Calls waiting for a slot under max-concurrency", tags,
-                endpoint::waitingForSlot);
-        metrics.gauge("cw.llm.concurrency.limit", "Calls allowed at once (halved on 429, regrown on success)", tags,
-                endpoint::concurrencyLimit);
-        metrics.gauge("cw.llm.circuit.open", "1 while the endpoint's circuit is open (not called), else 0", tags,
+        metrics.gauge(WorkerMetrics.Gauge.LLM_WAITING, tags, endpoint::waitingForSlot);
+        metrics.gauge(WorkerMetrics.Gauge.LLM_CONCURRENCY_LIMIT, tags, endpoint::concurrencyLimit);
+        metrics.gauge(WorkerMetrics.Gauge.LLM_CIRCUIT_OPEN, tags,
                 () -> endpoint.circuitState() == CircuitBreaker.State.OPEN ? 1 : 0);
     }
 

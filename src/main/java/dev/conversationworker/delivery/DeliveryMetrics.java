@@ -116,7 +116,17 @@ class DeliveryMetrics {
         counter("cw.delivery.dead.letters.failed", space).increment();
     }
 
-    void gauge(String name, String description, String space, Supplier<Number> value) {
+    /** The space's notifications parked in Redis and not delivered yet. */
+    void startBacklog(String space, Supplier<Number> backlog) {
+        gauge("cw.delivery.backlog", "Notifications waiting for delivery to the space (in Redis)", space, backlog);
+    }
+
+    /** 1 while the space refuses its webhook. */
+    void startRefused(String space, Supplier<Number> refused) {
+        gauge("cw.delivery.refused", "1 while the space refuses its webhook (401/403/404)", space, refused);
+    }
+
+    private void gauge(String name, String description, String space, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).tags("space", space).register(registry);
     }
 

@@ -69,10 +69,8 @@ final class SpaceDeliverer {
         this.sender = new MessageSender(space, config, ports, pace, held, () -> backlog, () -> stopped);
         this.loop = new StepLoop(ports.vertx(), this::step, this::stepFailed, this::release);
         ports.metrics().start(space.name());
-        ports.metrics().gauge("cw.delivery.backlog", "Notifications waiting for delivery to the space (in Redis)",
-                space.name(), () -> backlog);
-        ports.metrics().gauge("cw.delivery.refused", "1 while the space refuses its webhook (401/403/404)",
-                space.name(), () -> sender.refused() ? 1 : 0);
+        ports.metrics().startBacklog(space.name(), () -> backlog);
+        ports.metrics().startRefused(space.name(), () -> sender.refused() ? 1 : 0);
         ports.metrics().startStallSignals(space.name(), this::oldestUndeliveredSeconds);
     }
 

@@ -65,13 +65,11 @@ public class ChatEventConsumer {
     @PostConstruct
     void init() {
         dispatcher = new KeyedDispatcher(config.maxInFlight(), config.maxInFlightBytes().asLongValue());
-        metrics.gauge("cw.events.in.flight", "Events admitted and not yet finished", dispatcher::inFlight);
-        metrics.gauge("cw.events.in.flight.peak", "Most events ever in flight at once", dispatcher::peakInFlight);
-        metrics.gauge("cw.events.in.flight.bytes", "Record bytes admitted and not yet finished",
-                dispatcher::inFlightBytes);
-        metrics.gauge("cw.events.in.flight.bytes.peak", "Most record bytes ever in flight at once",
-                dispatcher::peakInFlightBytes);
-        metrics.gauge("cw.conversations.in.flight", "Ordering keys with work in flight", dispatcher::activeKeys);
+        metrics.gauge(WorkerMetrics.Gauge.EVENTS_IN_FLIGHT, dispatcher::inFlight);
+        metrics.gauge(WorkerMetrics.Gauge.EVENTS_IN_FLIGHT_PEAK, dispatcher::peakInFlight);
+        metrics.gauge(WorkerMetrics.Gauge.EVENT_BYTES_IN_FLIGHT, dispatcher::inFlightBytes);
+        metrics.gauge(WorkerMetrics.Gauge.EVENT_BYTES_IN_FLIGHT_PEAK, dispatcher::peakInFlightBytes);
+        metrics.gauge(WorkerMetrics.Gauge.CONVERSATIONS_IN_FLIGHT, dispatcher::activeKeys);
     }
 
     /**

@@ -27,8 +27,8 @@ class FleetAlarmWindows implements AlarmWindows {
     private final AtomicBoolean countingAlone = new AtomicBoolean();
 
     @Inject
-    FleetAlarmWindows(ReactiveRedisDataSource redis, HistoryConfig history) {
-        this(new RedisAlarmWindows(redis, history.keyPrefix()), new LocalAlarmWindows(Clock.systemUTC()));
+    FleetAlarmWindows(ReactiveRedisDataSource redis, HistoryConfig history, Clock clock) {
+        this(new RedisAlarmWindows(redis, history.keyPrefix()), new LocalAlarmWindows(clock));
     }
 
     FleetAlarmWindows(AlarmWindows fleet, AlarmWindows alone) {

@@ -42,12 +42,11 @@ public class EventLoopLagProbe {
         for (EventExecutor loop : vertx.nettyEventLoopGroup()) {
             AtomicLong lag = new AtomicLong();
             lastLagNanos.add(lag);
-            metrics.gauge("cw.event.loop.lag.last.seconds", "How late the event loop ran the last probe",
-                    List.of(Tag.of("loop", Integer.toString(index++))), () -> lag.get() / 1e9);
+            metrics.gauge(WorkerMetrics.Gauge.EVENT_LOOP_LAG_LAST, List.of(Tag.of("loop", Integer.toString(index++))),
+                    () -> lag.get() / 1e9);
             probe(loop, lag);
         }
-        metrics.gauge("cw.event.loop.lag.max.seconds", "Largest event-loop lag since start",
-                () -> maxLagNanos.get() / 1e9);
+        metrics.gauge(WorkerMetrics.Gauge.EVENT_LOOP_LAG_MAX, () -> maxLagNanos.get() / 1e9);
     }
 
     private void probe(EventExecutor loop, AtomicLong lag) {

@@ -9,7 +9,6 @@ import java.util.function.Supplier;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
@@ -27,7 +26,8 @@ import dev.conversationworker.ops.MetricLabels.SuppressReason;
 import dev.conversationworker.ops.MetricLabels.WaitEvent;
 
 /**
- * Every metric the worker exposes on {@code /q/metrics}, named in one place. Each series exists from start-up, at 0
+ * Every metric of the analysis side on {@code /q/metrics}, named in one place (delivery's are named in
+ * {@code DeliveryMetrics}, which only a delivering instance starts). Each series exists from start-up, at 0
  * for each known label value ({@link MetricLabels}): an {@code increase()} or {@code rate()} over a series that
  * appears with its first increment misses that increment, and a panel shows nothing instead of 0.
  */
@@ -35,6 +35,46 @@ import dev.conversationworker.ops.MetricLabels.WaitEvent;
 public class WorkerMetrics {
 
     private static final Duration MAX_END_TO_END = Duration.ofDays(366);
+
+    /**
+     * The gauges: what they read lives where the state is, and registers its reading here under one of these names.
+     */
+    public enum Gauge {
+
+        EVENTS_IN_FLIGHT("cw.events.in.flight", "Events admitted and not yet finished"), EVENTS_IN_FLIGHT_PEAK(
+                "cw.events.in.flight.peak",
+                "Most events ever in flight at once"), EVENT_BYTES_IN_FLIGHT("cw.events.in.flight.bytes",
+                        "Record bytes admitted and not yet finished"), EVENT_BYTES_IN_FLIGHT_PEAK(
+                                "cw.events.in.flight.bytes.peak",
+                                "Most record bytes ever in flight at once"), CONVERSATIONS_IN_FLIGHT(
+                                        "cw.conversations.in.flight",
+                                        "Ordering keys with work in flight"), LLM_WAITING("cw.llm.waiting",
+                                                "Calls waiting for a slot under max-concurrency"), LLM_CONCURRENCY_LIMIT(
+                                                        "cw.llm.concurrency.limit",
+                                                        "Calls allowed at once (halved on 429, regrown on success)"), LLM_CIRCUIT_OPEN(
+                                                                "cw.llm.circuit.open",
+                                                                "1 while the endpoint's circuit is open (not called), else 0"), ANALYSES_WAITING(
+                                                                        "cw.analyses.waiting",
+                                                                        "Analyses waiting in Redis for an LLM (all instances)"), ANALYSES_RESUMING(
+                                                                                "cw.analyses.resuming",
+                                                                                "Waiting analyses this instance is trying again now"), CONVERSATIONS_ARMED(
+                                                                                        "cw.conversations.armed",
+                                                                                        "Conversations whose idle timer runs (all instances)"), IDLE_ANALYSES_IN_HAND(
+                                                                                                "cw.idle.analyses.in.hand",
+                                                                                                "Idle conversations this instance has claimed and not finished"), EVENT_LOOP_LAG_LAST(
+                                                                                                        "cw.event.loop.lag.last.seconds",
+                                                                                                        "How late the event loop ran the last probe"), EVENT_LOOP_LAG_MAX(
+                                                                                                                "cw.event.loop.lag.max.seconds",
+                                                                                                                "Largest event-loop lag since start");
+
+        private final String meterName;
+        private final String description;
+
+        Gauge(String meterName, String description) {
+            this.meterName = meterName;
+            this.description = description;
+        }
+    }
 
     private final MeterRegistry registry;
     private final Counter hedges;
@@ -179,12 +219,13 @@ public class WorkerMetrics {
         return counters.computeIfAbsent(name + String.join("|", tags), key -> registry.counter(name, tags));
     }
 
-    public void gauge(String name, String description, Supplier<Number> value) {
-        gauge(name, description, List.of(), value);
+    public void gauge(Gauge gauge, Supplier<Number> value) {
+        gauge(gauge, List.of(), value);
     }
 
-    public void gauge(String name, String description, Iterable<Tag> tags, Supplier<Number> value) {
-        Gauge.builder(name, value).description(description).tags(tags).register(registry);
+    public void gauge(Gauge gauge, Iterable<Tag> tags, Supplier<Number> value) {
+        io.micrometer.core.instrument.Gauge.builder(gauge.meterName, value).description(gauge.description).tags(tags)
+                .register(registry);
     }
 
     /** A stored message armed its conversation's idle timer (this instance's appends). */

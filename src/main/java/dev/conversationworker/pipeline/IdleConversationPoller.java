@@ -78,9 +78,8 @@ public class IdleConversationPoller implements SchedulePoller.Work<ClaimedConver
                         IdleLog.LOG.claimWorksAgain();
                     }
                 });
-        metrics.gauge("cw.conversations.armed", "Conversations whose idle timer runs (all instances)", claims::armed);
-        metrics.gauge("cw.idle.analyses.in.hand", "Idle conversations this instance has claimed and not finished",
-                poller::inHand);
+        metrics.gauge(WorkerMetrics.Gauge.CONVERSATIONS_ARMED, claims::armed);
+        metrics.gauge(WorkerMetrics.Gauge.IDLE_ANALYSES_IN_HAND, poller::inHand);
     }
 
     void start(@Observes StartupEvent event) {

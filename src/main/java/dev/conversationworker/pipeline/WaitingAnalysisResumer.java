@@ -52,9 +52,8 @@ public class WaitingAnalysisResumer implements SchedulePoller.Work<WaitingAnalys
         AnalysisConfig.Waiting config = analysis.waiting();
         this.poller = new SchedulePoller<>(vertx, waiting,
                 new SchedulePoller.Settings(config.pollInterval(), config.maxResuming(), config.lease()), this, this);
-        metrics.gauge("cw.analyses.waiting", "Analyses waiting in Redis for an LLM (all instances)",
-                () -> waitingCount);
-        metrics.gauge("cw.analyses.resuming", "Waiting analyses this instance is trying again now", poller::inHand);
+        metrics.gauge(WorkerMetrics.Gauge.ANALYSES_WAITING, () -> waitingCount);
+        metrics.gauge(WorkerMetrics.Gauge.ANALYSES_RESUMING, poller::inHand);
     }
 
     void start(@Observes StartupEvent event) {

@@ -31,10 +31,12 @@ public class OutageAnnouncer {
     private final GoogleChatMessages messages;
     private final NotifyConfig notifyConfig;
     private final AnalysisConfig.Waiting waitConfig;
+    private final Clock clock;
     private final AtomicBoolean announced = new AtomicBoolean();
 
     OutageAnnouncer(WaitingAnalyses waitingRoom, NotificationPublisher publisher, GoogleChatMessages messages,
-            NotifyConfig notifyConfig, AnalysisConfig analysisConfig) {
+            NotifyConfig notifyConfig, AnalysisConfig analysisConfig, Clock clock) {
+        this.clock = clock;
         this.waitingRoom = waitingRoom;
         this.publisher = publisher;
         this.messages = messages;
@@ -52,7 +54,7 @@ public class OutageAnnouncer {
             // This instance holds the announcement now: a failed publication is retried here, since a retry of
             // the whole step would find the announcement taken and say nothing.
             return publisher.publish(messages.analysesWaiting(analysis.lastError(), waitConfig.maxWait(),
-                    Clock.systemUTC().instant()))
+                    clock.instant()))
                     .onFailure(TransientFailures::isTransient).retry()
                     .withBackOff(RETRY_BACKOFF, RETRY_MAX_BACKOFF).withJitter(0.3).indefinitely();
         });
@@ -67,6 +69,6 @@ public class OutageAnnouncer {
         if (!announced.compareAndSet(true, false)) {
             return Uni.createFrom().voidItem();
         }
-        return publisher.publish(messages.analysesNoLongerWaiting(Clock.systemUTC().instant()));
+        return publisher.publish(messages.analysesNoLongerWaiting(clock.instant()));
     }
 }

@@ -65,8 +65,8 @@ public class WaitingAnalyses implements LeasedSchedule<WaitingAnalysis> {
     private final String token = UUID.randomUUID().toString();
 
     @Inject
-    WaitingAnalyses(ReactiveRedisDataSource redis, AnalysisConfig config, HistoryConfig history) {
-        this(redis, config.waiting(), history.keyPrefix(), Clock.systemUTC());
+    WaitingAnalyses(ReactiveRedisDataSource redis, AnalysisConfig config, HistoryConfig history, Clock clock) {
+        this(redis, config.waiting(), history.keyPrefix(), clock);
     }
 
     WaitingAnalyses(ReactiveRedisDataSource redis, AnalysisConfig.Waiting config, String keyPrefix, Clock clock) {
