@@ -1,5 +1,9 @@
 package dev.conversationworker.testsupport;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,9 +56,18 @@ public final class StreamingHttpServer implements AutoCloseable {
         return chunksStreamed.get();
     }
 
-    /** Completes when a client closes the connection of a {@code /slow} answer before its end. */
-    public CompletableFuture<Void> closedWhileStreaming() {
-        return closedWhileStreaming;
+    /**
+     * Once {@code /slow} has streamed a few chunks, {@code cancel} gives the call up: the connection must be closed
+     * and nothing more written to it.
+     */
+    public void assertCancelClosesTheStream(Runnable cancel) throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> chunksStreamed() >= 3);
+        cancel.run();
+        closedWhileStreaming.get(5, TimeUnit.SECONDS);
+        int streamed = chunksStreamed();
+        Thread.sleep(300);
+        assertThat(chunksStreamed()).as("chunks written after the close")
+                .isEqualTo(streamed);
     }
 
     /** Answers every {@code /hold} request received so far. */
