@@ -1,13 +1,18 @@
 package dev.conversationworker;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import java.util.Arrays;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
 
 /**
  * The packages form one direction, as the README draws them: shared data types ({@code model}) at the bottom,
@@ -36,22 +41,13 @@ class PackageDependenciesTest {
 
     @Test
     void dependenciesPointDownward() {
-        layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("model").definedBy(ROOT + ".model..")
-                .layer("support").definedBy(ROOT + ".support..", ROOT + ".ops..")
-                .layer("http").definedBy(ROOT + ".http..")
-                .layer("googlechat").definedBy(ROOT + ".googlechat..")
-                .layer("ingest").definedBy(ROOT + ".ingest..")
-                .layer("history").definedBy(ROOT + ".history..")
-                .layer("formatting").definedBy(ROOT + ".formatting..")
-                .layer("analysis").definedBy(ROOT + ".analysis..")
-                .layer("publishing").definedBy(ROOT + ".publishing..")
-                .layer("notification").definedBy(ROOT + ".notification..")
-                .layer("schedule").definedBy(ROOT + ".schedule..")
-                .layer("waiting").definedBy(ROOT + ".waiting..")
-                .layer("idle").definedBy(ROOT + ".idle..")
-                .layer("pipeline").definedBy(ROOT + ".pipeline..")
-                .layer("delivery").definedBy(ROOT + ".delivery..")
+        LayeredArchitecture layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("support").definedBy(ROOT + ".support..", ROOT + ".ops..");
+        for (String stage : List.of("model", "http", "googlechat", "ingest", "history", "formatting", "analysis",
+                "publishing", "notification", "schedule", "waiting", "idle", "pipeline", "delivery")) {
+            layers = layers.layer(stage).definedBy(ROOT + "." + stage + "..");
+        }
+        layers
                 .whereLayer("delivery").mayNotBeAccessedByAnyLayer()
                 .whereLayer("pipeline").mayNotBeAccessedByAnyLayer()
                 .whereLayer("waiting").mayOnlyBeAccessedByLayers("pipeline")
@@ -73,25 +69,20 @@ class PackageDependenciesTest {
     /** Delivery is a stage of its own: it reads the notifications topic, and uses only the shared layers below. */
     @Test
     void deliveryUsesOnlyTheSharedTypesAndHelpers() {
-        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses().that().resideInAPackage(ROOT + ".delivery..")
-                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".ingest..", ROOT + ".history..",
-                        ROOT + ".formatting..", ROOT + ".analysis..", ROOT + ".publishing..",
-                        ROOT + ".notification..", ROOT + ".schedule..", ROOT + ".waiting..", ROOT + ".idle..",
-                        ROOT + ".pipeline..")
-                .check(CLASSES);
+        dependsOnNoneOf("delivery", "ingest", "history", "formatting", "analysis", "publishing", "notification",
+                "schedule", "waiting", "idle", "pipeline");
     }
 
     @Test
     void theSharedDataTypesDependOnNothingElseOfOurs() {
-        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses().that().resideInAPackage(ROOT + ".model..")
-                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".ingest..", ROOT + ".history..",
-                        ROOT + ".formatting..", ROOT + ".analysis..", ROOT + ".publishing..",
-                        ROOT + ".notification..", ROOT + ".schedule..", ROOT + ".waiting..", ROOT + ".idle..",
-                        ROOT + ".pipeline..", ROOT + ".delivery..",
-                        ROOT + ".support..",
-                        ROOT + ".ops..",
-                        ROOT + ".http..",
-                        ROOT + ".googlechat..")
+        dependsOnNoneOf("model", "ingest", "history", "formatting", "analysis", "publishing", "notification",
+                "schedule", "waiting", "idle", "pipeline", "delivery", "support", "ops", "http", "googlechat");
+    }
+
+    private static void dependsOnNoneOf(String dependent, String... dependencies) {
+        noClasses().that().resideInAPackage(ROOT + "." + dependent + "..").should().dependOnClassesThat()
+                .resideInAnyPackage(Arrays.stream(dependencies).map(p -> ROOT + "." + p + "..")
+                        .toArray(String[]::new))
                 .check(CLASSES);
     }
 }

@@ -48,10 +48,7 @@ class NetworkPolicyEvaluatorTest {
 
     @Test
     void aPeerWithOnlyAPodSelectorMeansThePolicysOwnNamespace() throws Exception {
-        NetworkPolicyEvaluator policy = policy("""
-                podSelector: {}
-                policyTypes: [Egress]
-                egress:
+        NetworkPolicyEvaluator policy = egressOfEveryPod("""
                   - to: [{podSelector: {matchLabels: {app.kubernetes.io/name: redis}}}]
                     ports: [{port: 6379}]
                 """);
@@ -61,10 +58,7 @@ class NetworkPolicyEvaluatorTest {
 
     @Test
     void namespaceAndPodSelectorsInOnePeerMustBothMatchAndSeparatePeersAreAlternatives() throws Exception {
-        NetworkPolicyEvaluator together = policy("""
-                podSelector: {}
-                policyTypes: [Egress]
-                egress:
+        NetworkPolicyEvaluator together = egressOfEveryPod("""
                   - to:
                       - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kafka}}
                         podSelector: {matchLabels: {strimzi.io/kind: Kafka}}
@@ -73,10 +67,7 @@ class NetworkPolicyEvaluatorTest {
         assertThat(together.allowsEgress(WORKER_POD, new Pod("kafka", REDIS), 9092, "TCP")).isFalse();
         assertThat(together.allowsEgress(WORKER_POD, new Pod("other", BROKER), 9092, "TCP")).isFalse();
 
-        NetworkPolicyEvaluator apart = policy("""
-                podSelector: {}
-                policyTypes: [Egress]
-                egress:
+        NetworkPolicyEvaluator apart = egressOfEveryPod("""
                   - to:
                       - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kafka}}
                       - podSelector: {matchLabels: {strimzi.io/kind: Kafka}}
@@ -122,6 +113,15 @@ class NetworkPolicyEvaluatorTest {
         assertThat(ingressOnly.allowsIngress(new Pod("monitoring", Map.of()), WORKER_POD, 8080, "TCP")).isTrue();
         assertThat(ingressOnly.allowsIngress(new Pod("x", Map.of()), WORKER_POD, 8080, "TCP")).isFalse();
         assertThat(ingressOnly.allowsIngress(new Pod("monitoring", Map.of()), WORKER_POD, 9090, "TCP")).isFalse();
+    }
+
+    /** A policy on every pod of its namespace that allows only the given egress rules. */
+    private static NetworkPolicyEvaluator egressOfEveryPod(String rules) throws Exception {
+        return policy("""
+                podSelector: {}
+                policyTypes: [Egress]
+                egress:
+                """ + rules);
     }
 
     private static NetworkPolicyEvaluator policy(String spec) throws Exception {

@@ -71,14 +71,7 @@ class RollingRestartIT {
                 }
             }, "rolling-traffic");
             try {
-                for (int i = 0; i < 3; i++) {
-                    workers.add(run.startWorker());
-                }
-                traffic.start();
-                rollOutThenScaleIn(run, workers);
-                producing.set(false);
-                traffic.join();
-                run.awaitAllAnalysed(Duration.ofMinutes(4));
+                rollOutUnderTraffic(run, workers, traffic, producing);
                 int repeats = run.verifyNothingLostNothingDoubled();
                 long waitedFor = run.logs().stream().mapToLong(RollingRestartIT::handoversThatWaited).sum();
                 System.out.printf("[rolling] %d conversations over a rolling restart of 3 workers and a scale-in: "
@@ -147,15 +140,7 @@ class RollingRestartIT {
                 Map<String, String> expected = new HashMap<>();
                 Deque<WorkerProcess> workers = new ArrayDeque<>();
                 try {
-                    for (int i = 0; i < 3; i++) {
-                        workers.add(run.startWorker());
-                    }
-                    traffic.start();
-                    rollOutThenScaleIn(run, workers);
-                    producing.set(false);
-                    traffic.join();
-
-                    run.awaitAllAnalysed(Duration.ofMinutes(4));
+                    rollOutUnderTraffic(run, workers, traffic, producing);
                     open.forEach(c -> expected.put(c,
                             AnalysisRecord.analysisId(c, c + "-m1", TriggerType.CONVERSATION_IDLE)));
                     attention.forEach(c -> expected.put(c, AnalysisRecord.analysisId(c, c + "-close")));
@@ -240,6 +225,22 @@ class RollingRestartIT {
         while (!done.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(500);
         }
+    }
+
+    /**
+     * Three workers started, then, with {@code traffic} running, {@link #rollOutThenScaleIn}; then the traffic stopped
+     * and every trigger produced analysed.
+     */
+    private static void rollOutUnderTraffic(IsolatedRun run, Deque<WorkerProcess> workers, Thread traffic,
+            AtomicBoolean producing) throws Exception {
+        for (int i = 0; i < 3; i++) {
+            workers.add(run.startWorker());
+        }
+        traffic.start();
+        rollOutThenScaleIn(run, workers);
+        producing.set(false);
+        traffic.join();
+        run.awaitAllAnalysed(Duration.ofMinutes(4));
     }
 
     /**

@@ -67,8 +67,7 @@ class IdleScheduleTest {
     void anInstanceWhoseLeaseLapsedDoesNotPublishWhatAnotherTookOver() throws Exception {
         IdleSchedule one = schedule();
         IdleSchedule other = schedule();
-        String c = "lapsed-" + System.nanoTime();
-        arm(c, "m1", IDLE);
+        String c = dueConversation("lapsed");
         ClaimedConversation first = claimOne(one, c, SHORT_LEASE);
         assertThat(one.confirm(first, SHORT_LEASE).await().atMost(AWAIT).outcome()).isEqualTo(Confirmed.MINE);
         Thread.sleep(SHORT_LEASE.toMillis() + 100); // its renewals stopped: the lease lapses
@@ -90,8 +89,7 @@ class IdleScheduleTest {
     @Test
     void aClaimHandedBackIsNotPublishedByTheInstanceThatHandedItBack() {
         IdleSchedule one = schedule();
-        String c = "handed-back-" + System.nanoTime();
-        arm(c, "m1", IDLE);
+        String c = dueConversation("handed-back");
         ClaimedConversation claimed = claimOne(one, c, Duration.ofMinutes(1));
         one.release(claimed).await().atMost(AWAIT);
         assertThat(one.mayPublish(claimed, Duration.ofMinutes(1)).await().atMost(AWAIT)).isEqualTo(Publishing.LOST);
@@ -102,8 +100,7 @@ class IdleScheduleTest {
     @Test
     void aClaimDroppedByANewMessageIsMootNotLostAndItsAnalysisIsStillPublished() {
         IdleSchedule one = schedule();
-        String c = "re-armed-" + System.nanoTime();
-        arm(c, "m1", IDLE);
+        String c = dueConversation("re-armed");
         ClaimedConversation claimed = claimOne(one, c, Duration.ofMinutes(1));
         arm(c, "m2", Duration.ofHours(1)); // a new message while the idle analysis of m1 runs
 
@@ -121,8 +118,7 @@ class IdleScheduleTest {
     void failedAttemptsAreCountedForAllInstancesAndTheLastOneKeepsTheClaimToGiveUp() throws Exception {
         IdleSchedule one = schedule();
         IdleSchedule other = schedule();
-        String c = "failing-" + System.nanoTime();
-        arm(c, "m1", IDLE);
+        String c = dueConversation("failing");
         Duration pause = Duration.ofMillis(300);
 
         ClaimedConversation first = claimOne(one, c, Duration.ofMinutes(1));
@@ -161,6 +157,13 @@ class IdleScheduleTest {
 
     private IdleSchedule schedule() {
         return new IdleSchedule(redis, config.keyPrefix(), config.ttl());
+    }
+
+    /** A new conversation, named after {@code label}, whose message m1 is idle: due at once. */
+    private String dueConversation(String label) {
+        String c = label + "-" + System.nanoTime();
+        arm(c, "m1", IDLE);
+        return c;
     }
 
     private void arm(String conversation, String eventId, Duration idleAfter) {

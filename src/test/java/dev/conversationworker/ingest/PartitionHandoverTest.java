@@ -24,14 +24,12 @@ class PartitionHandoverTest {
         PartitionHandover.Ticket done = handover.received("in", 0, 11);
         assertThat(handover.start(running)).isTrue();
         assertThat(handover.start(done)).isTrue();
-        handover.acknowledged(done);
-        handover.ended(done);
+        finish(done);
 
         CompletableFuture<PartitionHandover.Released> revoking = CompletableFuture.supplyAsync(() -> revoke(P0));
         TimeUnit.MILLISECONDS.sleep(200);
         assertThat(revoking).as("waits while offset 10 runs").isNotDone();
-        handover.acknowledged(running);
-        handover.ended(running);
+        finish(running);
 
         PartitionHandover.Released released = revoking.get(5, TimeUnit.SECONDS);
         assertThat(released.commit()).containsExactly(Map.entry(P0, 12L));
@@ -43,8 +41,7 @@ class PartitionHandoverTest {
         PartitionHandover.Ticket queued = handover.received("in", 0, 5);
         PartitionHandover.Ticket finishedLater = handover.received("in", 0, 6);
         handover.start(finishedLater);
-        handover.acknowledged(finishedLater);
-        handover.ended(finishedLater);
+        finish(finishedLater);
 
         PartitionHandover.Released released = revoke(P0);
 
@@ -66,10 +63,8 @@ class PartitionHandoverTest {
 
         assertThat(released.stillRunning()).isEqualTo(1);
         assertThat(released.commit()).containsExactly(Map.entry(P0, 3L));
-        handover.acknowledged(stuck); // too late: its generation is over, nothing of it is remembered
-        handover.ended(stuck);
-        handover.acknowledged(other);
-        handover.ended(other);
+        finish(stuck); // too late: its generation is over, nothing of it is remembered
+        finish(other);
         assertThat(revoke(P1).commit()).containsExactly(Map.entry(P1, 41L));
     }
 
@@ -82,14 +77,19 @@ class PartitionHandoverTest {
         PartitionHandover.Ticket again = handover.received("in", 0, 1);
         assertThat(again).isNotNull();
         assertThat(handover.start(again)).isTrue();
-        handover.acknowledged(again);
-        handover.ended(again);
+        finish(again);
         assertThat(revoke(P0).commit()).containsExactly(Map.entry(P0, 2L));
     }
 
     @Test
     void aPartitionThatReceivedNothingCommitsNothing() {
         assertThat(revoke(P1).commit()).isEmpty();
+    }
+
+    /** As the consumer finishes a record: its offset acknowledged, then its work ended. */
+    private void finish(PartitionHandover.Ticket ticket) {
+        handover.acknowledged(ticket);
+        handover.ended(ticket);
     }
 
     private PartitionHandover.Released revoke(TopicPartition partition) {

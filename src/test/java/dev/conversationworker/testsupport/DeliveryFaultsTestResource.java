@@ -1,6 +1,5 @@
 package dev.conversationworker.testsupport;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -46,36 +45,24 @@ public class DeliveryFaultsTestResource implements QuarkusTestResourceLifecycleM
                 ? Map.of(notifications, 1, deadLetters, 1)
                 : Map.of(notifications, 1));
         GoogleChatSimulator chat = DeliveryTestResource.simulator();
-        Map<String, String> config = new HashMap<>();
-        config.put("worker.analysis-enabled", "false");
-        config.put("delivery.enabled", "true");
-        config.put("delivery.webhook-url", chat.space(simulated(profile, "default"), "k", "t", 1000,
-                GoogleChatSimulator.Faults.NONE));
+        DeliverySettings settings = DeliverySettings.deliveryOnly(space(chat, profile, "default"), 1000, "5s");
         for (String space : SPACES) {
-            config.put("delivery.spaces." + space + ".webhook-url", chat.space(simulated(profile, space), "k", "t",
-                    1000, GoogleChatSimulator.Faults.NONE));
-            config.put("delivery.spaces." + space + ".kinds", space + "-test");
+            settings.space(space, space(chat, profile, space), space + "-test");
         }
-        config.put("delivery.max-per-second", "1000");
-        config.put("delivery.max-delay", "5s");
-        config.put("delivery.probe-interval", "200ms");
-        config.put("delivery.retry-initial-backoff", "1ms");
-        config.put("delivery.retry-max-backoff", "2ms");
-        config.put("delivery.request-timeout", "2s");
-        config.put("delivery.max-attempts", Integer.toString(MAX_ATTEMPTS));
-        config.put("delivery.max-retry-after", "1s");
-        config.put("delivery.max-held", Integer.toString(MAX_HELD));
-        config.put("delivery.max-held-bytes", Integer.toString(MAX_HELD_BYTES));
-        config.put("delivery.max-parked", Integer.toString(MAX_PARKED));
-        config.put("delivery.poll-interval", "100ms");
-        config.put("delivery.lease", "3s");
-        config.put("delivery.key-prefix", "cw-" + profile + "-" + RUN + ":delivery");
-        config.put("topics.notifications", notifications);
-        config.put("topics.notifications-dead-letter", deadLetters);
-        config.put("mp.messaging.incoming.notification-delivery.group.id", "delivery-" + profile + "-" + RUN);
-        config.put("quarkus.log.file.enabled", "true");
-        config.put("quarkus.log.file.path", "target/delivery-" + profile + "-" + RUN + ".log");
-        return config;
+        return settings.delivery("probe-interval", "200ms").retries("1ms", "2ms").delivery("request-timeout", "2s")
+                .delivery("max-attempts", Integer.toString(MAX_ATTEMPTS)).delivery("max-retry-after", "1s")
+                .delivery("max-held", Integer.toString(MAX_HELD))
+                .delivery("max-held-bytes", Integer.toString(MAX_HELD_BYTES))
+                .delivery("max-parked", Integer.toString(MAX_PARKED))
+                .delivery("poll-interval", "100ms").delivery("lease", "3s")
+                .run("cw-" + profile + "-" + RUN + ":delivery", notifications, deadLetters,
+                        "delivery-" + profile + "-" + RUN)
+                .logFile("target/delivery-" + profile + "-" + RUN + ".log").properties();
+    }
+
+    /** A space of this profile on the simulator, at 1,000 messages per second. */
+    private static String space(GoogleChatSimulator chat, String profile, String space) {
+        return chat.space(simulated(profile, space), "k", "t", 1000, GoogleChatSimulator.Faults.NONE);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.conversationworker.testsupport;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -45,39 +44,24 @@ public class DeliveryTestResource implements QuarkusTestResourceLifecycleManager
     public Map<String, String> start() {
         Infrastructure.get().createTopics(Map.of(NOTIFICATIONS, 1, DEAD_LETTERS, 1));
         GoogleChatSimulator chat = simulator();
-        Map<String, String> config = new HashMap<>();
-        config.put("worker.analysis-enabled", Boolean.toString(analysis));
-        config.put("delivery.enabled", "true");
-        config.put("delivery.webhook-url", chat.space("default", KEY, TOKEN, SIMULATED_PER_SECOND,
-                GoogleChatSimulator.Faults.NONE));
-        config.put("delivery.spaces.rejects.webhook-url", chat.space("rejects", KEY + "r", TOKEN + "r",
-                SIMULATED_PER_SECOND, GoogleChatSimulator.Faults.NONE));
-        config.put("delivery.spaces.rejects.kinds", "reject-test");
-        config.put("delivery.spaces.revoked.webhook-url", chat.space("revoked", KEY + "v", TOKEN + "v",
-                SIMULATED_PER_SECOND, GoogleChatSimulator.Faults.NONE));
-        config.put("delivery.spaces.revoked.kinds", "revoke-test");
+        String resume;
         synchronized (DeliveryTestResource.class) {
-            resumeUrl = chat.space("resume", KEY + "m", TOKEN + "m", SIMULATED_PER_SECOND,
+            resume = resumeUrl = chat.space("resume", KEY + "m", TOKEN + "m", SIMULATED_PER_SECOND,
                     GoogleChatSimulator.Faults.NONE);
         }
-        config.put("delivery.spaces.resume.webhook-url", resumeUrl);
-        config.put("delivery.spaces.resume.kinds", "resume-test");
-        config.put("delivery.spaces.leased.webhook-url", chat.space("leased", KEY + "l", TOKEN + "l",
-                SIMULATED_PER_SECOND, GoogleChatSimulator.Faults.NONE));
-        config.put("delivery.spaces.leased.kinds", "lease-test");
-        config.put("delivery.max-per-second", "20");
-        config.put("delivery.max-delay", "5s");
-        config.put("delivery.probe-interval", "1s");
-        config.put("delivery.retry-initial-backoff", "50ms");
-        config.put("delivery.retry-max-backoff", "1s");
-        config.put("delivery.request-timeout", "5s");
-        config.put("delivery.key-prefix", KEY_PREFIX);
-        config.put("topics.notifications", NOTIFICATIONS);
-        config.put("topics.notifications-dead-letter", DEAD_LETTERS);
-        config.put("mp.messaging.incoming.notification-delivery.group.id", "delivery-test-" + RUN);
-        config.put("quarkus.log.file.enabled", "true");
-        config.put("quarkus.log.file.path", "target/delivery-test-" + RUN + ".log");
-        return config;
+        return DeliverySettings.deliveryOnly(space(chat, "default", ""), 20, "5s").analysis(analysis)
+                .space("rejects", space(chat, "rejects", "r"), "reject-test")
+                .space("revoked", space(chat, "revoked", "v"), "revoke-test")
+                .space("resume", resume, "resume-test")
+                .space("leased", space(chat, "leased", "l"), "lease-test")
+                .delivery("probe-interval", "1s").retries("50ms", "1s").delivery("request-timeout", "5s")
+                .run(KEY_PREFIX, NOTIFICATIONS, DEAD_LETTERS, "delivery-test-" + RUN)
+                .logFile("target/delivery-test-" + RUN + ".log").properties();
+    }
+
+    /** A space on the simulator, its webhook's key and token the known secrets with {@code suffix} appended. */
+    private static String space(GoogleChatSimulator chat, String name, String suffix) {
+        return chat.space(name, KEY + suffix, TOKEN + suffix, SIMULATED_PER_SECOND, GoogleChatSimulator.Faults.NONE);
     }
 
     @Override
