@@ -17,6 +17,10 @@ import io.smallrye.config.Priorities;
  * {@code analysis.idle-lease}, {@code analysis.idle-max-attempts}) keep their meaning in a properties file or a
  * system property written for an older version, unless the new key is set as firmly. (Their environment variables
  * are the same as the new keys', {@code ANALYSIS_IDLE_AFTER} and so on.)
+ * <p>
+ * Not SmallRye's {@code FallbackConfigSourceInterceptor}: the new key always has a value (its {@code @WithDefault}),
+ * so a fallback is never asked; nor its {@code RelocateConfigSourceInterceptor}, which would let an old key in a
+ * properties file win over the new one set in the environment. Here the more firmly set of the two wins.
  */
 public final class IdleKeyFallbacks implements ConfigSourceInterceptorFactory {
 
