@@ -14,13 +14,14 @@ import dev.conversationworker.http.HttpTransport;
 
 /**
  * The HTTP side of delivery, on the shared {@link HttpTransport}: 8 connections per space's host, a connect and an
- * overall timeout, answers read up to {@value #MAX_ANSWER_BYTES} bytes (Google's answers are small; a larger one is
- * refused). Failures are {@link WebhookUnreachable}, whose messages never quote the URL.
+ * overall timeout, answers read up to {@value #MAX_ANSWER_BYTES} bytes; a larger one is refused. Google answers with
+ * the message it created, echoed in several forms (text, formatted text, argument text, cards), so an answer can be
+ * a few times the 32,000-byte message: the cap is far above that, and only bounds what a misbehaving server costs. Failures are {@link WebhookUnreachable}, whose messages never quote the URL.
  */
 @ApplicationScoped
 class WebhookClient {
 
-    static final int MAX_ANSWER_BYTES = 64 * 1024;
+    static final int MAX_ANSWER_BYTES = 512 * 1024;
     private static final int MAX_CONNECTIONS = 8;
     private static final Map<String, String> HEADERS = Map.of("Content-Type", "application/json; charset=UTF-8");
 

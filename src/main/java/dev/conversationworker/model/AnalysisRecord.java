@@ -39,7 +39,7 @@ public record AnalysisRecord(String analysisId, String conversationId, String tr
      * analysis of the same message are two analyses.
      */
     public static String analysisId(String conversationId, String triggerEventId, TriggerType trigger) {
-        if (!trigger.derived()) {
+        if (trigger == null || !trigger.derived()) { // null: a record stored without its trigger
             return analysisId(conversationId, triggerEventId);
         }
         String name = "derived-analysis\n" + trigger.wireName() + "\n" + conversationId.length() + ":" + conversationId

@@ -187,12 +187,15 @@ public final class SchedulePoller<C> {
 
     private void run(ClaimInHand<C> held) {
         String id = schedule.idOf(held.claimed());
-        work.handle(held).subscribe().with(done -> finished(id), failure -> {
+        // Deferred: a Work that throws instead of returning a failed Uni fails the same way, and its claim leaves
+        // the hand (and is no longer renewed) like any other failure.
+        Uni.createFrom().deferred(() -> work.handle(held)).subscribe().with(done -> finished(id), failure -> {
             if (stopping) {
                 log.leftWhileStopping(id, String.valueOf(failure.getMessage()));
                 return; // it stays in hand, and handBack hands it back
             }
-            work.failed(held, failure).subscribe().with(ok -> finished(id), ignored -> finished(id));
+            Uni.createFrom().deferred(() -> work.failed(held, failure)).subscribe().with(ok -> finished(id),
+                    ignored -> finished(id));
         });
     }
 
