@@ -1,0 +1,45 @@
+package dev.conversationworker.pseudonymise;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** STUB (replaced by the pii-core branch). */
+public final class Pseudonyms {
+    private final Map<String, String> byValue = new LinkedHashMap<>();
+    private final Map<String, String> originals = new LinkedHashMap<>();
+    private final Map<PiiKind, Integer> counts = new EnumMap<>(PiiKind.class);
+
+    public String placeholder(PiiKind kind, String canonicalValue) {
+        return byValue.computeIfAbsent(kind + "|" + canonicalValue, k -> {
+            int n = counts.merge(kind, 1, Integer::sum);
+            String p = "<" + kind.label() + "_" + n + ">";
+            originals.put(p, canonicalValue);
+            return p;
+        });
+    }
+
+    public Map<PiiKind, Integer> replacedByKind() {
+        return new EnumMap<>(counts);
+    }
+
+    public boolean isEmpty() {
+        return counts.isEmpty();
+    }
+
+    public Map<String, String> originals() {
+        return Map.copyOf(originals);
+    }
+
+    public String restore(String text) {
+        return restore(text, originals);
+    }
+
+    public static String restore(String text, Map<String, String> originals) {
+        String out = text;
+        for (Map.Entry<String, String> e : originals.entrySet()) {
+            out = out.replace(e.getKey(), e.getValue());
+        }
+        return out;
+    }
+}
