@@ -104,6 +104,15 @@ public class ConversationAnalyzer {
         return askLlm(formatted, trace);
     }
 
+    /**
+     * A conversation whose personal data could not be replaced (fail closed): no LLM is asked, whatever is
+     * configured; the offline analyzer answers in-process, quoting nothing the customer wrote.
+     */
+    public Uni<AnalysisOutcome> analyseWithheld(List<HistoryEntry> history) {
+        return Uni.createFrom().item(() -> AnalysisOutcome.answered(Provider.OFFLINE, OfflineAnalyzer.MODEL, 0,
+                offline.analyseWithoutQuoting(history)));
+    }
+
     /** The LLM part of an analysis, on its own: for analyses that waited for an LLM to come back. */
     public Uni<AnalysisOutcome> askLlm(FormattedConversation formatted, Context trace) {
         if (primary.isEmpty()) {

@@ -61,6 +61,18 @@ public final class OfflineAnalyzer {
             Map.entry("giao hàng", "order_status"));
 
     public AnalysisResult analyse(List<HistoryEntry> history) {
+        return analyse(history, true);
+    }
+
+    /**
+     * For a conversation whose personal data could not be replaced: the same judgement (intent, sentiment,
+     * severity), but nothing the customer wrote is quoted, neither questions nor an opening line.
+     */
+    public AnalysisResult analyseWithoutQuoting(List<HistoryEntry> history) {
+        return analyse(history, false);
+    }
+
+    private AnalysisResult analyse(List<HistoryEntry> history, boolean quoting) {
         List<String> userTexts = history.stream().filter(e -> "user".equals(e.role())).map(HistoryEntry::text)
                 .toList();
         String all = normalise(String.join("\n", userTexts));
@@ -75,7 +87,8 @@ public final class OfflineAnalyzer {
         }
         String intent = INTENTS.entrySet().stream().filter(i -> contains(all, i.getKey())).map(Map.Entry::getValue)
                 .sorted().findFirst().orElse(questions.isEmpty() ? "other" : "general_question");
-        return new AnalysisResult(questions, intent, sentiment, summary(history, userTexts, questions, severity),
+        String summary = summary(history, userTexts, questions, severity, quoting);
+        return new AnalysisResult(quoting ? questions : List.of(), intent, sentiment, summary,
                 severity.atLeast(Severity.MEDIUM), severity, language);
     }
 
@@ -97,8 +110,10 @@ public final class OfflineAnalyzer {
     }
 
     private static String summary(List<HistoryEntry> history, List<String> userTexts, List<String> questions,
-            Severity severity) {
-        String first = userTexts.isEmpty() ? "" : SafeTruncation.withEllipsis(userTexts.get(0).strip(), 160);
+            Severity severity, boolean quoting) {
+        String first = userTexts.isEmpty() || !quoting
+                ? ""
+                : SafeTruncation.withEllipsis(userTexts.get(0).strip(), 160);
         return history.size() + " messages, " + userTexts.size() + " from the user, " + questions.size()
                 + " question(s)"
                 + (severity == Severity.NONE ? "" : ", alarm keywords of severity " + severity.wireName())

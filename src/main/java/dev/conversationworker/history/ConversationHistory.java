@@ -59,10 +59,16 @@ public class ConversationHistory {
      * redelivered message arms nothing.
      */
     public Uni<Appended> append(ChatEvent message, int partition, long offset, Duration idleAfter) {
+        return append(message, false, partition, offset, idleAfter);
+    }
+
+    /** @param tokenised its text was pseudonymised for storing ({@link HistoryEntry#tokenised()}) */
+    public Uni<Appended> append(ChatEvent message, boolean tokenised, int partition, long offset,
+            Duration idleAfter) {
         HistoryKeys keys = keys(message.conversationId());
         String entry = HistoryCodec.encode(new HistoryEntry(message.eventId(), message.role().wireName(),
                 SafeTruncation.withEllipsis(message.text(), config.maxMessageChars()),
-                message.timestamp().toString(), partition, offset));
+                message.timestamp().toString(), partition, offset, tokenised));
         // Stored at 0: the script sets the time from Redis' clock.
         String armed = StoredJson.write(new ArmedConversation(message.conversationId(), message.eventId(), partition,
                 offset, 0));

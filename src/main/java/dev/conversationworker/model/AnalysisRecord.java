@@ -9,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /** The record on {@code conversation-analyses}, field for field as the contract gives it. */
 public record AnalysisRecord(String analysisId, String conversationId, String triggerEventId, TriggerType trigger,
         AnalysisStatus status, int messageCount, boolean truncated, String analyzedAt, String model, Provider provider,
-        Long llmLatencyMs, AnalysisResult result, @JsonInclude(JsonInclude.Include.NON_NULL) String error) {
+        Long llmLatencyMs, AnalysisResult result, @JsonInclude(JsonInclude.Include.NON_NULL) String error,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Pseudonymisation pseudonymisation) {
 
     public static AnalysisRecord of(Trigger trigger, FormattedConversation conversation, AnalysisOutcome outcome,
             String analyzedAt) {
@@ -21,7 +22,8 @@ public record AnalysisRecord(String analysisId, String conversationId, String tr
         return new AnalysisRecord(analysisId(conversationId, triggerEventId, trigger), conversationId, triggerEventId,
                 trigger,
                 outcome.status(), conversation.messageCount(), conversation.truncated(), analyzedAt, outcome.model(),
-                outcome.provider(), outcome.llmLatencyMs(), outcome.result(), outcome.error());
+                outcome.provider(), outcome.llmLatencyMs(), outcome.result(), outcome.error(),
+                conversation.pseudonymisation());
     }
 
     /** The same trigger always gives the same id (a name-based UUID), so consumers can drop duplicates by it. */
@@ -46,6 +48,12 @@ public record AnalysisRecord(String analysisId, String conversationId, String tr
                 + "\n"
                 + triggerEventId;
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The same analysis with its result's texts replaced (original values restored), saying so. */
+    public AnalysisRecord withResult(AnalysisResult replaced, Pseudonymisation done) {
+        return new AnalysisRecord(analysisId, conversationId, triggerEventId, trigger, status, messageCount, truncated,
+                analyzedAt, model, provider, llmLatencyMs, replaced, error, done);
     }
 
     @JsonIgnore

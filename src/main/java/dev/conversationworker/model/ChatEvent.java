@@ -7,6 +7,12 @@ import java.util.Map;
 public record ChatEvent(String eventId, EventType type, String conversationId, OffsetDateTime timestamp,
         Role role, String text, String userId, String channel, String language, Map<String, Object> metadata) {
 
+    /** The same event with its text replaced (pseudonymised before it is stored). */
+    public ChatEvent withText(String newText) {
+        return new ChatEvent(eventId, type, conversationId, timestamp, role, newText, userId, channel, language,
+                metadata);
+    }
+
     public boolean isMessage() {
         return type == EventType.MESSAGE;
     }

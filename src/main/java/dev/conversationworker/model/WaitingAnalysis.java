@@ -45,7 +45,12 @@ public record WaitingAnalysis(String conversationId, String triggerEventId, Trig
     }
 
     public AnalysisRecord toRecord(AnalysisOutcome outcome, String analyzedAt) {
-        return AnalysisRecord.of(conversationId, triggerEventId, trigger, conversation, outcome, analyzedAt);
+        return toRecord(conversation, outcome, analyzedAt);
+    }
+
+    /** @param asAnalysed the conversation as it was sent this time (pseudonymised now, if it was parked raw) */
+    public AnalysisRecord toRecord(FormattedConversation asAnalysed, AnalysisOutcome outcome, String analyzedAt) {
+        return AnalysisRecord.of(conversationId, triggerEventId, trigger, asAnalysed, outcome, analyzedAt);
     }
 
     public boolean waitedAtLeast(Duration maxWait, Instant now) {

@@ -87,6 +87,25 @@ public final class MetricLabels {
         }
     }
 
+    /**
+     * {@code where} of {@code cw_pseudonymise_failures_total}: personal data could not be replaced before an
+     * analysis (it went to the offline analyzer instead of an LLM) or before a message was stored (its text withheld).
+     */
+    public enum PseudonymiseFailure {
+
+        ANALYSIS("analysis"), HISTORY("history");
+
+        private final String value;
+
+        PseudonymiseFailure(String value) {
+            this.value = value;
+        }
+
+        public String value() {
+            return value;
+        }
+    }
+
     /** {@code reason} of {@code cw_analyses_skipped_total}: why a trigger was not analysed again. */
     public enum SkipReason {
 

@@ -20,6 +20,7 @@ import dev.conversationworker.model.Severity;
 import dev.conversationworker.ops.MetricLabels.DeadLetterReason;
 import dev.conversationworker.ops.MetricLabels.LlmOutcome;
 import dev.conversationworker.ops.MetricLabels.NotificationKind;
+import dev.conversationworker.ops.MetricLabels.PseudonymiseFailure;
 import dev.conversationworker.ops.MetricLabels.SkipReason;
 import dev.conversationworker.ops.MetricLabels.Stage;
 import dev.conversationworker.ops.MetricLabels.SuppressReason;
@@ -125,6 +126,9 @@ public class WorkerMetrics {
         }
         for (Stage stage : Stage.values()) {
             counter("cw.transient.retries", "stage", stage.value());
+        }
+        for (PseudonymiseFailure where : PseudonymiseFailure.values()) {
+            counter("cw.pseudonymise.failures", "where", where.value());
         }
         for (String name : new String[]{"cw.history.duplicates", "cw.history.unreadable", "cw.history.unplaced",
                 "cw.idle.conversations.armed", "cw.idle.analyses.started", "cw.progress.analyses.started",
@@ -265,5 +269,20 @@ public class WorkerMetrics {
     /** A notification not sent, and why. */
     public void notificationSuppressed(SuppressReason reason) {
         counter("cw.notifications.suppressed", "reason", reason.value()).increment();
+    }
+
+    /** Personal data could not be replaced: nothing of the text left the worker (see {@link PseudonymiseFailure}). */
+    public void pseudonymiseFailed(PseudonymiseFailure where) {
+        counter("cw.pseudonymise.failures", "where", where.value()).increment();
+    }
+
+    /** The kinds of personal data the pseudonymiser knows, by wire name: their counters exist from start-up. */
+    public void startPseudonymisedKinds(Iterable<String> kinds) {
+        kinds.forEach(kind -> counter("cw.pseudonymised.values", "kind", kind));
+    }
+
+    /** Distinct personal values replaced before an analysis (counted again by every analysis of a conversation). */
+    public void pseudonymised(String kind, int values) {
+        counter("cw.pseudonymised.values", "kind", kind).increment(values);
     }
 }

@@ -23,12 +23,21 @@ class AnalyseStep {
         this.analyzer = analyzer;
     }
 
+    /** A conversation withheld by {@link PseudonymiseStep} never reaches an LLM. */
     Uni<AnalysisOutcome> analyse(DecodedConversation conversation, TracedEvent event) {
-        return analyzer.analyse(conversation.entries(), conversation.formatted(), event.trace());
+        return conversation.withheld()
+                ? analyzer.analyseWithheld(conversation.entries())
+                : analyzer.analyse(conversation.entries(), conversation.formatted(), event.trace());
     }
 
-    /** A waiting analysis: only the LLM is asked again, with the conversation as it was formatted then. */
+    /**
+     * A waiting analysis: only the LLM is asked again, with the conversation as it was formatted then. One whose
+     * text was withheld is never parked (the offline analyzer answered it); should one be, no LLM sees it.
+     */
     Uni<AnalysisOutcome> askAgain(FormattedConversation conversation, TracedEvent event) {
-        return analyzer.askLlm(conversation, event.trace());
+        return conversation.pseudonymisation() != null && conversation.pseudonymisation().failed()
+                ? Uni.createFrom().item(AnalysisOutcome.failed("its personal data could not be pseudonymised", 0,
+                        false))
+                : analyzer.askLlm(conversation, event.trace());
     }
 }

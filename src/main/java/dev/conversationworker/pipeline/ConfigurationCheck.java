@@ -12,6 +12,7 @@ import dev.conversationworker.analysis.LlmConfig;
 import dev.conversationworker.formatting.FormattingConfig;
 import dev.conversationworker.history.HistoryConfig;
 import dev.conversationworker.ingest.WorkerConfig;
+import dev.conversationworker.pseudonymise.PseudonymiseConfig;
 import dev.conversationworker.schedule.AnalysisConfig;
 
 /** Refuses to start with settings that contradict each other; the message names every broken rule's keys. */
@@ -21,11 +22,13 @@ class ConfigurationCheck {
     /** Before SmallRye Reactive Messaging starts its channels (at priority 1000): no record is touched. */
     void check(@Observes @Priority(10) StartupEvent event, WorkerConfig worker, HistoryConfig history,
             FormattingConfig formatting,
-            LlmConfig llm, AnalysisConfig analysis) {
+            LlmConfig llm, AnalysisConfig analysis, PseudonymiseConfig pseudonymise) {
         AnalysisConfig.Waiting wait = analysis.waiting();
         AnalysisConfig.Idle idle = analysis.idle();
         List<String> broken = new ConfigurationRules()
                 .leaseOutlivesTheLlmDeadline(wait.lease(), llm.deadline())
+                .pseudonymisedHistoryIsKeyed(pseudonymise.inHistory(), pseudonymise.historyKey(),
+                        pseudonymise.restoreInAnalysis())
                 .dedupeWindowCoversTheHistory(history.dedupeWindow(), history.maxMessages())
                 .idleFallsDueBeforeTheHistoryExpires(idle.after(), history.ttl())
                 .notNegative("analysis.idle.after", idle.after().toMillis())

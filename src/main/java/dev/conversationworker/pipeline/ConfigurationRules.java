@@ -3,6 +3,7 @@ package dev.conversationworker.pipeline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Rules between settings of different keys, which no single {@code @ConfigMapping} can check: each broken rule is
@@ -30,6 +31,23 @@ final class ConfigurationRules {
         return require(idleAfter.compareTo(ttl) < 0, "analysis.idle.after (" + idleAfter + ") must be shorter than "
                 + "history.ttl (" + ttl + "): an idle conversation's history must still be there to analyse");
     }
+
+    /**
+     * A history stored pseudonymised needs the key of its tokens (never quoted here: it is a secret), and keeps no
+     * original value an analysis could restore.
+     */
+    ConfigurationRules pseudonymisedHistoryIsKeyed(boolean inHistory, Optional<String> key, boolean restore) {
+        if (!inHistory) {
+            return this;
+        }
+        return require(key.filter(k -> k.length() >= MIN_HISTORY_KEY_CHARS).isPresent(),
+                "pseudonymise.in-history needs pseudonymise.history-key (PSEUDONYMISE_HISTORY_KEY) of at least "
+                        + MIN_HISTORY_KEY_CHARS + " characters, shared by every instance")
+                .require(!restore, "pseudonymise.restore-in-analysis cannot be on with pseudonymise.in-history: "
+                        + "a history stored pseudonymised keeps no original value to restore");
+    }
+
+    static final int MIN_HISTORY_KEY_CHARS = 32;
 
     ConfigurationRules notNegative(String key, long value) {
         return require(value >= 0, key + " must not be negative, got " + value);

@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
@@ -28,7 +29,9 @@ import dev.conversationworker.ops.MetricLabels.SkipReason;
  * <li>{@link ReadHistoryStep}: skipped if published already or waiting; else the history as it stood at the
  * trigger is read;
  * <li>{@link FormatStep}: decoded and rendered for the LLM (on the CPU pool);
- * <li>{@link AnalyseStep}: the LLM is asked;
+ * <li>{@link PseudonymiseStep}: personal data replaced by placeholders (on the CPU pool); if that fails, nothing
+ * of the text may reach an LLM;
+ * <li>{@link AnalyseStep}: the LLM is asked (the offline analyzer, for a conversation withheld);
  * <li>{@link WaitingRoomStep}: no LLM reachable, the analysis waits in Redis and is resumed later ({@link #resume});
  * <li>{@link PublishStep}: otherwise the analysis is published, its notification sent, and it is marked published.
  * </ol>
@@ -41,26 +44,25 @@ public class ConversationPipeline implements ChatEventHandler {
 
     private static final Uni<Void> NOTHING_ALONGSIDE = Uni.createFrom().voidItem();
 
-    private final StepRunner steps;
-    private final ParseStep parse;
-    private final StoreEventStep store;
-    private final ReadHistoryStep read;
-    private final FormatStep format;
-    private final AnalyseStep analyse;
-    private final WaitingRoomStep waitingRoom;
-    private final PublishStep publish;
-
-    ConversationPipeline(StepRunner steps, ParseStep parse, StoreEventStep store, ReadHistoryStep read,
-            FormatStep format, AnalyseStep analyse, WaitingRoomStep waitingRoom, PublishStep publish) {
-        this.steps = steps;
-        this.parse = parse;
-        this.store = store;
-        this.read = read;
-        this.format = format;
-        this.analyse = analyse;
-        this.waitingRoom = waitingRoom;
-        this.publish = publish;
-    }
+    // Package-private fields, injected: adding a step is one field here and one .chain below.
+    @Inject
+    StepRunner steps;
+    @Inject
+    ParseStep parse;
+    @Inject
+    StoreEventStep store;
+    @Inject
+    ReadHistoryStep read;
+    @Inject
+    FormatStep format;
+    @Inject
+    PseudonymiseStep pseudonymise;
+    @Inject
+    AnalyseStep analyse;
+    @Inject
+    WaitingRoomStep waitingRoom;
+    @Inject
+    PublishStep publish;
 
     /**
      * @param partition the record's partition and {@code offset} its offset: a message is stored with them, and a
@@ -93,13 +95,14 @@ public class ConversationPipeline implements ChatEventHandler {
     }
 
     /**
-     * Read → format → analyse → park or publish: the conversation as it stood at the trigger. A new step between
-     * two of these is one more {@code .chain} here.
+     * Read → format → pseudonymise → analyse → park or publish: the conversation as it stood at the trigger. A new
+     * step between two of these is one more {@code .chain} here.
      */
     private Uni<Void> analyse(Trigger trigger, int partition, long offset, TracedEvent event, Uni<Void> alongside) {
         return read.readUnlessSkipped(trigger, partition, offset, event, alongside).chain(window -> window == null
                 ? Uni.createFrom().voidItem()
                 : format.format(window, event)
+                        .chain(formatted -> pseudonymise.pseudonymise(formatted, event))
                         .chain(conversation -> analyse.analyse(conversation, event)
                                 .chain(outcome -> parkOrPublish(trigger, conversation.formatted(), outcome, event))));
     }
@@ -109,7 +112,7 @@ public class ConversationPipeline implements ChatEventHandler {
         return waitingRoom.takes(outcome)
                 ? waitingRoom.park(trigger, conversation, outcome, event)
                 : publish.publish(AnalysisRecord.of(trigger, conversation, outcome, publish.now()),
-                        trigger.timestamp(), event);
+                        conversation.originals(), trigger.timestamp(), event);
     }
 
     /**
@@ -159,14 +162,16 @@ public class ConversationPipeline implements ChatEventHandler {
         TracedEvent event = TracedEvent.resumed(analysis);
         return read.alreadyPublished(analysis.conversationId(), analysis.id(), event).chain(published -> published
                 ? waitingRoom.leaveAsPublished(analysis, event)
-                : analyse.askAgain(analysis.conversation(), event).chain(outcome -> {
-                    AnalysisOutcome result = waitingRoom.afterAnotherAttempt(analysis, outcome);
-                    return result == null
-                            ? waitingRoom.retryLater(analysis, outcome, event)
-                            : publish.publish(analysis.toRecord(result, publish.now()),
-                                    OffsetDateTime.parse(analysis.triggeredAt()), waitingRoom.renewClaim(analysis),
-                                    event).call(() -> waitingRoom.leave(analysis, event));
-                }));
+                : pseudonymise.pseudonymiseParked(analysis.conversation(), event)
+                        .chain(conversation -> analyse.askAgain(conversation, event).chain(outcome -> {
+                            AnalysisOutcome result = waitingRoom.afterAnotherAttempt(analysis, outcome);
+                            return result == null
+                                    ? waitingRoom.retryLater(analysis, outcome, event)
+                                    : publish.publish(analysis.toRecord(conversation, result, publish.now()),
+                                            conversation.originals(), OffsetDateTime.parse(analysis.triggeredAt()),
+                                            waitingRoom.renewClaim(analysis), event)
+                                            .call(() -> waitingRoom.leave(analysis, event));
+                        })));
     }
 
     /**

@@ -24,4 +24,14 @@ record DecodedConversation(List<HistoryEntry> entries, FormattedConversation for
         return new DecodedConversation(decoded.entries(), formatter.format(decoded.entries(), total),
                 decoded.unreadable(), Math.max(0, window.unplaced() - decoded.unreadable()));
     }
+
+    /** The same conversation with its entries and rendering replaced (pseudonymised, or withheld). */
+    DecodedConversation with(List<HistoryEntry> newEntries, FormattedConversation newFormatted) {
+        return new DecodedConversation(newEntries, newFormatted, unreadable, unplaced);
+    }
+
+    /** Its text could not be pseudonymised: only the offline analyzer may see it, and must not quote it. */
+    boolean withheld() {
+        return formatted.pseudonymisation() != null && formatted.pseudonymisation().failed();
+    }
 }

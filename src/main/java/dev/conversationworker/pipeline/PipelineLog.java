@@ -29,4 +29,12 @@ interface PipelineLog extends BasicLogger {
     @LogMessage(level = WARN)
     @Message(id = 204, value = "Could not remember analysis %s as published (%s)")
     void publishedMarkNotWritten(String analysisId, String failure);
+
+    @LogMessage(level = WARN)
+    @Message(id = 205, value = "Could not pseudonymise conversation %s (%s): nothing of it was sent to an LLM; the offline analyzer answered without quoting it")
+    void notPseudonymisedForAnalysis(String conversationId, String failureClass);
+
+    @LogMessage(level = WARN)
+    @Message(id = 206, value = "Could not pseudonymise message %s of conversation %s (%s): stored with its text withheld")
+    void notPseudonymisedForHistory(String eventId, String conversationId, String failureClass);
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 
 import jakarta.inject.Singleton;
 
@@ -50,19 +51,26 @@ class PublishStep {
 
     /** @param triggeredAt when its trigger happened (for the end-to-end latency), or null if unknown */
     Uni<Void> publish(AnalysisRecord analysis, OffsetDateTime triggeredAt, TracedEvent event) {
-        return publish(analysis, triggeredAt, NOTHING, event);
+        return publish(analysis, Map.of(), triggeredAt, NOTHING, event);
+    }
+
+    /** @param originals placeholders to restore in the published record only (empty: none, the default) */
+    Uni<Void> publish(AnalysisRecord analysis, Map<String, String> originals, OffsetDateTime triggeredAt,
+            TracedEvent event) {
+        return publish(analysis, originals, triggeredAt, NOTHING, event);
     }
 
     /** @param onRetry runs before each retry of a step that failed for a transient reason */
-    Uni<Void> publish(AnalysisRecord analysis, OffsetDateTime triggeredAt, Runnable onRetry, TracedEvent event) {
+    Uni<Void> publish(AnalysisRecord analysis, Map<String, String> originals, OffsetDateTime triggeredAt,
+            Runnable onRetry, TracedEvent event) {
         if (event.mayPublish() == TracedEvent.ALWAYS) {
-            return publishNow(analysis, triggeredAt, onRetry, event);
+            return publishNow(analysis, originals, triggeredAt, onRetry, event);
         }
         return steps.untilDone(Stage.CLAIM_CHECK, event, event.mayPublish()).chain(mayPublish -> {
             if (!mayPublish) {
                 return Uni.createFrom().voidItem(); // counted by whoever said no, with its reason
             }
-            return publishNow(analysis, triggeredAt, onRetry, event);
+            return publishNow(analysis, originals, triggeredAt, onRetry, event);
         });
     }
 
@@ -71,9 +79,10 @@ class PublishStep {
         return Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
     }
 
-    private Uni<Void> publishNow(AnalysisRecord analysis, OffsetDateTime triggeredAt, Runnable onRetry,
-            TracedEvent event) {
-        return steps.untilDone(Stage.PUBLISH_ANALYSIS, event, () -> analyses.publish(analysis, event.trace()),
+    private Uni<Void> publishNow(AnalysisRecord analysis, Map<String, String> originals, OffsetDateTime triggeredAt,
+            Runnable onRetry, TracedEvent event) {
+        AnalysisRecord published = RestoredAnalysis.of(analysis, originals);
+        return steps.untilDone(Stage.PUBLISH_ANALYSIS, event, () -> analyses.publish(published, event.trace()),
                 onRetry)
                 .call(() -> {
                     // Decided once (a failed analysis counts once towards its burst); only the sending is retried.

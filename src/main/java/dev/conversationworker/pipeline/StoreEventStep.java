@@ -1,5 +1,6 @@
 package dev.conversationworker.pipeline;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import jakarta.inject.Singleton;
@@ -11,9 +12,13 @@ import dev.conversationworker.history.ConversationHistory.Appended;
 import dev.conversationworker.idle.IdleSchedule;
 import dev.conversationworker.model.ChatEvent;
 import dev.conversationworker.model.Trigger;
+import dev.conversationworker.ops.MetricLabels.PseudonymiseFailure;
 import dev.conversationworker.ops.MetricLabels.Stage;
 import dev.conversationworker.ops.WorkerMetrics;
+import dev.conversationworker.pseudonymise.PseudonymiseConfig;
+import dev.conversationworker.pseudonymise.Pseudonymiser;
 import dev.conversationworker.schedule.AnalysisConfig;
+import dev.conversationworker.support.LogSafe;
 
 /**
  * Step 2, what an event writes before any analysis: a message is appended to its conversation's history, arming
@@ -23,19 +28,31 @@ import dev.conversationworker.schedule.AnalysisConfig;
 @Singleton
 class StoreEventStep {
 
+    /** What a message stored pseudonymised says when even that failed: nothing of its text is kept. */
+    static final String WITHHELD = "(message withheld: it could not be pseudonymised)";
+
     private final StepRunner steps;
     private final ConversationHistory history;
     private final IdleSchedule idle;
     private final AnalysisConfig triggers;
     private final WorkerMetrics metrics;
+    private final CpuWorkPool cpu;
+    private final Pseudonymiser pseudonymiser;
+    private final byte[] historyKey;
 
     StoreEventStep(StepRunner steps, ConversationHistory history, IdleSchedule idle, AnalysisConfig triggers,
-            WorkerMetrics metrics) {
+            WorkerMetrics metrics, CpuWorkPool cpu, Pseudonymiser pseudonymiser, PseudonymiseConfig pseudonymise) {
         this.steps = steps;
         this.history = history;
         this.idle = idle;
         this.triggers = triggers;
         this.metrics = metrics;
+        this.cpu = cpu;
+        this.pseudonymiser = pseudonymiser;
+        // Checked at start-up (ConfigurationCheck): set, and long enough, whenever it is used.
+        this.historyKey = pseudonymise.inHistory()
+                ? pseudonymise.historyKey().orElse("").getBytes(StandardCharsets.UTF_8)
+                : null;
     }
 
     /**
@@ -46,8 +63,12 @@ class StoreEventStep {
      */
     Uni<Trigger> storeMessage(ChatEvent message, int partition, long offset, TracedEvent event) {
         Duration idleAfter = idleAfter(triggers.idle().after());
-        return steps.untilDone(Stage.HISTORY_APPEND, event, () -> history.append(message, partition, offset,
-                idleAfter)).map(appended -> {
+        Uni<ChatEvent> stored = historyKey == null
+                ? Uni.createFrom().item(message)
+                : cpu.run(() -> tokeniseOrWithhold(message, event));
+        return stored.chain(toStore -> steps.untilDone(Stage.HISTORY_APPEND, event,
+                () -> history.append(toStore, historyKey != null, partition, offset, idleAfter)))
+                .map(appended -> {
                     if (!appended.appended()) {
                         metrics.duplicateMessage();
                     } else if (!idleAfter.isZero()) {
@@ -59,6 +80,18 @@ class StoreEventStep {
                     metrics.progressAnalysisStarted();
                     return Trigger.progress(message);
                 });
+    }
+
+    /** {@code pseudonymise.in-history}: the text as Redis may keep it, or withheld if it cannot be pseudonymised. */
+    private ChatEvent tokeniseOrWithhold(ChatEvent message, TracedEvent event) {
+        try {
+            return message.withText(pseudonymiser.tokenise(message.text(), historyKey));
+        } catch (RuntimeException | StackOverflowError failure) {
+            metrics.pseudonymiseFailed(PseudonymiseFailure.HISTORY);
+            event.log(() -> PipelineLog.LOG.notPseudonymisedForHistory(LogSafe.oneLine(message.eventId()),
+                    LogSafe.oneLine(message.conversationId()), failure.getClass().getName()));
+            return message.withText(WITHHELD);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.conversationworker.pseudonymise;
 
 /** STUB (replaced by the pii-core branch). */
 public enum PiiKind {
+
     EMAIL, PHONE, CARD, IBAN, IP_ADDRESS, SSN, CITIZEN_ID, NAME;
 
     public String wireName() {

@@ -5,7 +5,14 @@ import java.util.regex.Pattern;
 
 /** STUB (replaced by the pii-core branch). */
 public class Pseudonymiser {
+
     private static final Pattern EMAIL = Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+");
+
+    public Pseudonymiser() {
+    }
+
+    public Pseudonymiser(java.util.List<String> regions) {
+    }
 
     public String pseudonymise(String text, Pseudonyms pseudonyms) {
         Matcher m = EMAIL.matcher(text.replace("<", "‹").replace(">", "›"));
@@ -31,7 +38,8 @@ public class Pseudonymiser {
         Matcher m = Pattern.compile("⟦EMAIL:([0-9a-f]+)⟧").matcher(storedText);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(pseudonyms.placeholder(PiiKind.EMAIL, "token:" + m.group(1))));
+            m.appendReplacement(out,
+                    Matcher.quoteReplacement(pseudonyms.placeholder(PiiKind.EMAIL, "token:" + m.group(1))));
         }
         m.appendTail(out);
         return out.toString();

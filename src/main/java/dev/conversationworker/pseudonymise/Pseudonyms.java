@@ -6,6 +6,7 @@ import java.util.Map;
 
 /** STUB (replaced by the pii-core branch). */
 public final class Pseudonyms {
+
     private final Map<String, String> byValue = new LinkedHashMap<>();
     private final Map<String, String> originals = new LinkedHashMap<>();
     private final Map<PiiKind, Integer> counts = new EnumMap<>(PiiKind.class);

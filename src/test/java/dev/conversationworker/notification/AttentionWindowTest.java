@@ -69,7 +69,7 @@ class AttentionWindowTest {
                 false, "2026-11-24T10:00:00Z", "m", Provider.PRIMARY, 5L,
                 new AnalysisResult(List.of(), "fraud", "negative",
                         "s", true, Severity.CRITICAL, "en"),
-                null);
+                null, null);
     }
 
     /** Claims that never expire within a test. */

@@ -86,7 +86,7 @@ class GoogleChatMessagesTest {
         AnalysisRecord failed = new AnalysisRecord(AnalysisRecord.analysisId("c-9", "t-1"), "c-9", "t-1",
                 TriggerType.CONVERSATION_CLOSED, AnalysisStatus.FAILED, 3, false, "2026-11-24T10:00:00Z", null,
                 Provider.NONE, 5000L, null,
-                "primary answered HTTP 500; fallback answered HTTP 503");
+                "primary answered HTTP 500; fallback answered HTTP 503", null);
         Notification n = messages.analysisFailed(failed);
         assertThat(n.kind()).isEqualTo("operational");
         assertThat(n.dedupeKey()).isEqualTo("analysis-failed:" + failed.analysisId());
@@ -98,7 +98,7 @@ class GoogleChatMessagesTest {
         AnalysisResult result = new AnalysisResult(questions, "refund", "negative", summary, true, Severity.HIGH, "en");
         return new AnalysisRecord(AnalysisRecord.analysisId(conversationId, "close-1"), conversationId, "close-1",
                 TriggerType.CONVERSATION_CLOSED, AnalysisStatus.OK, 4, false, "2026-11-24T10:00:00Z", "m",
-                Provider.PRIMARY, 800L, result, null);
+                Provider.PRIMARY, 800L, result, null, null);
     }
 
     @Test

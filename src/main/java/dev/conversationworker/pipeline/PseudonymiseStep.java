@@ -1,0 +1,128 @@
+package dev.conversationworker.pipeline;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Singleton;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.conversationworker.formatting.ConversationFormatter;
+import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.HistoryEntry;
+import dev.conversationworker.model.Pseudonymisation;
+import dev.conversationworker.ops.MetricLabels.PseudonymiseFailure;
+import dev.conversationworker.ops.WorkerMetrics;
+import dev.conversationworker.pseudonymise.PiiKind;
+import dev.conversationworker.pseudonymise.PseudonymiseConfig;
+import dev.conversationworker.pseudonymise.Pseudonymiser;
+import dev.conversationworker.pseudonymise.Pseudonyms;
+import dev.conversationworker.support.LogSafe;
+
+/**
+ * Step 5: personal data in the conversation is replaced by placeholders ({@code <EMAIL_1>}, {@code <PHONE_2>}, …)
+ * before anything of it can reach an LLM, one table for the whole conversation so a value keeps its placeholder in
+ * every message. Always on the CPU pool (about a millisecond per kilobyte: too long for an event loop). It fails
+ * closed: whatever goes wrong, the text is withheld, and {@link AnalyseStep} has the offline analyzer answer
+ * without quoting the customer. Off ({@code pseudonymise.enabled=false}), it only says so on the record.
+ */
+@Singleton
+class PseudonymiseStep {
+
+    private final CpuWorkPool cpu;
+    private final Pseudonymiser pseudonymiser;
+    private final ConversationFormatter formatter;
+    private final PseudonymiseConfig config;
+    private final WorkerMetrics metrics;
+
+    PseudonymiseStep(CpuWorkPool cpu, Pseudonymiser pseudonymiser, ConversationFormatter formatter,
+            PseudonymiseConfig config, WorkerMetrics metrics) {
+        this.cpu = cpu;
+        this.pseudonymiser = pseudonymiser;
+        this.formatter = formatter;
+        this.config = config;
+        this.metrics = metrics;
+        metrics.startPseudonymisedKinds(Arrays.stream(PiiKind.values()).map(PiiKind::wireName).toList());
+    }
+
+    Uni<DecodedConversation> pseudonymise(DecodedConversation conversation, TracedEvent event) {
+        if (!config.enabled()) {
+            return Uni.createFrom().item(conversation.with(conversation.entries(),
+                    conversation.formatted().withPseudonymisation(Pseudonymisation.OFF, Map.of())));
+        }
+        return cpu.run(() -> pseudonymiseOrWithhold(conversation, event));
+    }
+
+    /**
+     * A conversation parked by a version without this step: its rendered text is pseudonymised now, line by line
+     * (placeholders numbered within this text), so no raw text leaves on a resumed attempt either.
+     */
+    Uni<FormattedConversation> pseudonymiseParked(FormattedConversation parked, TracedEvent event) {
+        if (!config.enabled() || parked.pseudonymisation() != null) {
+            return Uni.createFrom().item(parked);
+        }
+        return cpu.run(() -> {
+            try {
+                Pseudonyms pseudonyms = new Pseudonyms();
+                String text = pseudonymiser.pseudonymise(parked.text(), pseudonyms);
+                return new FormattedConversation(text, parked.messageCount(), parked.includedCount(),
+                        parked.truncated(), applied(pseudonyms), originals(pseudonyms));
+            } catch (RuntimeException | StackOverflowError failure) {
+                failed(failure, event);
+                return withheld(parked);
+            }
+        });
+    }
+
+    private DecodedConversation pseudonymiseOrWithhold(DecodedConversation conversation, TracedEvent event) {
+        try {
+            Pseudonyms pseudonyms = new Pseudonyms();
+            List<HistoryEntry> entries = new ArrayList<>(conversation.entries().size());
+            for (HistoryEntry entry : conversation.entries()) {
+                entries.add(pseudonymise(entry, pseudonyms));
+            }
+            FormattedConversation formatted = formatter.format(entries, conversation.formatted().messageCount());
+            return conversation.with(entries,
+                    formatted.withPseudonymisation(applied(pseudonyms), originals(pseudonyms)));
+        } catch (RuntimeException | StackOverflowError failure) {
+            failed(failure, event);
+            return conversation.with(conversation.entries(), withheld(conversation.formatted()));
+        }
+    }
+
+    private HistoryEntry pseudonymise(HistoryEntry entry, Pseudonyms pseudonyms) {
+        String text = entry.tokenised()
+                ? pseudonymiser.pseudonymiseTokenised(entry.text(), pseudonyms)
+                : pseudonymiser.pseudonymise(entry.text(), pseudonyms);
+        return entry.withText(text, entry.tokenised());
+    }
+
+    private Pseudonymisation applied(Pseudonyms pseudonyms) {
+        Map<String, Integer> replaced = new LinkedHashMap<>();
+        pseudonyms.replacedByKind().forEach((kind, count) -> {
+            replaced.put(kind.wireName(), count);
+            metrics.pseudonymised(kind.wireName(), count);
+        });
+        return Pseudonymisation.applied(replaced);
+    }
+
+    private Map<String, String> originals(Pseudonyms pseudonyms) {
+        return config.restoreInAnalysis() ? pseudonyms.originals() : Map.of();
+    }
+
+    /** Only the failure's class is logged: its message could quote the text. */
+    private void failed(Throwable failure, TracedEvent event) {
+        metrics.pseudonymiseFailed(PseudonymiseFailure.ANALYSIS);
+        event.log(() -> PipelineLog.LOG.notPseudonymisedForAnalysis(LogSafe.oneLine(event.conversationId()),
+                failure.getClass().getName()));
+    }
+
+    /** Nothing of the text is kept where it could reach an LLM: the rendering is empty. */
+    private static FormattedConversation withheld(FormattedConversation formatted) {
+        return new FormattedConversation("", formatted.messageCount(), 0, formatted.truncated(),
+                Pseudonymisation.FAILED, Map.of());
+    }
+}
