@@ -85,7 +85,7 @@ public class WorkerMetrics {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> llmTimers = new ConcurrentHashMap<>();
 
-    WorkerMetrics(MeterRegistry registry) {
+    public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.hedges = Counter.builder("cw.llm.hedges")
                 .description("Fallback calls started because the primary was slow")

@@ -30,6 +30,20 @@ class OfflineAnalyzerTest {
     }
 
     @Test
+    void withoutQuotingItJudgesTheSameButRepeatsNothingTheCustomerWrote() {
+        List<HistoryEntry> history = List.of(user("My name is Jane Doe. Why was my card 4111 1111 1111 1111 charged "
+                + "twice? This is fraud."), bot("Checking."));
+        AnalysisResult quoting = analyzer.analyse(history);
+        AnalysisResult silent = analyzer.analyseWithoutQuoting(history);
+
+        assertThat(quoting.summary()).contains("Jane Doe");
+        assertThat(silent.userQuestions()).isEmpty();
+        assertThat(silent.summary()).isEqualTo("2 messages, 1 from the user, 1 question(s), alarm keywords of "
+                + "severity critical.");
+        assertThat(silent).usingRecursiveComparison().ignoringFields("userQuestions", "summary").isEqualTo(quoting);
+    }
+
+    @Test
     void fraudIsCriticalAndAngerIsNegative() {
         AnalysisResult r = analyzer.analyse(List.of(user("This is fraud. I am angry, the app is useless and broken!")));
         assertThat(r.language()).isEqualTo("en");

@@ -3,6 +3,8 @@ package dev.conversationworker.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -48,5 +50,19 @@ class ConfigurationRulesTest {
                         "analysis.idle.after (PT168H) must be shorter than history.ttl (PT168H): an idle "
                                 + "conversation's history must still be there to analyse",
                         "analysis.every-messages must not be negative, got -1");
+    }
+
+    @Test
+    void aPseudonymisedHistoryNeedsItsKeyAndCannotBeRestored() {
+        assertThat(new ConfigurationRules().pseudonymisedHistoryIsKeyed(false, Optional.empty(), true).broken())
+                .isEmpty();
+        assertThat(new ConfigurationRules()
+                .pseudonymisedHistoryIsKeyed(true, Optional.of("k".repeat(32)), false).broken()).isEmpty();
+        List<String> broken = new ConfigurationRules()
+                .pseudonymisedHistoryIsKeyed(true, Optional.of("short-secret-value"), true).broken();
+        assertThat(broken).hasSize(2);
+        assertThat(broken.get(0)).contains("PSEUDONYMISE_HISTORY_KEY").contains("32")
+                .as("a secret is never quoted").doesNotContain("short-secret-value");
+        assertThat(broken.get(1)).contains("pseudonymise.restore-in-analysis");
     }
 }

@@ -2,6 +2,7 @@ package dev.conversationworker.testsupport;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +65,7 @@ public final class LlmSimulator implements AutoCloseable {
     private final LongAdder heldNanos = new LongAdder();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final Map<String, AtomicInteger> callsByModel = new ConcurrentHashMap<>();
+    private final Set<String> quoting = ConcurrentHashMap.newKeySet();
     private volatile ToLongFunction<String> defaultLatencyMs = model -> 5;
     private volatile boolean recordCalls = true;
     private volatile boolean down;
@@ -89,6 +91,15 @@ public final class LlmSimulator implements AutoCloseable {
     /** For prompts containing {@code token}: the reply of {@code model}'s n-th call (1-based) for that token. */
     public void script(String token, String model, IntFunction<Reply> replyForAttempt) {
         scripts.computeIfAbsent(token, t -> new ConcurrentHashMap<>()).put(model, replyForAttempt);
+    }
+
+    /**
+     * Prompts that contain {@code token} are answered as a model that quotes the customer would: every customer
+     * line in {@code userQuestions}, and all of them in {@code summary} (what an LLM does with personal data it is
+     * given).
+     */
+    public void quoteCustomer(String token) {
+        quoting.add(token);
     }
 
     public List<Call> calls(String token) {
@@ -157,7 +168,7 @@ public final class LlmSimulator implements AutoCloseable {
             JsonObject body = buffer.toJsonObject();
             String model = body.getString("model", "");
             // Encoded again only to find a script: a benchmark has none, and shares the machine with the worker.
-            String prompt = scripts.isEmpty() ? "" : body.encode();
+            String prompt = scripts.isEmpty() && quoting.isEmpty() ? "" : body.encode();
             String conversation = conversationOf(body);
             callsByModel.computeIfAbsent(model, m -> new AtomicInteger()).incrementAndGet();
             if (recordCalls) {
@@ -172,6 +183,8 @@ public final class LlmSimulator implements AutoCloseable {
             if (script != null && script.getValue().containsKey(model)) {
                 int attempt = (int) calls(script.getKey(), model).size();
                 reply = script.getValue().get(model).apply(attempt);
+            } else if (!down && quoting.stream().anyMatch(prompt::contains)) {
+                reply = Reply.ok(defaultLatencyMs.applyAsLong(model), quotingResult(conversation));
             } else {
                 reply = down
                         ? Reply.status(503, Map.of())
@@ -208,6 +221,21 @@ public final class LlmSimulator implements AutoCloseable {
     private static String conversationOf(JsonObject body) {
         JsonArray messages = body.getJsonArray("messages", new JsonArray());
         return messages.isEmpty() ? "" : messages.getJsonObject(messages.size() - 1).getString("content", "");
+    }
+
+    private static JsonObject quotingResult(String conversation) {
+        JsonArray questions = new JsonArray();
+        StringBuilder summary = new StringBuilder("The customer wrote:");
+        for (String line : conversation.split("\n")) {
+            int at = line.indexOf("[USER]: ");
+            if (at >= 0 && questions.size() < 20) {
+                String text = line.substring(at + "[USER]: ".length());
+                questions.add(text.length() > 500 ? text.substring(0, 500) : text);
+                summary.append(' ').append(text);
+            }
+        }
+        return defaultResult(conversation).put("userQuestions", questions)
+                .put("summary", summary.length() > 2000 ? summary.substring(0, 2000) : summary.toString());
     }
 
     /** A valid analysis; attention and severity follow a few keywords of the prompt, like a (very) small model. */

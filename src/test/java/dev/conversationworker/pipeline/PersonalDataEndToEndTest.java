@@ -1,0 +1,113 @@
+package dev.conversationworker.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.json.JsonObject;
+
+import dev.conversationworker.testsupport.Events;
+import dev.conversationworker.testsupport.KafkaTestClient;
+import dev.conversationworker.testsupport.LlmSimulator;
+import dev.conversationworker.testsupport.PlantedPersonalData;
+import dev.conversationworker.testsupport.WithLlm;
+import dev.conversationworker.testsupport.WorkerTestResource;
+
+/**
+ * Through the real broker, Redis and LLM simulator, with the default settings: the simulator records every prompt
+ * and, like a real model, quotes the customer back in its analysis. No planted personal value appears in any
+ * prompt, analysis or notification; what an analysis needs is still sent; placeholders are consistent.
+ */
+@QuarkusTest
+@TestProfile(WithLlm.class)
+class PersonalDataEndToEndTest {
+
+    private final KafkaTestClient kafka = KafkaTestClient.get();
+    private final LlmSimulator llm = WorkerTestResource.simulator();
+
+    @Test
+    void noPlantedValueReachesAPromptAnAnalysisOrANotification() {
+        String token = letters("pii");
+        llm.quoteCustomer(token);
+        List<String> conversations = sendPlantedConversations(token);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> conversations.stream()
+                .allMatch(c -> kafka.values("conversation-analyses", c).size() == 1));
+        List<String> prompts = llm.calls(token).stream().map(call -> call.request().encode()).toList();
+        List<JsonObject> analyses = conversations.stream()
+                .flatMap(c -> kafka.values("conversation-analyses", c).stream()).toList();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !kafka.records("oncall-notifications", conversations.get(0)).isEmpty());
+        List<String> notifications = conversations.stream()
+                .flatMap(c -> kafka.records("oncall-notifications", c).stream())
+                .map(r -> new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)).toList();
+
+        assertThat(prompts).as("one prompt per conversation at least").hasSizeGreaterThanOrEqualTo(3);
+        PlantedPersonalData.leakForms().forEach(value -> {
+            assertThat(prompts).as("prompts").noneMatch(p -> p.contains(json(value)));
+            assertThat(analyses).as("analyses").noneMatch(a -> a.encode().contains(json(value)));
+            assertThat(notifications).as("notifications").noneMatch(n -> n.contains(json(value)));
+        });
+        String allPrompts = String.join("\n", prompts);
+        PlantedPersonalData.KEPT.forEach(kept -> assertThat(allPrompts).as("kept for the analysis").contains(kept));
+
+        JsonObject first = analyses.get(0);
+        assertThat(first.getJsonObject("result").getString("summary")).as("the model quoted the placeholders")
+                .contains("<NAME_1>").contains("<CARD_1>").contains("<EMAIL_1>").contains("<PHONE_1>")
+                .contains("<SSN_1>").contains("<IBAN_1>");
+        assertThat(first.getJsonObject("pseudonymisation").getString("status")).isEqualTo("applied");
+        assertThat(first.getJsonObject("pseudonymisation").getBoolean("restored")).isFalse();
+        assertThat(first.getJsonObject("pseudonymisation").getJsonObject("replaced").getMap())
+                .containsEntry("email", 1).containsEntry("card", 1).containsEntry("iban", 1).containsEntry("ssn", 1)
+                .containsEntry("phone", 1).containsEntry("name", 2);
+        assertThat(notifications).as("the fraud conversation paged, with placeholders")
+                .anyMatch(n -> n.contains("<CARD_1>") || n.contains("&lt;CARD_1&gt;"));
+
+        String third = prompts.stream().filter(p -> p.contains("cannot log in")).findFirst().orElseThrow();
+        assertThat(third).as("one phone written two ways is one placeholder").contains("<PHONE_1>")
+                .doesNotContain("<PHONE_2>");
+        assertThat(third).as("placeholders typed by the customer are neutralised").contains("‹EMAIL_1›")
+                .contains("‹PHONE_9›").doesNotContain("<EMAIL_1>").doesNotContain("<PHONE_9>");
+        assertThat(analyses.get(2).getJsonObject("pseudonymisation").getJsonObject("replaced").getMap())
+                .containsEntry("ip_address", 2).containsEntry("phone", 1);
+    }
+
+    private List<String> sendPlantedConversations(String token) {
+        List<String> ids = new ArrayList<>();
+        int n = 0;
+        for (List<String> messages : PlantedPersonalData.CONVERSATIONS) {
+            String conversation = Events.newConversationId("pii-" + n++);
+            ids.add(conversation);
+            for (int i = 0; i < messages.size(); i++) {
+                kafka.send(conversation, Events.message("m" + i + "-" + conversation, conversation, "user",
+                        messages.get(i).formatted(token)).encode());
+            }
+            kafka.send(conversation, Events.closed("close-" + conversation, conversation).encode());
+        }
+        return ids;
+    }
+
+    /** As the value appears inside a JSON string (the prompts are compared as JSON text). */
+    private static String json(String value) {
+        String quoted = new JsonObject().put("v", value).encode();
+        return quoted.substring(6, quoted.length() - 2);
+    }
+
+    /** A token of letters only: nothing a pseudonymiser would take for a number, and unique to this run. */
+    static String letters(String prefix) {
+        Random random = new Random();
+        StringBuilder token = new StringBuilder(prefix);
+        for (int i = 0; i < 10; i++) {
+            token.append((char) ('a' + random.nextInt(26)));
+        }
+        return token.toString();
+    }
+}
