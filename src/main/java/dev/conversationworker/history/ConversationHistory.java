@@ -26,6 +26,7 @@ public class ConversationHistory {
     private static final RedisScript APPEND = RedisScript.load("/history/append.lua");
     private static final RedisScript READ = RedisScript.load("/history/read.lua");
     private static final RedisScript MARK_PUBLISHED = RedisScript.load("/history/mark-published.lua");
+    private static final RedisScript PSEUDONYM_NUMBERS = RedisScript.load("/history/pseudonym-numbers.lua");
 
     private final ReactiveRedisDataSource redis;
     private final HistoryConfig config;
@@ -105,6 +106,26 @@ public class ConversationHistory {
     public Uni<Void> markPublished(String conversationId, String analysisId) {
         return MARK_PUBLISHED.run(redis, 1, keys(conversationId).publishedAnalyses(), analysisId,
                 Long.toString(Math.max(1, config.ttl().toSeconds()))).replaceWithVoid();
+    }
+
+    /**
+     * The placeholder numbers of a conversation's personal values, kept with its history (and for as long), so a
+     * value has one placeholder in every analysis of the conversation, however much of it each one reads.
+     *
+     * @param values {@code <KIND>|<fingerprint>} of each value, in order of first appearance; never a raw value
+     * @return each value's number within its kind, in the same order
+     */
+    public Uni<List<Integer>> placeholderNumbers(String conversationId, List<String> values) {
+        List<String> keyThenArgs = new ArrayList<>(values.size() + 2);
+        keyThenArgs.add(keys(conversationId).pseudonyms());
+        keyThenArgs.add(Long.toString(Math.max(1, config.ttl().toSeconds())));
+        keyThenArgs.addAll(values);
+        return PSEUDONYM_NUMBERS.run(redis, 1, keyThenArgs.toArray(String[]::new))
+                .map(response -> {
+                    List<Integer> numbers = new ArrayList<>(response.size());
+                    response.forEach(n -> numbers.add(n.toInteger()));
+                    return numbers;
+                });
     }
 
     private HistoryKeys keys(String conversationId) {

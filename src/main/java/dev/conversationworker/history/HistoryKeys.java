@@ -20,7 +20,7 @@ import java.util.zip.CRC32;
  * {@link #SHARDS} is part of the key layout: changing it moves every conversation to other keys.
  */
 public record HistoryKeys(String messages, String seenEventIds, String sequence, String publishedAnalyses,
-        String paged, String slug, IdleShard shard) {
+        String paged, String pseudonyms, String slug, IdleShard shard) {
 
     /** Shards of the key space (Redis Cluster slots used). Fixed: changing it relocates every conversation. */
     public static final int SHARDS = 64;
@@ -42,7 +42,7 @@ public record HistoryKeys(String messages, String seenEventIds, String sequence,
         String slug = slug(conversationId);
         String base = prefix + ":" + tag(shard) + ":" + slug + ":";
         return new HistoryKeys(base + "messages", base + "seen", base + "seq", base + "published", base + "paged",
-                slug, IdleShard.of(prefix, shard));
+                base + "pseudonyms", slug, IdleShard.of(prefix, shard));
     }
 
     /** The shard of a conversation: stable across versions, instances and JVMs (CRC-32 of its UTF-8 bytes). */

@@ -71,10 +71,12 @@ public final class MetricLabels {
         PARSE("parse"), HISTORY_APPEND("history-append"), IDLE_DISARM("idle-disarm"), WAITING_CHECK(
                 "waiting-check"), HISTORY_READ(
                         "history-read"), PUBLISHED_CHECK("published-check"), CLAIM_CHECK("claim-check"), FORMAT(
-                                "format"), WAIT_PARK("wait-park"), WAIT_RESCHEDULE("wait-reschedule"), WAIT_DONE(
-                                        "wait-done"), PUBLISH_ANALYSIS("publish-analysis"), PUBLISH_NOTIFICATION(
-                                                "publish-notification"), MARK_PUBLISHED(
-                                                        "mark-published"), DEAD_LETTER("dead-letter");
+                                "format"), PSEUDONYM_NUMBERS("pseudonym-numbers"), WAIT_PARK(
+                                        "wait-park"), WAIT_RESCHEDULE("wait-reschedule"), WAIT_DONE(
+                                                "wait-done"), PUBLISH_ANALYSIS(
+                                                        "publish-analysis"), PUBLISH_NOTIFICATION(
+                                                                "publish-notification"), MARK_PUBLISHED(
+                                                                        "mark-published"), DEAD_LETTER("dead-letter");
 
         private final String value;
 

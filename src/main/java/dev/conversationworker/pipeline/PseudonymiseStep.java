@@ -11,10 +11,12 @@ import jakarta.inject.Singleton;
 import io.smallrye.mutiny.Uni;
 
 import dev.conversationworker.formatting.ConversationFormatter;
+import dev.conversationworker.history.ConversationHistory;
 import dev.conversationworker.model.FormattedConversation;
 import dev.conversationworker.model.HistoryEntry;
 import dev.conversationworker.model.Pseudonymisation;
 import dev.conversationworker.ops.MetricLabels.PseudonymiseFailure;
+import dev.conversationworker.ops.MetricLabels.Stage;
 import dev.conversationworker.ops.WorkerMetrics;
 import dev.conversationworker.pseudonymise.PiiKind;
 import dev.conversationworker.pseudonymise.PseudonymiseConfig;
@@ -24,25 +26,36 @@ import dev.conversationworker.support.LogSafe;
 
 /**
  * Step 5: personal data in the conversation is replaced by placeholders ({@code <EMAIL_1>}, {@code <PHONE_2>}, …)
- * before anything of it can reach an LLM, one table for the whole conversation so a value keeps its placeholder in
- * every message. Always on the CPU pool (about a millisecond per kilobyte: too long for an event loop). It fails
- * closed: whatever goes wrong, the text is withheld, and {@link AnalyseStep} has the offline analyzer answer
- * without quoting the customer. Off ({@code pseudonymise.enabled=false}), it only says so on the record.
+ * before anything of it can reach an LLM. Two parts:
+ * <ol>
+ * <li>on the CPU pool (about a millisecond per kilobyte: too long for an event loop), the values are found and
+ * replaced, numbered in order of first appearance in what was read;
+ * <li>when there were any, their numbers are made the conversation's own in Redis ({@code pseudonym-numbers.lua},
+ * by fingerprint, never by value), so a value keeps its placeholder in every analysis of the conversation, even
+ * one that reads only its most recent messages.
+ * </ol>
+ * It fails closed: whatever goes wrong in the first part, the text is withheld, and {@link AnalyseStep} has the
+ * offline analyzer answer without quoting the customer. Off ({@code pseudonymise.enabled=false}), it only says so
+ * on the record.
  */
 @Singleton
 class PseudonymiseStep {
 
+    private final StepRunner steps;
     private final CpuWorkPool cpu;
     private final Pseudonymiser pseudonymiser;
     private final ConversationFormatter formatter;
+    private final ConversationHistory history;
     private final PseudonymiseConfig config;
     private final WorkerMetrics metrics;
 
-    PseudonymiseStep(CpuWorkPool cpu, Pseudonymiser pseudonymiser, ConversationFormatter formatter,
-            PseudonymiseConfig config, WorkerMetrics metrics) {
+    PseudonymiseStep(StepRunner steps, CpuWorkPool cpu, Pseudonymiser pseudonymiser, ConversationFormatter formatter,
+            ConversationHistory history, PseudonymiseConfig config, WorkerMetrics metrics) {
+        this.steps = steps;
         this.cpu = cpu;
         this.pseudonymiser = pseudonymiser;
         this.formatter = formatter;
+        this.history = history;
         this.config = config;
         this.metrics = metrics;
         metrics.startPseudonymisedKinds(Arrays.stream(PiiKind.values()).map(PiiKind::wireName).toList());
@@ -53,12 +66,18 @@ class PseudonymiseStep {
             return Uni.createFrom().item(conversation.with(conversation.entries(),
                     conversation.formatted().withPseudonymisation(Pseudonymisation.OFF, Map.of())));
         }
-        return cpu.run(() -> pseudonymiseOrWithhold(conversation, event));
+        boolean keepOriginals = config.restoreInAnalysis();
+        return cpu.run(() -> inThisRead(conversation, event)).chain(read -> read.values().isEmpty()
+                ? Uni.createFrom().item(read.conversation())
+                : steps.untilDone(Stage.PSEUDONYM_NUMBERS, event,
+                        () -> history.placeholderNumbers(event.conversationId(), read.fingerprints()))
+                        .chain(numbers -> cpu.run(read.conversation().formatted().text().length(),
+                                () -> read.renumbered(numbers, keepOriginals))));
     }
 
     /**
-     * A conversation parked by a version without this step: its rendered text is pseudonymised now, line by line
-     * (placeholders numbered within this text), so no raw text leaves on a resumed attempt either.
+     * A conversation parked by a version without this step: its rendered text is pseudonymised now, its
+     * placeholders numbered within this text, so no raw text leaves on a resumed attempt either.
      */
     Uni<FormattedConversation> pseudonymiseParked(FormattedConversation parked, TracedEvent event) {
         if (!config.enabled() || parked.pseudonymisation() != null) {
@@ -68,8 +87,11 @@ class PseudonymiseStep {
             try {
                 Pseudonyms pseudonyms = new Pseudonyms();
                 String text = pseudonymiser.pseudonymise(parked.text(), pseudonyms);
+                Map<String, String> originals = config.restoreInAnalysis()
+                        ? ReadPseudonyms.originals(pseudonyms.entries(), Map.of())
+                        : Map.of();
                 return new FormattedConversation(text, parked.messageCount(), parked.includedCount(),
-                        parked.truncated(), applied(pseudonyms), originals(pseudonyms));
+                        parked.truncated(), applied(pseudonyms), originals);
             } catch (RuntimeException | StackOverflowError failure) {
                 failed(failure, event);
                 return withheld(parked);
@@ -77,27 +99,27 @@ class PseudonymiseStep {
         });
     }
 
-    private DecodedConversation pseudonymiseOrWithhold(DecodedConversation conversation, TracedEvent event) {
+    /** The first part: placeholders numbered within what was read (or the text withheld). */
+    ReadPseudonyms inThisRead(DecodedConversation conversation, TracedEvent event) {
         try {
             Pseudonyms pseudonyms = new Pseudonyms();
             List<HistoryEntry> entries = new ArrayList<>(conversation.entries().size());
             for (HistoryEntry entry : conversation.entries()) {
-                entries.add(pseudonymise(entry, pseudonyms));
+                String text = entry.tokenised()
+                        ? pseudonymiser.pseudonymiseTokenised(entry.text(), pseudonyms)
+                        : pseudonymiser.pseudonymise(entry.text(), pseudonyms);
+                entries.add(entry.withText(text, entry.tokenised()));
             }
             FormattedConversation formatted = formatter.format(entries, conversation.formatted().messageCount());
-            return conversation.with(entries,
-                    formatted.withPseudonymisation(applied(pseudonyms), originals(pseudonyms)));
+            DecodedConversation done = conversation.with(entries,
+                    formatted.withPseudonymisation(applied(pseudonyms), Map.of()));
+            return new ReadPseudonyms(done, pseudonyms.entries(),
+                    ReadPseudonyms.fingerprints(event.conversationId(), pseudonyms.entries()));
         } catch (RuntimeException | StackOverflowError failure) {
             failed(failure, event);
-            return conversation.with(conversation.entries(), withheld(conversation.formatted()));
+            return new ReadPseudonyms(conversation.with(conversation.entries(), withheld(conversation.formatted())),
+                    List.of(), List.of());
         }
-    }
-
-    private HistoryEntry pseudonymise(HistoryEntry entry, Pseudonyms pseudonyms) {
-        String text = entry.tokenised()
-                ? pseudonymiser.pseudonymiseTokenised(entry.text(), pseudonyms)
-                : pseudonymiser.pseudonymise(entry.text(), pseudonyms);
-        return entry.withText(text, entry.tokenised());
     }
 
     private Pseudonymisation applied(Pseudonyms pseudonyms) {
@@ -107,10 +129,6 @@ class PseudonymiseStep {
             metrics.pseudonymised(kind.wireName(), count);
         });
         return Pseudonymisation.applied(replaced);
-    }
-
-    private Map<String, String> originals(Pseudonyms pseudonyms) {
-        return config.restoreInAnalysis() ? pseudonyms.originals() : Map.of();
     }
 
     /** Only the failure's class is logged: its message could quote the text. */

@@ -80,6 +80,32 @@ class PersonalDataEndToEndTest {
                 .containsEntry("ip_address", 2).containsEntry("phone", 1);
     }
 
+    @Test
+    void aValueKeepsItsPlaceholderInALaterAnalysisThatNoLongerReadsWhereItFirstCame() {
+        String token = letters("later");
+        String conversation = Events.newConversationId("pii-later");
+        kafka.send(conversation, Events.message("m0-" + conversation, conversation, "user",
+                "Hello " + token + ", my address is old@example.com").encode());
+        kafka.send(conversation, Events.analysisRequested("req-" + conversation, conversation).encode());
+        for (int i = 1; i <= 4; i++) { // 4 x 3,900 characters: more than formatting.max-chars pushes m0 out
+            kafka.send(conversation, Events.message("m" + i + "-" + conversation, conversation, "user",
+                    token + " " + "long story ".repeat(354)).encode());
+        }
+        kafka.send(conversation, Events.message("m5-" + conversation, conversation, "user",
+                "New address new@example.com; the old one was old@example.com").encode());
+        kafka.send(conversation, Events.closed("close-" + conversation, conversation).encode());
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> kafka.values("conversation-analyses", conversation).size() == 2);
+        List<String> prompts = llm.calls(token).stream().map(call -> call.request().encode()).toList();
+        String first = prompts.stream().filter(p -> p.contains("my address is")).findFirst().orElseThrow();
+        String later = prompts.stream().filter(p -> p.contains("New address")).findFirst().orElseThrow();
+
+        assertThat(first).contains("my address is <EMAIL_1>");
+        assertThat(later).as("the first message is not read again").doesNotContain("my address is")
+                .contains("New address <EMAIL_2>; the old one was <EMAIL_1>");
+    }
+
     private List<String> sendPlantedConversations(String token) {
         List<String> ids = new ArrayList<>();
         int n = 0;

@@ -42,9 +42,10 @@ class PseudonymiseStepTest {
 
     @Test
     void eachValueKeepsOnePlaceholderAcrossTheMessagesAndTheRecordCountsThem() {
-        DecodedConversation done = step(new Pseudonymiser(), Map.of()).pseudonymise(conversation(
+        ReadPseudonyms read = step(new Pseudonymiser(), Map.of()).inThisRead(conversation(
                 "Mail me at jane.doe@example.com", "Agent: noted",
-                "Sorry, jane.doe@example.com or ops@example.org"), EVENT).await().atMost(AWAIT);
+                "Sorry, jane.doe@example.com or ops@example.org"), EVENT);
+        DecodedConversation done = read.conversation();
 
         assertThat(done.formatted().text()).contains("1. [USER]: Mail me at <EMAIL_1>")
                 .contains("3. [USER]: Sorry, <EMAIL_1> or <EMAIL_2>").doesNotContain("@example");
@@ -56,14 +57,26 @@ class PseudonymiseStepTest {
         assertThat(registry.get("cw.pseudonymised.values").tag("kind", "email").counter().count()).isEqualTo(2);
         assertThat(registry.get("cw.pseudonymised.values").tag("kind", "card").counter().count())
                 .as("every kind's series exists from the start").isZero();
+        assertThat(read.fingerprints()).hasSize(2).allMatch(f -> f.matches("EMAIL\\|[0-9a-f]{32}"))
+                .as("no value in what Redis keeps").noneMatch(f -> f.contains("example"));
+        assertThat(ReadPseudonyms.fingerprints("c-2", read.values())).as("scoped to the conversation")
+                .doesNotContainAnyElementsOf(read.fingerprints());
     }
 
     @Test
-    void restoringKeepsTheOriginalsForTheRecord() {
-        DecodedConversation done = step(new Pseudonymiser(), Map.of("pseudonymise.restore-in-analysis", "true"))
-                .pseudonymise(conversation("I am jane.doe@example.com"), EVENT).await().atMost(AWAIT);
+    void theConversationsOwnNumbersReplaceThoseOfTheReadInOnePass() {
+        ReadPseudonyms read = step(new Pseudonymiser(), Map.of())
+                .inThisRead(conversation("New address new@example.com; the old one was old@example.com"), EVENT);
 
-        assertThat(done.formatted().originals()).containsEntry("<EMAIL_1>", "jane.doe@example.com");
+        // Redis knew the old address as the first: the two placeholders swap.
+        DecodedConversation done = read.renumbered(List.of(2, 1), true);
+
+        assertThat(done.formatted().text()).endsWith("New address <EMAIL_2>; the old one was <EMAIL_1>");
+        assertThat(done.entries().get(0).text()).isEqualTo("New address <EMAIL_2>; the old one was <EMAIL_1>");
+        assertThat(done.formatted().originals()).containsEntry("<EMAIL_2>", "new@example.com")
+                .containsEntry("<EMAIL_1>", "old@example.com");
+        assertThat(read.renumbered(List.of(2, 1), false).formatted().originals())
+                .as("kept only when restoring is on").isEmpty();
     }
 
     @Test
@@ -75,8 +88,8 @@ class PseudonymiseStepTest {
                 throw new IllegalStateException("cannot handle " + text);
             }
         };
-        DecodedConversation done = step(broken, Map.of()).pseudonymise(conversation("I am jane.doe@example.com"),
-                EVENT).await().atMost(AWAIT);
+        DecodedConversation done = step(broken, Map.of())
+                .pseudonymise(conversation("I am jane.doe@example.com"), EVENT).await().atMost(AWAIT);
 
         assertThat(done.withheld()).isTrue();
         assertThat(done.formatted().text()).isEmpty();
@@ -109,7 +122,8 @@ class PseudonymiseStepTest {
     }
 
     private PseudonymiseStep step(Pseudonymiser pseudonymiser, Map<String, String> settings) {
-        return new PseudonymiseStep(cpu, pseudonymiser, FORMATTER,
+        // No StepRunner nor Redis: the conversation's own numbers are the integration tests' part.
+        return new PseudonymiseStep(null, cpu, pseudonymiser, FORMATTER, null,
                 TestConfigs.mapping(PseudonymiseConfig.class, settings), new WorkerMetrics(registry));
     }
 
