@@ -137,8 +137,21 @@ public final class ChatEventParser {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new InvalidEventException("not valid JSON: " + e.getOriginalMessage(), e);
+            throw new InvalidEventException("not valid JSON: " + withoutQuotedTokens(e.getOriginalMessage())
+                    + (e.getLocation() == null
+                            ? ""
+                            : " (line " + e.getLocation().getLineNr() + ", column "
+                                    + e.getLocation().getColumnNr() + ")"),
+                    e);
         }
+    }
+
+    /**
+     * Jackson quotes the token it choked on ({@code Unrecognized token 'jane.doe@…'}): customer text, which the
+     * reason must not carry into a log line. The dead letter keeps the record itself.
+     */
+    static String withoutQuotedTokens(String jacksonMessage) {
+        return jacksonMessage == null ? "" : jacksonMessage.replaceAll("'[^']*'", "'…'");
     }
 
     private static String requiredText(JsonNode root, String field) {

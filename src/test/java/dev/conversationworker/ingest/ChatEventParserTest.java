@@ -134,6 +134,13 @@ class ChatEventParserTest {
                 .hasMessageContaining("not valid JSON");
     }
 
+    @Test
+    void theReasonForInvalidJsonQuotesNothingOfTheRecord() {
+        assertThatThrownBy(() -> parse("{\"eventId\": \"e\", \"text\": jane.doe@example.com}"))
+                .isInstanceOf(InvalidEventException.class).hasMessageStartingWith("not valid JSON: ")
+                .hasMessageContaining("line 1, column").hasMessageNotContaining("jane");
+    }
+
     private ChatEvent parse(String json) {
         return parser.parse(json.getBytes(StandardCharsets.UTF_8));
     }
