@@ -42,6 +42,15 @@ final class Workload implements AutoCloseable {
 
     private final String runId;
 
+    /**
+     * What customers write. {@code -Dbench.personal-data=true}: every customer message carries an email, a phone
+     * number, a name and an order number, so pseudonymisation has something to replace (its worst case here).
+     */
+    private static final String USER_TEXT = Boolean.getBoolean("bench.personal-data")
+            ? "Tôi là Nguyễn Văn An, email an.nguyen@example.com, số 0912 345 678: đơn hàng ORD-55120034 chưa "
+                    + "giao, làm sao để đổi mật khẩu?"
+            : "Tôi không đăng nhập được, làm sao để đổi mật khẩu?";
+
     /** Reads the analyses of conversations whose id starts with {@code runId}. */
     Workload(Infrastructure infra, String runId, String inputTopic, String analysesTopic, String dlqTopic,
             int expected) {
@@ -82,7 +91,7 @@ final class Workload implements AutoCloseable {
                             event.put("eventId", conversation + "-m" + step).put("type", "message")
                                     .put("role", step % 2 == 0 ? "user" : "assistant")
                                     .put("text", step % 2 == 0
-                                            ? "Tôi không đăng nhập được, làm sao để đổi mật khẩu?"
+                                            ? USER_TEXT
                                             : "Please open Settings, then Security, then Change password.");
                             producer.send(new ProducerRecord<>(inputTopic, conversation, event.encode()));
                         } else {
