@@ -1,0 +1,138 @@
+package dev.conversationworker.pseudonymise;
+
+import java.text.Normalizer;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Person names, where people introduce themselves: "my name is …", "tôi tên là …", "this is … from", "tôi là …", and
+ * sign-offs ("Thanks, John Smith", "Trân trọng, Nguyễn Văn An"). A name is one to four capitalised words after the
+ * cue (Vietnamese names with their diacritics). No library finds names without a language model; a cue keeps this
+ * precise. The cues differ in strength: after "my name is" the capitalised words are a name; after "this is" or "tôi
+ * là" they are one only if a common word does not come next ("this is Samsung Galaxy S24" is not a name, "this is
+ * urgent" and "tôi là khách hàng" are not capitalised), and a sign-off's name ends its message or its sentence.
+ */
+final class NameFinder implements Finder {
+
+    private enum Strength {
+        STRONG, WEAK, SIGN_OFF
+    }
+
+    private static final String NOT_WORD_BEFORE = "(?<![\\p{L}\\p{N}'’])";
+    private static final Pattern STRONG = Pattern.compile(NOT_WORD_BEFORE + "(?iu:(?:my name is|my name's"
+            + "|my name’s|my full name is|tôi tên là|tên tôi là|em tên là|tên em là|mình tên là|tên mình là"
+            + "|anh tên là|chị tên là|con tên là|cháu tên là|tên của tôi là|tên của em là|tôi tên|em tên|mình tên)"
+            + "\\s*:?\\s+|(?:full name|name|họ tên|họ và tên)\\s*:\\s*)");
+    private static final Pattern WEAK = Pattern.compile(NOT_WORD_BEFORE + "(?iu:this is|i am|i'm|i’m|it's|it’s"
+            + "|tôi là|em là|mình là|anh là|chị là|đây là)\\s+");
+    private static final Pattern SIGN_OFF = Pattern.compile(NOT_WORD_BEFORE
+            + "(?iu:(?:(?:thanks|thank you|many thanks|thanks again|cảm ơn|cám ơn|xin cảm ơn)\\s*[,\\-–—:]?"
+            + "|(?:regards|best regards|kind regards|warm regards|best|cheers|sincerely|yours sincerely|yours truly"
+            + "|best wishes|trân trọng|thân|thân ái|rgds)\\s*[,\\-–—:])\\s*)");
+    private static final Pattern TITLE = Pattern.compile(
+            "(?:(?iu:mr|mrs|ms|dr)\\.?\\s+|(?iu:miss)\\s+|(?:anh|chị|em|cô|chú|bác|ông|bà|bạn)\\s+)");
+    private static final Pattern WORD = Pattern.compile(
+            "\\p{Lu}[\\p{Ll}\\p{M}]*(?:['’-]?\\p{Lu}?[\\p{Ll}\\p{M}]+)*(?![\\p{L}\\p{N}])");
+    private static final Pattern AFTER_WEAK = Pattern.compile("(?iu)\\s*(?:$|[.,!?;:)(\\-–—]|(?:from|at|here"
+            + "|speaking|and|with|again|calling|writing|of|ở|từ|bên|đây|nhé|nha|ạ|và|của|đang|muốn|cần|hỏi|xin|đã"
+            + "|vừa|có|gọi|mua|đặt|liên)(?![\\p{L}\\p{N}]))");
+    private static final Pattern AFTER_SIGN_OFF = Pattern.compile("\\s*(?:$|[.,!?;:)(])");
+    private static final int MAX_WORDS = 4;
+
+    /** Capitalised words that start a sentence or a phrase far more often than they are a name. */
+    private static final Set<String> NOT_NAMES = Set.of("the", "this", "that", "it", "not", "very", "so",
+            "just", "still", "also", "really", "your", "my", "our", "i", "we", "you", "he", "she", "they", "here",
+            "there", "please", "sorry", "hi", "hello", "hey", "thanks", "thank", "ok", "okay", "yes", "no", "good",
+            "great", "urgent", "customer", "support", "service", "order", "ticket", "team", "shop", "store", "admin",
+            "manager", "sir", "madam", "everyone", "all", "guys", "monday", "tuesday", "wednesday", "thursday",
+            "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
+            "september", "october", "november", "december", "english", "vietnamese", "american", "british",
+            "australian", "indian", "canadian", "singaporean", "filipino", "irish", "new", "back", "sure", "glad",
+            "afraid", "confused", "done", "interested", "unable", "trying", "writing", "calling", "waiting", "having",
+            "going", "getting", "looking", "disappointed", "frustrated", "happy", "upset", "angry", "regards", "best",
+            "cheers", "khách", "chủ", "người", "nhân", "một", "không", "rất", "đang", "bên", "anh", "chị", "em",
+            "mình", "tôi", "bạn", "cảm", "xin", "vui", "dạ", "vâng", "ạ", "cái", "đơn", "hàng", "sản", "phẩm", "iphone",
+            "samsung", "apple", "google", "android", "ios", "windows", "visa", "mastercard", "paypal", "momo",
+            "zalo", "facebook", "shopee", "lazada", "tiki");
+
+    @Override
+    public void find(String text, List<Finding> found) {
+        findAfter(STRONG, Strength.STRONG, text, found);
+        findAfter(WEAK, Strength.WEAK, text, found);
+        findAfter(SIGN_OFF, Strength.SIGN_OFF, text, found);
+    }
+
+    /** Every whole-word mention of a name found before, cue or not ("John Smith" again in a later message). */
+    static void findKnown(String text, List<String> names, List<Finding> found) {
+        for (String name : names) {
+            for (int at = indexOfIgnoreCase(text, name, 0); at >= 0; at = indexOfIgnoreCase(text, name, at + 1)) {
+                int end = at + name.length();
+                if ((at == 0 || !Character.isLetterOrDigit(text.charAt(at - 1)))
+                        && (end == text.length() || !Character.isLetterOrDigit(text.charAt(end)))) {
+                    found.add(new Finding(PiiKind.NAME, at, end, canonical(name)));
+                }
+            }
+        }
+    }
+
+    private static void findAfter(Pattern cue, Strength strength, String text, List<Finding> found) {
+        Matcher matcher = cue.matcher(text);
+        while (matcher.find()) {
+            int at = matcher.end();
+            Matcher title = TITLE.matcher(text).region(at, text.length());
+            if (title.lookingAt()) {
+                at = title.end();
+            }
+            int start = at;
+            int end = -1;
+            boolean capitalisedWordNext = false;
+            Matcher word = WORD.matcher(text);
+            for (int words = 0; words <= MAX_WORDS; words++) {
+                word.region(at, text.length());
+                if (!word.lookingAt()) {
+                    break;
+                }
+                if (words == MAX_WORDS || NOT_NAMES.contains(word.group().toLowerCase(Locale.ROOT))
+                        || word.end() - word.start() < 2) {
+                    // A capitalised word that is not part of the name: a new sentence whose line break was lost.
+                    capitalisedWordNext = true;
+                    break;
+                }
+                end = word.end();
+                if (end + 1 < text.length() && text.charAt(end) == ' ') {
+                    at = end + 1;
+                } else {
+                    break;
+                }
+            }
+            if (end > start
+                    && (capitalisedWordNext && strength != Strength.STRONG || followedWell(strength, text, end))) {
+                found.add(new Finding(PiiKind.NAME, start, end, canonical(text.substring(start, end))));
+            }
+        }
+    }
+
+    private static boolean followedWell(Strength strength, String text, int end) {
+        return switch (strength) {
+            case STRONG -> true;
+            case WEAK -> AFTER_WEAK.matcher(text).region(end, text.length()).lookingAt();
+            case SIGN_OFF -> AFTER_SIGN_OFF.matcher(text).region(end, text.length()).lookingAt();
+        };
+    }
+
+    private static String canonical(String name) {
+        return Normalizer.normalize(name, Normalizer.Form.NFC).toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+    }
+
+    private static int indexOfIgnoreCase(String text, String part, int from) {
+        for (int i = from; i + part.length() <= text.length(); i++) {
+            if (text.regionMatches(true, i, part, 0, part.length())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
