@@ -17,16 +17,31 @@ final class EmailFinder implements Finder {
 
     @Override
     public void find(String text, List<Finding> found) {
-        if (text.indexOf('@') < 0) {
-            return;
-        }
-        Matcher matcher = CANDIDATE.matcher(text);
-        while (matcher.find()) {
-            String candidate = matcher.group();
-            if (VALIDATOR.isValid(candidate)) {
-                found.add(new Finding(PiiKind.EMAIL, matcher.start(), matcher.end(),
-                        candidate.toLowerCase(Locale.ROOT)));
+        // From each '@' outwards: a pattern scanning the whole text would try every word as a local part.
+        for (int at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+            int start = at;
+            while (start > 0 && isLocalPartChar(text.charAt(start - 1))) {
+                start--;
+            }
+            int end = at + 1;
+            while (end < text.length() && isDomainChar(text.charAt(end))) {
+                end++;
+            }
+            Matcher matcher = CANDIDATE.matcher(text).region(start, end);
+            if (matcher.lookingAt() && matcher.end() > at + 1) {
+                String candidate = matcher.group();
+                if (VALIDATOR.isValid(candidate)) {
+                    found.add(new Finding(PiiKind.EMAIL, start, matcher.end(), candidate.toLowerCase(Locale.ROOT)));
+                }
             }
         }
+    }
+
+    private static boolean isLocalPartChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '\'' || c == '-';
+    }
+
+    private static boolean isDomainChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '.' || c == '-';
     }
 }

@@ -16,8 +16,6 @@ import org.apache.commons.validator.routines.InetAddressValidator;
 final class IpAddressFinder implements Finder {
 
     private static final Pattern IPV4 = Pattern.compile("(?<![\\d.])\\d{1,3}(?:\\.\\d{1,3}){3}(?!\\d|\\.\\d)");
-    private static final Pattern IPV6 = Pattern
-            .compile("(?<![\\p{L}\\p{N}:.])[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private static final InetAddressValidator VALIDATOR = InetAddressValidator.getInstance();
 
     @Override
@@ -30,21 +28,36 @@ final class IpAddressFinder implements Finder {
                 }
             }
         }
-        if (text.indexOf(':') >= 0) {
-            Matcher matcher = IPV6.matcher(text);
-            while (matcher.find()) {
-                int end = matcher.end();
-                // A sentence's full stop or a colon after the address is not part of it.
-                while (end > matcher.start() && !VALIDATOR.isValidInet6Address(text.substring(matcher.start(), end))
-                        && (text.charAt(end - 1) == '.' || text.charAt(end - 1) == ':')) {
-                    end--;
-                }
-                String candidate = text.substring(matcher.start(), end);
-                if (VALIDATOR.isValidInet6Address(candidate) && accepted(text, matcher.start(), end)) {
-                    found.add(new Finding(PiiKind.IP_ADDRESS, matcher.start(), end, canonicalV6(candidate)));
-                }
+        // From each colon outwards: a pattern scanning the whole text would start at every letter a to f.
+        int searchFrom = 0;
+        for (int colon = text.indexOf(':'); colon >= 0; colon = text.indexOf(':', Math.max(colon + 1, searchFrom))) {
+            int start = colon;
+            while (start > 0 && isV6Char(text.charAt(start - 1))) {
+                start--;
+            }
+            int end = colon + 1;
+            while (end < text.length() && isV6Char(text.charAt(end))) {
+                end++;
+            }
+            searchFrom = end;
+            if (start > 0 && Character.isLetterOrDigit(text.charAt(start - 1))) {
+                continue;
+            }
+            // A sentence's full stop or a colon after the address is not part of it.
+            while (end > start && !VALIDATOR.isValidInet6Address(text.substring(start, end))
+                    && (text.charAt(end - 1) == '.' || text.charAt(end - 1) == ':')) {
+                end--;
+            }
+            String candidate = text.substring(start, end);
+            if (candidate.indexOf(':') != candidate.lastIndexOf(':') && VALIDATOR.isValidInet6Address(candidate)
+                    && accepted(text, start, end)) {
+                found.add(new Finding(PiiKind.IP_ADDRESS, start, end, canonicalV6(candidate)));
             }
         }
+    }
+
+    private static boolean isV6Char(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
     }
 
     private static boolean accepted(String text, int start, int end) {

@@ -21,15 +21,13 @@ final class NameFinder implements Finder {
         STRONG, WEAK, SIGN_OFF
     }
 
-    private static final String NOT_WORD_BEFORE = "(?<![\\p{L}\\p{N}'’])";
-    private static final Pattern STRONG = Pattern.compile(NOT_WORD_BEFORE + "(?iu:(?:my name is|my name's"
-            + "|my name’s|my full name is|tôi tên là|tên tôi là|em tên là|tên em là|mình tên là|tên mình là"
-            + "|anh tên là|chị tên là|con tên là|cháu tên là|tên của tôi là|tên của em là|tôi tên|em tên|mình tên)"
-            + "\\s*:?\\s+|(?:full name|name|họ tên|họ và tên)\\s*:\\s*)");
-    private static final Pattern WEAK = Pattern.compile(NOT_WORD_BEFORE + "(?iu:this is|i am|i'm|i’m|it's|it’s"
-            + "|tôi là|em là|mình là|anh là|chị là|đây là)\\s+");
-    private static final Pattern SIGN_OFF = Pattern.compile(NOT_WORD_BEFORE
-            + "(?iu:(?:(?:thanks|thank you|many thanks|thanks again|cảm ơn|cám ơn|xin cảm ơn)\\s*[,\\-–—:]?"
+    /** The cues, matched on the text in lower case from the start of a word. */
+    private static final Pattern CUE = Pattern.compile("(?<strong>(?:my name is|my name's|my name’s|my full name is"
+            + "|tôi tên là|tên tôi là|em tên là|tên em là|mình tên là|tên mình là|anh tên là|chị tên là|con tên là"
+            + "|cháu tên là|tên của tôi là|tên của em là|tôi tên|em tên|mình tên)\\s*:?\\s+"
+            + "|(?:full name|name|họ tên|họ và tên)\\s*:\\s*)"
+            + "|(?<weak>(?:this is|i am|i'm|i’m|it's|it’s|tôi là|em là|mình là|anh là|chị là|đây là)\\s+)"
+            + "|(?<signOff>(?:(?:thanks|thank you|many thanks|thanks again|cảm ơn|cám ơn|xin cảm ơn)\\s*[,\\-–—:]?"
             + "|(?:regards|best regards|kind regards|warm regards|best|cheers|sincerely|yours sincerely|yours truly"
             + "|best wishes|trân trọng|thân|thân ái|rgds)\\s*[,\\-–—:])\\s*)");
     private static final Pattern TITLE = Pattern.compile(
@@ -39,7 +37,7 @@ final class NameFinder implements Finder {
     private static final Pattern AFTER_WEAK = Pattern.compile("(?iu)\\s*(?:$|[.,!?;:)(\\-–—]|(?:from|at|here"
             + "|speaking|and|with|again|calling|writing|of|ở|từ|bên|đây|nhé|nha|ạ|và|của|đang|muốn|cần|hỏi|xin|đã"
             + "|vừa|có|gọi|mua|đặt|liên)(?![\\p{L}\\p{N}]))");
-    private static final Pattern AFTER_SIGN_OFF = Pattern.compile("\\s*(?:$|[.,!?;:)(])");
+    private static final Pattern AFTER_SIGN_OFF = Pattern.compile("\\s*(?:$|[.,!?;)(])");
     private static final int MAX_WORDS = 4;
 
     /** Capitalised words that start a sentence or a phrase far more often than they are a name. */
@@ -56,13 +54,27 @@ final class NameFinder implements Finder {
             "cheers", "khách", "chủ", "người", "nhân", "một", "không", "rất", "đang", "bên", "anh", "chị", "em",
             "mình", "tôi", "bạn", "cảm", "xin", "vui", "dạ", "vâng", "ạ", "cái", "đơn", "hàng", "sản", "phẩm", "iphone",
             "samsung", "apple", "google", "android", "ios", "windows", "visa", "mastercard", "paypal", "momo",
-            "zalo", "facebook", "shopee", "lazada", "tiki");
+            "zalo", "facebook", "shopee", "lazada", "tiki", "phone", "email", "mail", "address", "tel", "mobile", "can",
+            "could", "would", "will", "should", "is", "are", "do", "does", "did", "any", "what", "when", "where", "why",
+            "how", "who", "which", "let", "if", "as", "for", "and", "but", "or", "sao", "chào", "cho", "giao", "khi",
+            "nhờ", "làm", "hôm", "có", "vì", "nếu", "và", "nhưng", "mã", "số");
 
     @Override
     public void find(String text, List<Finding> found) {
-        findAfter(STRONG, Strength.STRONG, text, found);
-        findAfter(WEAK, Strength.WEAK, text, found);
-        findAfter(SIGN_OFF, Strength.SIGN_OFF, text, found);
+        String lower = lowerCase(text);
+        Matcher cue = CUE.matcher(lower);
+        for (int i = 0; i < text.length(); i++) {
+            if (!Character.isLetter(text.charAt(i)) || (i > 0 && isWordChar(text.charAt(i - 1)))) {
+                continue;
+            }
+            cue.region(i, text.length());
+            if (cue.lookingAt()) {
+                Strength strength = cue.group("strong") != null
+                        ? Strength.STRONG
+                        : cue.group("weak") != null ? Strength.WEAK : Strength.SIGN_OFF;
+                nameAfter(cue.end(), strength, text, found);
+            }
+        }
     }
 
     /** Every whole-word mention of a name found before, cue or not ("John Smith" again in a later message). */
@@ -78,40 +90,36 @@ final class NameFinder implements Finder {
         }
     }
 
-    private static void findAfter(Pattern cue, Strength strength, String text, List<Finding> found) {
-        Matcher matcher = cue.matcher(text);
-        while (matcher.find()) {
-            int at = matcher.end();
-            Matcher title = TITLE.matcher(text).region(at, text.length());
-            if (title.lookingAt()) {
-                at = title.end();
+    private static void nameAfter(int at, Strength strength, String text, List<Finding> found) {
+        Matcher title = TITLE.matcher(text).region(at, text.length());
+        if (title.lookingAt()) {
+            at = title.end();
+        }
+        int start = at;
+        int end = -1;
+        boolean capitalisedWordNext = false;
+        Matcher word = WORD.matcher(text);
+        for (int words = 0; words <= MAX_WORDS; words++) {
+            word.region(at, text.length());
+            if (!word.lookingAt()) {
+                break;
             }
-            int start = at;
-            int end = -1;
-            boolean capitalisedWordNext = false;
-            Matcher word = WORD.matcher(text);
-            for (int words = 0; words <= MAX_WORDS; words++) {
-                word.region(at, text.length());
-                if (!word.lookingAt()) {
-                    break;
-                }
-                if (words == MAX_WORDS || NOT_NAMES.contains(word.group().toLowerCase(Locale.ROOT))
-                        || word.end() - word.start() < 2) {
-                    // A capitalised word that is not part of the name: a new sentence whose line break was lost.
-                    capitalisedWordNext = true;
-                    break;
-                }
-                end = word.end();
-                if (end + 1 < text.length() && text.charAt(end) == ' ') {
-                    at = end + 1;
-                } else {
-                    break;
-                }
+            if (words == MAX_WORDS || NOT_NAMES.contains(word.group().toLowerCase(Locale.ROOT))
+                    || word.end() - word.start() < 2) {
+                // A capitalised word that is not part of the name: a new sentence whose line break was lost.
+                capitalisedWordNext = true;
+                break;
             }
-            if (end > start
-                    && (capitalisedWordNext && strength != Strength.STRONG || followedWell(strength, text, end))) {
-                found.add(new Finding(PiiKind.NAME, start, end, canonical(text.substring(start, end))));
+            end = word.end();
+            if (end + 1 < text.length() && text.charAt(end) == ' ') {
+                at = end + 1;
+            } else {
+                break;
             }
+        }
+        if (end > start
+                && (capitalisedWordNext && strength != Strength.STRONG || followedWell(strength, text, end))) {
+            found.add(new Finding(PiiKind.NAME, start, end, canonical(text.substring(start, end))));
         }
     }
 
@@ -121,6 +129,19 @@ final class NameFinder implements Finder {
             case WEAK -> AFTER_WEAK.matcher(text).region(end, text.length()).lookingAt();
             case SIGN_OFF -> AFTER_SIGN_OFF.matcher(text).region(end, text.length()).lookingAt();
         };
+    }
+
+    /** Lower case char by char, so that every index is the same as in the text. */
+    private static String lowerCase(String text) {
+        char[] chars = text.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            chars[i] = Character.toLowerCase(chars[i]);
+        }
+        return new String(chars);
+    }
+
+    private static boolean isWordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '\'' || c == '’';
     }
 
     private static String canonical(String name) {

@@ -71,7 +71,7 @@ final class Surroundings {
         return DATE_OR_TIME.matcher(span).matches() || THOUSANDS.matcher(span).matches();
     }
 
-    private static boolean isJoiner(char c) {
+    static boolean isJoiner(char c) {
         return c == '-' || c == '_' || c == '/' || c == '.' || c == '\\';
     }
 
