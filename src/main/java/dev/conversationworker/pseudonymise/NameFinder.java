@@ -57,7 +57,7 @@ final class NameFinder implements Finder {
             "zalo", "facebook", "shopee", "lazada", "tiki", "phone", "email", "mail", "address", "tel", "mobile", "can",
             "could", "would", "will", "should", "is", "are", "do", "does", "did", "any", "what", "when", "where", "why",
             "how", "who", "which", "let", "if", "as", "for", "and", "but", "or", "sao", "chào", "cho", "giao", "khi",
-            "nhờ", "làm", "hôm", "có", "vì", "nếu", "và", "nhưng", "mã", "số");
+            "nhờ", "làm", "hôm", "có", "vì", "nếu", "và", "nhưng", "mã", "số", "i'm", "i’m", "i've", "i'll", "i'd");
 
     @Override
     public void find(String text, List<Finding> found) {

@@ -110,15 +110,43 @@ final class PhoneFinder implements Finder {
      */
     private void findIn(String text, int offset, String window, String digits, List<int[]> datesAndTimes,
             List<Finding> found) {
-        List<String> tried;
         if (window.indexOf('+') >= 0) {
-            tried = List.of(UNKNOWN_REGION);
-        } else {
-            tried = regionsFor(window, digits);
+            findIn(text, offset, window, digits.length(), List.of(UNKNOWN_REGION), datesAndTimes, found);
+            return;
         }
+        // The window, or all but its first or last group ("room 5 0912345678"), as one number of some region.
+        int firstBreak = firstNonDigit(window);
+        int lastBreak = lastNonDigit(window);
+        int[][] parts = firstBreak < 0
+                ? new int[][]{{0, window.length()}}
+                : new int[][]{{0, window.length()}, {firstBreak + 1, window.length()}, {0, lastBreak}};
+        for (int[] part : parts) {
+            String partDigits = digitsOf(window.substring(part[0], part[1]));
+            List<String> fitting = new ArrayList<>(2);
+            for (Region region : regions) {
+                if (validIn(partDigits, region)) {
+                    fitting.add(region.code());
+                }
+            }
+            if (!fitting.isEmpty()) {
+                findIn(text, offset + part[0], window.substring(part[0], part[1]), partDigits.length(), fitting,
+                        datesAndTimes, found);
+                return;
+            }
+        }
+        // Long enough to hold two numbers side by side: let every region look.
+        if (digits.length() >= 2 * MIN_DIGITS) {
+            findIn(text, offset, window, digits.length(), regions.stream().map(Region::code).toList(), datesAndTimes,
+                    found);
+        }
+    }
+
+    /** {@code findNumbers} in each region in turn until every digit of the window belongs to a number. */
+    private void findIn(String text, int offset, String window, int digits, List<String> tried,
+            List<int[]> datesAndTimes, List<Finding> found) {
         List<Finding> inWindow = new ArrayList<>(2);
         int covered = 0;
-        for (int r = 0; r < tried.size() && covered < digits.length(); r++) {
+        for (int r = 0; r < tried.size() && covered < digits; r++) {
             for (PhoneNumberMatch match : phones.findNumbers(window, tried.get(r), Leniency.VALID, Long.MAX_VALUE)) {
                 Finding finding = new Finding(PiiKind.PHONE, offset + match.start(), offset + match.end(),
                         phones.format(match.number(), PhoneNumberFormat.E164));
@@ -130,32 +158,6 @@ final class PhoneFinder implements Finder {
                 if (accepted(text, finding, match.rawString(), datesAndTimes)) {
                     found.add(finding);
                 }
-            }
-        }
-    }
-
-    /**
-     * The regions, in order, in which the window's digits (or all but its first or last group: "room 5 0912345678")
-     * are a valid number; every region when the window is long enough to hold two numbers and none fits.
-     */
-    private List<String> regionsFor(String window, String digits) {
-        List<String> fitting = new ArrayList<>(2);
-        addFitting(digits, fitting);
-        int firstBreak = firstNonDigit(window);
-        if (fitting.isEmpty() && firstBreak > 0) {
-            addFitting(digitsOf(window.substring(firstBreak)), fitting);
-            addFitting(digitsOf(window.substring(0, lastNonDigit(window))), fitting);
-        }
-        if (fitting.isEmpty() && digits.length() >= 2 * MIN_DIGITS) {
-            regions.forEach(r -> fitting.add(r.code()));
-        }
-        return fitting;
-    }
-
-    private void addFitting(String digits, List<String> fitting) {
-        for (Region region : regions) {
-            if (!fitting.contains(region.code()) && validIn(digits, region)) {
-                fitting.add(region.code());
             }
         }
     }
