@@ -30,6 +30,11 @@ final class NameFinder implements Finder {
             + "|(?<signOff>(?:(?:thanks|thank you|many thanks|thanks again|cảm ơn|cám ơn|xin cảm ơn)\\s*[,\\-–—:]?"
             + "|(?:regards|best regards|kind regards|warm regards|best|cheers|sincerely|yours sincerely|yours truly"
             + "|best wishes|trân trọng|thân|thân ái|rgds)\\s*[,\\-–—:])\\s*)");
+    /** The first word of every cue: the pattern is tried only where one of them starts a word. */
+    private static final Set<String> CUE_FIRST_WORDS = Set.of("my", "tôi", "tên", "em", "mình", "anh", "chị", "con",
+            "cháu", "full", "name", "họ", "this", "i", "i'm", "i’m", "it's", "it’s", "đây", "thanks", "thank", "many",
+            "cảm", "cám", "xin", "regards", "best", "kind", "warm", "cheers", "sincerely", "yours", "trân", "thân",
+            "rgds");
     private static final Pattern TITLE = Pattern.compile(
             "(?:(?iu:mr|mrs|ms|dr)\\.?\\s+|(?iu:miss)\\s+|(?:anh|chị|em|cô|chú|bác|ông|bà|bạn)\\s+)");
     private static final Pattern WORD = Pattern.compile(
@@ -65,6 +70,9 @@ final class NameFinder implements Finder {
         Matcher cue = CUE.matcher(lower);
         for (int i = 0; i < text.length(); i++) {
             if (!Character.isLetter(text.charAt(i)) || (i > 0 && isWordChar(text.charAt(i - 1)))) {
+                continue;
+            }
+            if (!CUE_FIRST_WORDS.contains(wordAt(lower, i))) {
                 continue;
             }
             cue.region(i, text.length());
@@ -129,6 +137,16 @@ final class NameFinder implements Finder {
             case WEAK -> AFTER_WEAK.matcher(text).region(end, text.length()).lookingAt();
             case SIGN_OFF -> AFTER_SIGN_OFF.matcher(text).region(end, text.length()).lookingAt();
         };
+    }
+
+    /** The word (letters and apostrophes) that starts at {@code i}. */
+    private static String wordAt(String lower, int i) {
+        int end = i;
+        while (end < lower.length() && (Character.isLetter(lower.charAt(end)) || lower.charAt(end) == '\''
+                || lower.charAt(end) == '’')) {
+            end++;
+        }
+        return lower.substring(i, end);
     }
 
     /** Lower case char by char, so that every index is the same as in the text. */
