@@ -10,8 +10,12 @@ import java.util.regex.Pattern;
  */
 final class LookAlikes {
 
-    /** Any {@code <WORD_7>}, whatever the word and spacing: this code writes only some, a model reads all alike. */
-    private static final Pattern PLACEHOLDER = Pattern.compile("<(\\s*[\\p{L}][\\p{L}_]*\\s*_\\s*\\d+\\s*)>");
+    /**
+     * Any {@code <WORD_7>}, whatever the word and spacing: this code writes only some, a model reads all alike. The
+     * bounds keep the search linear on hostile input ({@code <} followed by thousands of underscores).
+     */
+    private static final Pattern PLACEHOLDER = Pattern
+            .compile("<(\\s{0,3}\\p{L}[\\p{L}_]{0,40}\\s{0,3}_\\s{0,3}\\d{1,9}\\s{0,3})>");
 
     private LookAlikes() {
     }

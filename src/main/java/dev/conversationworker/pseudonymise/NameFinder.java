@@ -37,8 +37,9 @@ final class NameFinder implements Finder {
             "rgds");
     private static final Pattern TITLE = Pattern.compile(
             "(?:(?iu:mr|mrs|ms|dr)\\.?\\s+|(?iu:miss)\\s+|(?:anh|chị|em|cô|chú|bác|ông|bà|bạn)\\s+)");
-    private static final Pattern WORD = Pattern.compile(
-            "\\p{Lu}[\\p{Ll}\\p{M}]*(?:['’-]?\\p{Lu}?[\\p{Ll}\\p{M}]+)*(?![\\p{L}\\p{N}])");
+    /** Possessive throughout: a long word followed by a digit must not make the pattern try every split of it. */
+    private static final Pattern WORD = Pattern
+            .compile("\\p{Lu}[\\p{Ll}\\p{M}]*+(?:['’-]?+\\p{Lu}?+[\\p{Ll}\\p{M}]++)*+(?![\\p{L}\\p{N}])");
     private static final Pattern AFTER_WEAK = Pattern.compile("(?iu)\\s*(?:$|[.,!?;:)(\\-–—]|(?:from|at|here"
             + "|speaking|and|with|again|calling|writing|of|ở|từ|bên|đây|nhé|nha|ạ|và|của|đang|muốn|cần|hỏi|xin|đã"
             + "|vừa|có|gọi|mua|đặt|liên)(?![\\p{L}\\p{N}]))");

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.google.i18n.phonenumbers.PhoneNumberMatch;
@@ -29,8 +28,6 @@ import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
  */
 final class PhoneFinder implements Finder {
 
-    /** Digits with the punctuation people put in phone numbers, from a digit, {@code +} or {@code (}. */
-    private static final Pattern WINDOW = Pattern.compile("[+(]?\\d(?:\\d|[()]|[ .\\-/](?=[\\d(]))*\\d");
     /** The shape of a US SSN, which is not how anyone groups a phone number. */
     private static final Pattern SSN_SHAPED = Pattern.compile("\\d{3}-\\d{2}-\\d{4}");
     /**
@@ -40,6 +37,8 @@ final class PhoneFinder implements Finder {
     private static final Pattern CARD_SHAPED = Pattern
             .compile("\\d{13,19}|\\d{4}([ -])\\d{4}\\1\\d{4}\\1\\d{1,4}(?:\\1\\d{1,3})?|\\d{4}([ -])\\d{6}\\2\\d{4,5}");
     private static final int MIN_DIGITS = 7;
+    /** Two numbers side by side at most; a longer window is searched piece by piece. */
+    private static final int MAX_WINDOW = 40;
     /** For numbers written in international format, whose region the number itself says. */
     private static final String UNKNOWN_REGION = "ZZ";
 
@@ -77,30 +76,85 @@ final class PhoneFinder implements Finder {
 
     @Override
     public void find(String text, List<Finding> found) {
-        Matcher window = WINDOW.matcher(text);
         List<int[]> datesAndTimes = null;
         int from = 0;
-        while (from < text.length() && window.find(from)) {
-            from = window.end();
-            if (!Surroundings.standaloneStart(text, window.start())) {
+        for (int[] window = nextWindow(text, from); window != null; window = nextWindow(text, from)) {
+            int start = window[0];
+            String chars = text.substring(start, window[1]);
+            from = window[1];
+            if (!Surroundings.standaloneStart(text, start)) {
                 // Glued to an identifier ("DE89 3704 0044 ..."): all of it is. After an amount ("€274.24 94242057")
                 // or a "#": only its first group is.
-                char before = text.charAt(window.start() - 1);
-                int space = window.group().indexOf(' ');
+                char before = text.charAt(start - 1);
+                int space = chars.indexOf(' ');
                 if (!Character.isLetterOrDigit(before) && !Surroundings.isJoiner(before) && space > 0) {
-                    from = window.start() + space + 1;
+                    from = start + space + 1;
                 }
                 continue;
             }
-            String digits = digitsOf(window.group());
-            if (digits.length() < MIN_DIGITS || CARD_SHAPED.matcher(window.group()).matches()
-                    || Cue.before(text, window.start()) == Cue.REFERENCE) {
+            String digits = digitsOf(chars);
+            if (digits.length() < MIN_DIGITS || CARD_SHAPED.matcher(chars).matches()
+                    || Cue.before(text, start) == Cue.REFERENCE) {
                 continue;
             }
             if (datesAndTimes == null) {
                 datesAndTimes = Surroundings.datesAndTimes(text);
             }
-            findIn(text, window.start(), window.group(), digits, datesAndTimes, found);
+            if (chars.length() <= MAX_WINDOW) {
+                findIn(text, start, chars, digits, datesAndTimes, found);
+            } else {
+                findInLong(text, start, chars, datesAndTimes, found);
+            }
+        }
+    }
+
+    /**
+     * The next window from {@code from}: a digit (or {@code +} or {@code (} before one), then digits, brackets, and
+     * single separators ({@code space . - /}) each followed by a digit or {@code (}, to the last digit. A loop, not a
+     * pattern: an alternation under a star recurses once per character in {@code java.util.regex}.
+     */
+    private static int[] nextWindow(String text, int from) {
+        int n = text.length();
+        for (int i = from; i < n; i++) {
+            if (!DigitGroups.isAsciiDigit(text.charAt(i))) {
+                continue;
+            }
+            int start = i > 0 && (text.charAt(i - 1) == '+' || text.charAt(i - 1) == '(') ? i - 1 : i;
+            if (start > 0 && text.charAt(start) == '(' && text.charAt(start - 1) == '+') {
+                start--;
+            }
+            int lastDigit = i;
+            int j = i + 1;
+            while (j < n) {
+                char c = text.charAt(j);
+                if (DigitGroups.isAsciiDigit(c)) {
+                    lastDigit = j;
+                } else if (!(c == '(' || c == ')' || ((c == ' ' || c == '.' || c == '-' || c == '/') && j + 1 < n
+                        && (DigitGroups.isAsciiDigit(text.charAt(j + 1)) || text.charAt(j + 1) == '(')))) {
+                    break;
+                }
+                j++;
+            }
+            return new int[]{start, lastDigit + 1};
+        }
+        return null;
+    }
+
+    /** A window too long for one or two numbers ("0912345678 0987654321 0901234567 …"): piece by piece. */
+    private void findInLong(String text, int offset, String window, List<int[]> datesAndTimes, List<Finding> found) {
+        int pieceStart = 0;
+        while (pieceStart < window.length()) {
+            int pieceEnd = Math.min(window.length(), pieceStart + MAX_WINDOW);
+            int space = window.lastIndexOf(' ', pieceEnd);
+            if (pieceEnd < window.length() && space > pieceStart) {
+                pieceEnd = space;
+            }
+            String piece = window.substring(pieceStart, pieceEnd);
+            String digits = digitsOf(piece);
+            if (digits.length() >= MIN_DIGITS) {
+                findIn(text, offset + pieceStart, piece, digits, datesAndTimes, found);
+            }
+            pieceStart = pieceEnd + 1;
         }
     }
 
@@ -131,6 +185,12 @@ final class PhoneFinder implements Finder {
             if (!fitting.isEmpty()) {
                 findIn(text, offset + part[0], window.substring(part[0], part[1]), partDigits.length(), fitting,
                         datesAndTimes, found);
+                // The group left out may be a number of its own.
+                if (part[0] > 0) {
+                    findInGroup(text, offset, window.substring(0, part[0] - 1), datesAndTimes, found);
+                } else if (part[1] < window.length()) {
+                    findInGroup(text, offset + part[1] + 1, window.substring(part[1] + 1), datesAndTimes, found);
+                }
                 return;
             }
         }
@@ -138,6 +198,13 @@ final class PhoneFinder implements Finder {
         if (digits.length() >= 2 * MIN_DIGITS) {
             findIn(text, offset, window, digits.length(), regions.stream().map(Region::code).toList(), datesAndTimes,
                     found);
+        }
+    }
+
+    private void findInGroup(String text, int offset, String group, List<int[]> datesAndTimes, List<Finding> found) {
+        String digits = digitsOf(group);
+        if (digits.length() >= MIN_DIGITS) {
+            findIn(text, offset, group, digits, datesAndTimes, found);
         }
     }
 

@@ -189,6 +189,21 @@ class PseudonymiserTest {
         assertThat(conversation.isEmpty()).isTrue();
     }
 
+    /** Long runs that would make a backtracking or recursive pattern blow up: each must simply be searched. */
+    @Test
+    void hostileInputIsSearchedInOnePass() {
+        String digits = "1234567890 ".repeat(20_000);
+        String[] hostile = {digits, "<" + "_".repeat(100_000), "A" + "b".repeat(100_000) + "1",
+                "my name is A" + "b".repeat(50_000) + "1", "@".repeat(50_000),
+                "a".repeat(50_000) + "@" + "b".repeat(50_000),
+                "1:".repeat(50_000), "(0".repeat(50_000)};
+        for (String text : hostile) {
+            assertThat(pseudonymiser.pseudonymise(text, new Pseudonyms())).isNotNull();
+        }
+        assertThat(pseudonymiser.pseudonymise("call 0912345678 0987654321 0901234567 0912345679 0987654320",
+                new Pseudonyms())).isEqualTo("call <PHONE_1> <PHONE_2> <PHONE_3> <PHONE_4> <PHONE_5>");
+    }
+
     @Test
     void settingsAreChecked() {
         assertThatThrownBy(() -> new Pseudonymiser(List.of("XX"))).isInstanceOf(IllegalArgumentException.class);
