@@ -38,7 +38,8 @@ class PseudonymiserTest {
         assertThat(pseudonymise("SĐT của em là 0912 345 678")).isEqualTo("SĐT của em là <PHONE_1>");
         assertThat(pseudonymise("hoặc +84 912 345 678 hoặc 0912.345.678")).isEqualTo("hoặc <PHONE_1> hoặc <PHONE_1>");
         assertThat(pseudonymise("or +1 (212) 555-0134 and 212-555-0134")).isEqualTo("or <PHONE_2> and <PHONE_2>");
-        assertThat(pseudonyms.replacedByKind()).isEqualTo(Map.of(PiiKind.PHONE, 2));
+        assertThat(pseudonymise("+84 912 345 678 / 0987 654 321")).isEqualTo("<PHONE_1> / <PHONE_3>");
+        assertThat(pseudonyms.replacedByKind()).isEqualTo(Map.of(PiiKind.PHONE, 3));
     }
 
     @Test
