@@ -84,19 +84,29 @@ final class PhoneFinder implements Finder {
             int start = window[0];
             String chars = text.substring(start, window[1]);
             from = window[1];
+            int space = chars.indexOf(' ');
+            // What follows a space after a complete number (seven digits or more) is a value of its own, whatever
+            // came before: "tracking 1ZB63BNX5019281035 0978 652 4285", "order number 6109048275 0214232354" (line
+            // breaks become spaces in prompt-safe text).
+            boolean completeFirstGroup = space > 0 && digitsOf(chars.substring(0, space)).length() >= MIN_DIGITS;
             if (!Surroundings.standaloneStart(text, start)) {
-                // Glued to an identifier ("DE89 3704 0044 ..."): all of it is. After an amount ("€274.24 94242057")
-                // or a "#": only its first group is.
+                // Glued to an identifier ("DE89 3704 0044 ..."): all of it is, unless its first group is complete.
+                // After an amount ("€274.24 94242057") or a "#": only the first group is.
                 char before = text.charAt(start - 1);
-                int space = chars.indexOf(' ');
-                if (!Character.isLetterOrDigit(before) && !Surroundings.isJoiner(before) && space > 0) {
+                boolean identifier = Character.isLetterOrDigit(before) || Surroundings.isJoiner(before);
+                if (space > 0 && (!identifier || completeFirstGroup)) {
+                    from = start + space + 1;
+                }
+                continue;
+            }
+            if (Cue.before(text, start) == Cue.REFERENCE) {
+                if (completeFirstGroup) {
                     from = start + space + 1;
                 }
                 continue;
             }
             String digits = digitsOf(chars);
-            if (digits.length() < MIN_DIGITS || CARD_SHAPED.matcher(chars).matches()
-                    || Cue.before(text, start) == Cue.REFERENCE) {
+            if (digits.length() < MIN_DIGITS || CARD_SHAPED.matcher(chars).matches()) {
                 continue;
             }
             if (datesAndTimes == null) {
@@ -171,7 +181,14 @@ final class PhoneFinder implements Finder {
             List<String> tried = new ArrayList<>(regions.size() + 1);
             tried.add(UNKNOWN_REGION);
             regions.forEach(region -> tried.add(region.code()));
-            findIn(text, offset, window, digits.length(), tried, datesAndTimes, found);
+            int covered = findIn(text, offset, window, digits.length(), tried, datesAndTimes, found);
+            int lastBreak = window.lastIndexOf(' ');
+            if (covered < digits.length() && lastBreak > window.indexOf('+')) {
+                // "+1 (713) 969-3864 0896520077": the last group may be a number of its own.
+                findIn(text, offset, window.substring(0, lastBreak), digitsOf(window.substring(0, lastBreak)),
+                        datesAndTimes, found);
+                findInGroup(text, offset + lastBreak + 1, window.substring(lastBreak + 1), datesAndTimes, found);
+            }
             return;
         }
         // The window, or all but its first or last group ("room 5 0912345678"), as one number of some region.
@@ -214,8 +231,11 @@ final class PhoneFinder implements Finder {
         }
     }
 
-    /** {@code findNumbers} in each region in turn until every digit of the window belongs to a number. */
-    private void findIn(String text, int offset, String window, int digits, List<String> tried,
+    /**
+     * {@code findNumbers} in each region in turn until every digit of the window belongs to a number; how many
+     * digits do.
+     */
+    private int findIn(String text, int offset, String window, int digits, List<String> tried,
             List<int[]> datesAndTimes, List<Finding> found) {
         List<Finding> inWindow = new ArrayList<>(2);
         int covered = 0;
@@ -233,6 +253,7 @@ final class PhoneFinder implements Finder {
                 }
             }
         }
+        return covered;
     }
 
     private boolean validIn(String digits, Region region) {

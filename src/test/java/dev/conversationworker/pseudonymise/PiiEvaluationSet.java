@@ -149,12 +149,16 @@ final class PiiEvaluationSet {
         }
         String[][] pii = english ? EN_PII : VI_PII;
         // Every kind in turn, so that each is planted about equally often; then a random second one.
+        // One message in five has no personal data at all: only what must be kept.
+        boolean withPersonalData = index % 5 != 4;
         List<String> sentences = new ArrayList<>();
-        sentences.add(pick(pii[index / 2 % pii.length]));
-        if (random.nextInt(3) == 0) {
-            sentences.add(pick(pii[random.nextInt(pii.length)]));
+        if (withPersonalData) {
+            sentences.add(pick(pii[index / 2 % pii.length]));
+            if (random.nextInt(3) == 0) {
+                sentences.add(pick(pii[random.nextInt(pii.length)]));
+            }
         }
-        int kept = random.nextInt(3);
+        int kept = withPersonalData ? random.nextInt(3) : 1 + random.nextInt(3);
         for (int i = 0; i < kept; i++) {
             sentences.add(random.nextInt(sentences.size() + 1), pick(english ? EN_KEPT : VI_KEPT));
         }
