@@ -3,6 +3,8 @@ package dev.conversationworker.pseudonymise;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 
@@ -113,14 +115,15 @@ public class Pseudonymiser {
             NameFinder.findKnown(safeText, names, candidates);
         }
         candidates.sort(SETTLING_ORDER);
-        List<Finding> kept = new ArrayList<>(candidates.size());
+        // Kept findings never overlap, so the one starting last before a candidate's end is the only one to check.
+        TreeMap<Integer, Finding> kept = new TreeMap<>();
         for (Finding candidate : candidates) {
-            if (kept.stream().noneMatch(candidate::overlaps)) {
-                kept.add(candidate);
+            Map.Entry<Integer, Finding> before = kept.lowerEntry(candidate.end());
+            if (before == null || !before.getValue().overlaps(candidate)) {
+                kept.put(candidate.start(), candidate);
             }
         }
-        kept.sort(Comparator.comparingInt(Finding::start));
-        return kept;
+        return new ArrayList<>(kept.values());
     }
 
     private static String replace(String text, List<Finding> findings, Function<Finding, String> replacement) {
