@@ -17,9 +17,10 @@ import dev.conversationworker.support.PromptText;
  * kept: the analysis needs them.
  *
  * <p>
- * Overlaps are settled by a fixed rule: a finding of a kind earlier in {@link PiiKind#precedence()} (EMAIL, IBAN, CARD,
- * IP_ADDRESS, SSN, CITIZEN_ID, PHONE, NAME) wins over any finding of a later kind that shares a character with it;
- * between findings of one kind, the longer wins, then the earlier.
+ * Overlaps are settled by a fixed rule: a finding of a kind earlier in the precedence EMAIL, IBAN, CARD, IP_ADDRESS,
+ * SSN, CITIZEN_ID, PHONE, NAME wins over any finding of a later kind that shares a character with it (an IBAN's digit
+ * groups are not a phone number, the digits of an e-mail address are not a card); between findings of one kind, the
+ * longer wins, then the earlier.
  *
  * <p>
  * Thread-safe; one instance per application. Not final so that a test can make it fail and check that nothing raw
@@ -54,8 +55,9 @@ public class Pseudonymiser {
     /**
      * The personal values in {@code text} replaced by placeholders of {@code pseudonyms} ({@code <EMAIL_1>}). The text
      * is made prompt-safe first ({@link PromptText#inline}), so that an invisible character inside a value cannot
-     * hide it from the search and reveal it once stripped later; customer text that looks like a placeholder is
-     * neutralised ({@code ‹EMAIL_1›}) so that it can never alias a real value.
+     * hide it from the search and reveal it once stripped later; the result is therefore one line, as
+     * {@code PromptText.inline} makes it. Customer text that looks like a placeholder is neutralised
+     * ({@code ‹EMAIL_1›}) so that it can never alias a real value.
      */
     public String pseudonymise(String text, Pseudonyms pseudonyms) {
         String safe = LookAlikes.neutralisePlaceholders(PromptText.inline(text));
