@@ -52,6 +52,16 @@ class PseudonymiserTest {
     }
 
     @Test
+    void aCitizenIdNextToACardAreTwoValues() {
+        assertThat(pseudonymise("CCCD 001203004567 4111 1111 1111 1111")).isEqualTo("CCCD <CITIZEN_ID_1> <CARD_1>");
+    }
+
+    @Test
+    void anEmailAddressHoldingDigitsIsOneValue() {
+        assertThat(pseudonymise("mail 0912345678.4111111111111111@gmail.com")).isEqualTo("mail <EMAIL_1>");
+    }
+
+    @Test
     void aCardIsNotSoughtInsideALongerRunOfDigits() {
         String tracking = "tracking 94001118992231000123454111111111111111";
         assertThat(pseudonymise(tracking)).isEqualTo(tracking);
