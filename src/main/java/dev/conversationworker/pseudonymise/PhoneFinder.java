@@ -41,6 +41,8 @@ final class PhoneFinder implements Finder {
     private static final int MIN_DIGITS = 7;
     /** Two numbers side by side at most; a longer window is searched piece by piece. */
     private static final int MAX_WINDOW = 40;
+    /** The most groups a phone number is written in ("+1 (212) 555 0134"). */
+    private static final int MAX_GROUPS = 4;
     /** For numbers written in international format, whose region the number itself says. */
     private static final String UNKNOWN_REGION = "ZZ";
 
@@ -217,11 +219,38 @@ final class PhoneFinder implements Finder {
                 return;
             }
         }
-        // Long enough to hold two numbers side by side: let every region look.
+        // Long enough to hold two numbers side by side: the regions in which a run of a few of its groups is a
+        // number look for them.
         if (digits.length() >= 2 * MIN_DIGITS) {
-            findIn(text, offset, window, digits.length(), regions.stream().map(Region::code).toList(), datesAndTimes,
-                    found);
+            List<String> fitting = regionsOfGroups(window);
+            if (!fitting.isEmpty()) {
+                findIn(text, offset, window, digits.length(), fitting, datesAndTimes, found);
+            }
         }
+    }
+
+    /** The regions, in order, whose plan holds one to four consecutive digit groups of the window. */
+    private List<String> regionsOfGroups(String window) {
+        List<String> groups = new ArrayList<>();
+        for (String group : window.split("[^0-9]+")) {
+            if (!group.isEmpty()) {
+                groups.add(group);
+            }
+        }
+        List<String> fitting = new ArrayList<>(2);
+        for (Region region : regions) {
+            search : for (int first = 0; first < groups.size(); first++) {
+                StringBuilder digits = new StringBuilder();
+                for (int last = first; last < Math.min(groups.size(), first + MAX_GROUPS); last++) {
+                    digits.append(groups.get(last));
+                    if (validIn(digits.toString(), region)) {
+                        fitting.add(region.code());
+                        break search;
+                    }
+                }
+            }
+        }
+        return fitting;
     }
 
     private void findInGroup(String text, int offset, String group, List<int[]> datesAndTimes, List<Finding> found) {

@@ -3,6 +3,8 @@ package dev.conversationworker.pseudonymise;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 
@@ -15,9 +17,10 @@ import dev.conversationworker.support.PromptText;
  * kept: the analysis needs them.
  *
  * <p>
- * Overlaps are settled by a fixed rule: a finding of a kind earlier in {@link PiiKind#precedence()} (EMAIL, IBAN, CARD,
- * IP_ADDRESS, SSN, CITIZEN_ID, PHONE, NAME) wins over any finding of a later kind that shares a character with it;
- * between findings of one kind, the longer wins, then the earlier.
+ * Overlaps are settled by a fixed rule: a finding of a kind earlier in the precedence EMAIL, IBAN, CARD, IP_ADDRESS,
+ * SSN, CITIZEN_ID, PHONE, NAME wins over any finding of a later kind that shares a character with it (an IBAN's digit
+ * groups are not a phone number, the digits of an e-mail address are not a card); between findings of one kind, the
+ * longer wins, then the earlier.
  *
  * <p>
  * Thread-safe; one instance per application. Not final so that a test can make it fail and check that nothing raw
@@ -52,8 +55,9 @@ public class Pseudonymiser {
     /**
      * The personal values in {@code text} replaced by placeholders of {@code pseudonyms} ({@code <EMAIL_1>}). The text
      * is made prompt-safe first ({@link PromptText#inline}), so that an invisible character inside a value cannot
-     * hide it from the search and reveal it once stripped later; customer text that looks like a placeholder is
-     * neutralised ({@code ‹EMAIL_1›}) so that it can never alias a real value.
+     * hide it from the search and reveal it once stripped later; the result is therefore one line, as
+     * {@code PromptText.inline} makes it. Customer text that looks like a placeholder is neutralised
+     * ({@code ‹EMAIL_1›}) so that it can never alias a real value.
      */
     public String pseudonymise(String text, Pseudonyms pseudonyms) {
         String safe = LookAlikes.neutralisePlaceholders(PromptText.inline(text));
@@ -113,14 +117,15 @@ public class Pseudonymiser {
             NameFinder.findKnown(safeText, names, candidates);
         }
         candidates.sort(SETTLING_ORDER);
-        List<Finding> kept = new ArrayList<>(candidates.size());
+        // Kept findings never overlap, so the one starting last before a candidate's end is the only one to check.
+        TreeMap<Integer, Finding> kept = new TreeMap<>();
         for (Finding candidate : candidates) {
-            if (kept.stream().noneMatch(candidate::overlaps)) {
-                kept.add(candidate);
+            Map.Entry<Integer, Finding> before = kept.lowerEntry(candidate.end());
+            if (before == null || !before.getValue().overlaps(candidate)) {
+                kept.put(candidate.start(), candidate);
             }
         }
-        kept.sort(Comparator.comparingInt(Finding::start));
-        return kept;
+        return new ArrayList<>(kept.values());
     }
 
     private static String replace(String text, List<Finding> findings, Function<Finding, String> replacement) {

@@ -48,9 +48,14 @@ final class Surroundings {
         if (Character.isLetterOrDigit(after) || after == '%' || isCurrency(after)) {
             return false;
         }
-        if ((isJoiner(after) || after == ',') && end + 1 < text.length()
-                && Character.isLetterOrDigit(text.charAt(end + 1))) {
-            return false;
+        if (end + 1 < text.length()) {
+            char next = text.charAt(end + 1);
+            // "1,299.00", "12.5": a longer number. "5512-ABC": an identifier. But "0912345678,em cảm ơn" and
+            // "0912345678.Thanks" are a number and a sentence typed without a space.
+            if (((after == ',' || after == '.') && Character.isDigit(next))
+                    || (isJoiner(after) && after != '.' && Character.isLetterOrDigit(next))) {
+                return false;
+            }
         }
         return !(after == ' ' && AMOUNT_AFTER.matcher(text).region(end, text.length()).useTransparentBounds(true)
                 .lookingAt());

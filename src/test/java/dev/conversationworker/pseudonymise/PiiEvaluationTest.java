@@ -281,9 +281,11 @@ class PiiEvaluationTest {
                 + "most 2 ms p99 per KB on one core).%n%n| per KB of text | median | p99 |%n| --- | ---: | ---: |%n"
                 + "| CPU time of the thread (the cost on one core) | %.0f µs | %.0f µs |%n"
                 + "| wall-clock time (includes waiting for a core) | %.0f µs | %.0f µs |%n%n"
-                + "Measured on the machine that ran the test; on a shared machine the wall-clock figures vary with "
-                + "what else runs.%n", latency.texts(), latency.averageChars(), latency.cpuMedian(), latency.cpuP99(),
-                latency.wallMedian(), latency.wallP99()));
+                + "Measured on the machine that ran the test (%d cores, load average %.1f when measured); on a shared "
+                + "machine the wall-clock figures vary with what else runs, and the CPU figures less so.%n",
+                latency.texts(), latency.averageChars(), latency.cpuMedian(), latency.cpuP99(), latency.wallMedian(),
+                latency.wallP99(), Runtime.getRuntime().availableProcessors(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         List<String> examples = new ArrayList<>(main.examples());
         others.forEach(o -> o.examples().forEach(e -> examples.add("seed " + o.seed() + ": " + e)));
         if (!examples.isEmpty()) {
