@@ -40,7 +40,8 @@ class AnalysisContractTest {
 
         assertThat(analysis.fieldNames()).containsExactlyInAnyOrder("analysisId", "conversationId",
                 "triggerEventId", "trigger", "status", "messageCount", "truncated", "analyzedAt", "model",
-                "provider", "llmLatencyMs", "result");
+                "provider", "llmLatencyMs", "result", "pseudonymisation");
+        assertThat(analysis.getJsonObject("pseudonymisation").getString("status")).isEqualTo("applied");
         assertThat(analysis.getString("analysisId"))
                 .isEqualTo(AnalysisRecord.analysisId(conversation, "close-" + conversation));
         assertThat(analysis.getString("conversationId")).isEqualTo(conversation);
