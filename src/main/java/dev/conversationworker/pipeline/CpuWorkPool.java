@@ -51,7 +51,12 @@ public class CpuWorkPool {
 
     /** Runs {@code work} here when its input is small ({@link #INLINE_BYTES}), else on the pool. */
     public <T> Uni<T> run(long inputBytes, Supplier<T> work) {
-        return inputBytes <= INLINE_BYTES ? Uni.createFrom().item(work) : run(work);
+        return run(inputBytes, INLINE_BYTES, work);
+    }
+
+    /** As {@link #run(long, Supplier)}, for work dearer per byte: here only up to {@code inlineBytes}. */
+    public <T> Uni<T> run(long inputBytes, int inlineBytes, Supplier<T> work) {
+        return inputBytes <= inlineBytes ? Uni.createFrom().item(work) : run(work);
     }
 
     int threads() {
