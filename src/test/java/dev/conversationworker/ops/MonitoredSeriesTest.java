@@ -136,15 +136,6 @@ class MonitoredSeriesTest {
      */
     public static class FreshWorker implements QuarkusTestProfile {
 
-        /** Prices turn on the cost series that the spend alert and panel read. */
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("llm.primary.price-per-million.input", "0.15",
-                    "llm.primary.price-per-million.output", "0.60",
-                    "llm.fallback.price-per-million.input", "0.10",
-                    "llm.fallback.price-per-million.output", "0.40");
-        }
-
         @Override
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(WorkerTestResource.class),
