@@ -162,7 +162,7 @@ final class LlmEndpoint {
         // The slot is held for one attempt only: a backoff pause does not keep others waiting.
         return concurrency.run(() -> {
             UsageLedger.Call billed = request.ledger().open(name, request.promptTokens());
-            return http.postJson(url, apiKey, request.body())
+            return http.postJson(url, apiKey, request.body(), billed::sent)
                     .onFailure().invoke(failure -> unanswered(billed, failure))
                     .onCancellation().invoke(billed::lost)
                     .map(reply -> toAnswer(reply, started, billed, request));
@@ -173,8 +173,9 @@ final class LlmEndpoint {
     }
 
     /**
-     * A request without an answer: one refused a connection never reached the provider; any other (a timeout, a
-     * reset, an answer too large to read) may have been processed, and is billed as lost.
+     * A request without an answer: one never written to a connection (refused, given up while waiting for one) did
+     * not reach the provider; any other (a timeout, a reset, an answer too large to read) may have been processed,
+     * and is billed as lost.
      */
     private static void unanswered(UsageLedger.Call billed, Throwable failure) {
         if (failure instanceof ConnectException) {

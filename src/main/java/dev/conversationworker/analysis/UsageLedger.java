@@ -8,9 +8,10 @@ import dev.conversationworker.model.LlmUsage;
 
 /**
  * The tokens of one analysis, call by call: each HTTP call is {@linkplain #open opened} just before its request is
- * sent and settled exactly once, with the usage the provider reported, or, when the answer was lost (a cancelled
- * hedge, the deadline, an I/O error), with an estimate of the prompt tokens the provider would still bill. The
- * open-then-settle shape is where a budget will reserve a call's worst case and settle it with the real usage.
+ * made, marked {@linkplain Call#sent sent} once it is written to a connection, and settled exactly once, with the
+ * usage the provider reported, or, when the answer was lost (a cancelled hedge, the deadline, an I/O error), with an
+ * estimate of the prompt tokens the provider would still bill; a call given up before it was sent costs nothing.
+ * The open-then-settle shape is where a budget will reserve a call's worst case and settle it with the real usage.
  * <p>
  * One per analysis, passed down the call chain; no state is shared between analyses. Thread-safe: the primary and
  * the fallback settle from different event loops, and the deadline may read the total while a call is open (an
@@ -52,7 +53,7 @@ final class UsageLedger {
         return call;
     }
 
-    /** Everything so far: the settled calls, and the open ones as lost. */
+    /** Everything so far: the settled calls, and the open ones as lost (those sent). */
     LlmUsage total() {
         List<Call> stillOpen;
         LlmUsage sum;
@@ -81,10 +82,16 @@ final class UsageLedger {
 
         private final String endpoint;
         private final IntSupplier promptTokens;
+        private volatile boolean sent;
 
         private Call(String endpoint, IntSupplier promptTokens) {
             this.endpoint = endpoint;
             this.promptTokens = promptTokens;
+        }
+
+        /** Written to a connection: from now on the provider may bill it. */
+        void sent() {
+            sent = true;
         }
 
         /** An answer with its usage (reported, or estimated when the provider left it out). */
@@ -97,7 +104,7 @@ final class UsageLedger {
             settle(this, new LlmUsage(0, 0, 0, 1, false));
         }
 
-        /** Sent, and its answer lost: the provider bills the prompt it read. */
+        /** Its answer lost: if it was sent, the provider bills the prompt it read; if not, nothing. */
         void lost() {
             settle(this, lostUsage());
         }
@@ -108,7 +115,7 @@ final class UsageLedger {
         }
 
         private LlmUsage lostUsage() {
-            return new LlmUsage(promptTokens.getAsInt(), 0, 0, 1, true);
+            return sent ? new LlmUsage(promptTokens.getAsInt(), 0, 0, 1, true) : LlmUsage.NONE;
         }
     }
 }

@@ -21,16 +21,22 @@ class UsageLedgerTest {
     private final UsageLedger ledger = new UsageLedger(LlmUsage.NONE, (endpoint, call) -> sink.add(endpoint + " "
             + call.promptTokens() + "/" + call.completionTokens() + "/" + call.cachedTokens() + "/" + call.calls()));
 
+    private static UsageLedger.Call sent(UsageLedger.Call call) {
+        call.sent();
+        return call;
+    }
+
     @Test
     void sumsEveryCallAnsweredRefusedOrLost() {
         ledger.open("primary", () -> 1000).refused(); // a 503: one call, nothing billed
         ledger.open("primary", () -> 1000).answered(new LlmUsage(1000, 120, 768, 1, false));
-        ledger.open("fallback", () -> 900).lost(); // a cancelled hedge: its prompt, estimated
+        sent(ledger.open("fallback", () -> 900)).lost(); // a cancelled hedge: its prompt, estimated
         ledger.open("fallback", () -> 900).notSent(); // connection refused: no call at all
+        ledger.open("fallback", () -> 900).lost(); // given up while waiting for a connection: never sent
 
         assertThat(ledger.total()).isEqualTo(new LlmUsage(1900, 120, 768, 3, true));
         assertThat(sink).containsExactly("primary 0/0/0/1", "primary 1000/120/768/1", "fallback 900/0/0/1",
-                "fallback 0/0/0/0");
+                "fallback 0/0/0/0", "fallback 0/0/0/0");
     }
 
     @Test
@@ -46,15 +52,17 @@ class UsageLedgerTest {
     @Test
     void aCallStillOpenWhenTheTotalIsReadCountsAsLostAndIsCountedLazily() {
         AtomicInteger counted = new AtomicInteger();
-        UsageLedger.Call open = ledger.open("primary", () -> {
+        UsageLedger.Call open = sent(ledger.open("primary", () -> {
             counted.incrementAndGet();
             return 700;
-        });
+        }));
+        ledger.open("fallback", () -> 700); // still waiting for a connection: nothing to bill yet
         ledger.open("fallback", () -> {
             throw new AssertionError("an answered call's prompt is never counted here");
         }).answered(new LlmUsage(690, 40, 0, 1, false));
         assertThat(counted).hasValue(0);
         assertThat(ledger.total()).isEqualTo(new LlmUsage(1390, 40, 0, 2, true));
+        assertThat(counted).hasValue(1);
         open.lost();
         assertThat(ledger.total()).isEqualTo(new LlmUsage(1390, 40, 0, 2, true));
     }
@@ -82,7 +90,7 @@ class UsageLedgerTest {
                     if (i % 2 == 0) {
                         call.answered(new LlmUsage(10, 2, 1, 1, false));
                     } else {
-                        call.lost();
+                        sent(call).lost();
                     }
                     ledger.total(); // readers alongside writers
                 }
