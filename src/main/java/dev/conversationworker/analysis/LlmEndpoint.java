@@ -1,7 +1,6 @@
 package dev.conversationworker.analysis;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntSupplier;
@@ -162,27 +161,21 @@ final class LlmEndpoint {
         // The slot is held for one attempt only: a backoff pause does not keep others waiting.
         return concurrency.run(() -> {
             UsageLedger.Call billed = request.ledger().open(name, request.promptTokens());
+            // No answer: billed as lost if the request was written to a connection (a timeout, a reset, an answer
+            // too large to read), as nothing if not (a refused connection, given up while waiting for one).
             return http.postJson(url, apiKey, request.body(), billed::sent)
-                    .onFailure().invoke(failure -> unanswered(billed, failure))
+                    .onFailure().invoke(billed::lost)
                     .onCancellation().invoke(billed::lost)
-                    .map(reply -> toAnswer(reply, started, billed, request));
+                    .map(reply -> new Billed(reply, billed));
         })
                 .onFailure().transform(this::asCallFailure)
+                .map(reply -> toAnswer(reply.answer(), started, reply.call(), request))
                 .onItemOrFailure().invoke((answer, failure) -> recordForCircuit(failure))
                 .onCancellation().invoke(circuit::abandoned);
     }
 
-    /**
-     * A request without an answer: one never written to a connection (refused, given up while waiting for one) did
-     * not reach the provider; any other (a timeout, a reset, an answer too large to read) may have been processed,
-     * and is billed as lost.
-     */
-    private static void unanswered(UsageLedger.Call billed, Throwable failure) {
-        if (failure instanceof ConnectException) {
-            billed.notSent();
-        } else {
-            billed.lost();
-        }
+    /** An answer and the ledger's entry of the call it answers, settled once the answer is read. */
+    private record Billed(HttpAnswer answer, UsageLedger.Call call) {
     }
 
     private LlmAnswer toAnswer(HttpAnswer reply, long startedNanos, UsageLedger.Call billed, Request request) {

@@ -109,11 +109,6 @@ final class UsageLedger {
             settle(this, lostUsage());
         }
 
-        /** Never reached the provider (the connection was refused): no call at all. */
-        void notSent() {
-            settle(this, LlmUsage.NONE);
-        }
-
         private LlmUsage lostUsage() {
             return sent ? new LlmUsage(promptTokens.getAsInt(), 0, 0, 1, true) : LlmUsage.NONE;
         }

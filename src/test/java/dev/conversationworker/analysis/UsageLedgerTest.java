@@ -31,7 +31,7 @@ class UsageLedgerTest {
         ledger.open("primary", () -> 1000).refused(); // a 503: one call, nothing billed
         ledger.open("primary", () -> 1000).answered(new LlmUsage(1000, 120, 768, 1, false));
         sent(ledger.open("fallback", () -> 900)).lost(); // a cancelled hedge: its prompt, estimated
-        ledger.open("fallback", () -> 900).notSent(); // connection refused: no call at all
+        ledger.open("fallback", () -> 900).lost(); // connection refused: no call at all
         ledger.open("fallback", () -> 900).lost(); // given up while waiting for a connection: never sent
 
         assertThat(ledger.total()).isEqualTo(new LlmUsage(1900, 120, 768, 3, true));
