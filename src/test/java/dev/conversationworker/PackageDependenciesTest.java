@@ -25,7 +25,8 @@ import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
  * {@code delivery}; {@code googlechat} (Google Chat's message format and limits) serves the two that write Chat
  * messages: {@code notification} and {@code delivery}. {@code schedule} is what the two leased schedules,
  * {@code waiting} and {@code idle}, share (the claims, the poller, the {@code analysis} configuration);
- * {@code pipeline} runs them.
+ * {@code pipeline} runs them. {@code pseudonymise} (personal data replaced before the LLM) is pure logic over
+ * {@code support}'s prompt-safe text, for {@code analysis} and {@code pipeline}.
  */
 class PackageDependenciesTest {
 
@@ -43,7 +44,8 @@ class PackageDependenciesTest {
     void dependenciesPointDownward() {
         LayeredArchitecture layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("support").definedBy(ROOT + ".support..", ROOT + ".ops..");
-        for (String stage : List.of("model", "http", "googlechat", "ingest", "history", "formatting", "analysis",
+        for (String stage : List.of("model", "http", "googlechat", "pseudonymise", "ingest", "history", "formatting",
+                "analysis",
                 "publishing", "notification", "schedule", "waiting", "idle", "pipeline", "delivery")) {
             layers = layers.layer(stage).definedBy(ROOT + "." + stage + "..");
         }
@@ -61,7 +63,9 @@ class PackageDependenciesTest {
                 .whereLayer("ingest").mayOnlyBeAccessedByLayers("pipeline")
                 .whereLayer("http").mayOnlyBeAccessedByLayers("analysis", "delivery")
                 .whereLayer("googlechat").mayOnlyBeAccessedByLayers("notification", "delivery")
-                .whereLayer("support").mayOnlyBeAccessedByLayers("ingest", "history", "formatting", "analysis",
+                .whereLayer("pseudonymise").mayOnlyBeAccessedByLayers("analysis", "pipeline")
+                .whereLayer("support")
+                .mayOnlyBeAccessedByLayers("pseudonymise", "ingest", "history", "formatting", "analysis",
                         "publishing", "notification", "schedule", "waiting", "idle", "pipeline", "delivery")
                 .check(CLASSES);
     }
@@ -73,10 +77,18 @@ class PackageDependenciesTest {
                 "schedule", "waiting", "idle", "pipeline");
     }
 
+    /** Pure logic: no stage, no transport; only the shared types and the prompt-safe text of {@code support}. */
+    @Test
+    void pseudonymisingUsesOnlyTheSharedTypesAndHelpers() {
+        dependsOnNoneOf("pseudonymise", "ingest", "history", "formatting", "analysis", "publishing", "notification",
+                "schedule", "waiting", "idle", "pipeline", "delivery", "ops", "http", "googlechat");
+    }
+
     @Test
     void theSharedDataTypesDependOnNothingElseOfOurs() {
         dependsOnNoneOf("model", "ingest", "history", "formatting", "analysis", "publishing", "notification",
-                "schedule", "waiting", "idle", "pipeline", "delivery", "support", "ops", "http", "googlechat");
+                "schedule", "waiting", "idle", "pipeline", "delivery", "support", "ops", "http", "googlechat",
+                "pseudonymise");
     }
 
     private static void dependsOnNoneOf(String dependent, String... dependencies) {

@@ -83,7 +83,7 @@ class StoreEventStep {
     }
 
     /** {@code pseudonymise.in-history}: the text as Redis may keep it, or withheld if it cannot be pseudonymised. */
-    private ChatEvent tokeniseOrWithhold(ChatEvent message, TracedEvent event) {
+    ChatEvent tokeniseOrWithhold(ChatEvent message, TracedEvent event) {
         try {
             return message.withText(pseudonymiser.tokenise(message.text(), historyKey));
         } catch (RuntimeException | StackOverflowError failure) {

@@ -42,6 +42,7 @@ class AnalysisContractTest {
         assertThat(analysis.fieldNames()).containsExactlyInAnyOrder("schemaVersion", "analysisId", "conversationId",
                 "triggerEventId", "trigger", "status", "messageCount", "truncated", "analyzedAt", "model",
                 "promptVersion", "provider", "llmLatencyMs", "usage", "result", "pseudonymisation");
+        assertThat(analysis.getJsonObject("pseudonymisation").getString("status")).isEqualTo("applied");
         assertThat(analysis.getString("schemaVersion")).isEqualTo("2");
         assertThat(analysis.getString("promptVersion")).isEqualTo(ConversationAnalyzer.promptVersion());
         // One call, answered with its usage: nothing estimated.
