@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.Tag;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 import dev.conversationworker.model.AnalysisOutcome;
 import dev.conversationworker.model.AnalysisResult;
@@ -160,8 +161,12 @@ public class ConversationAnalyzer {
                 .map(a -> AnalysisOutcome.answered(a.endpoint(), a.model(), a.latencyMs(), a.result()))
                 .onFailure().recoverWithItem(failure -> AnalysisOutcome.failed(describe(failure),
                         (System.nanoTime() - started) / 1_000_000, unreachable(failure)))
-                // Read once the race is over and the losers are cancelled; a call still open counts as lost.
-                .map(outcome -> outcome.costing(ledger.total(), AnalysisPrompt.VERSION));
+                // Read once the race is over and the losers are cancelled; a call still open counts as lost, its
+                // prompt counted by the tokenizer on a worker thread (milliseconds for a long one).
+                .chain(outcome -> ledger.needsCounting()
+                        ? Uni.createFrom().item(() -> outcome.costing(ledger.total(), AnalysisPrompt.VERSION))
+                                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                        : Uni.createFrom().item(outcome.costing(ledger.total(), AnalysisPrompt.VERSION)));
     }
 
     private Uni<LlmAnswer> timed(LlmEndpoint endpoint, AnalysisPrompt prompt, Context trace, boolean hedged,

@@ -10,7 +10,8 @@ import dev.conversationworker.model.LlmUsage;
  * The tokens of one analysis, call by call: each HTTP call is {@linkplain #open opened} just before its request is
  * made, marked {@linkplain Call#sent sent} once it is written to a connection, and settled exactly once, with the
  * usage the provider reported, or, when the answer was lost (a cancelled hedge, the deadline, an I/O error), with an
- * estimate of the prompt tokens the provider would still bill; a call given up before it was sent costs nothing.
+ * estimate of the prompt tokens the provider would still bill, counted when the {@linkplain #total total} is read;
+ * a call given up before it was sent costs nothing.
  * The open-then-settle shape is where a budget will reserve a call's worst case and settle it with the real usage.
  * <p>
  * One per analysis, passed down the call chain; no state is shared between analyses. Thread-safe: the primary and
@@ -53,18 +54,29 @@ final class UsageLedger {
         return call;
     }
 
-    /** Everything so far: the settled calls, and the open ones as lost (those sent). */
+    /**
+     * Whether {@link #total} has a prompt to count with the tokenizer (a call sent and not answered): then read it
+     * off the event loop, for counting a long prompt takes milliseconds.
+     */
+    synchronized boolean needsCounting() {
+        return open.stream().anyMatch(call -> call.sent);
+    }
+
+    /**
+     * Everything: the settled calls, and the ones still open settled now as lost (those sent: the provider bills the
+     * prompt it read). Read once the race is over; a call that settles later is not counted again.
+     */
     LlmUsage total() {
         List<Call> stillOpen;
-        LlmUsage sum;
         synchronized (this) {
             stillOpen = List.copyOf(open);
-            sum = before.plus(settled);
         }
         for (Call call : stillOpen) {
-            sum = sum.plus(call.lostUsage());
+            settle(call, call.lostUsage());
         }
-        return sum;
+        synchronized (this) {
+            return before.plus(settled);
+        }
     }
 
     private void settle(Call call, LlmUsage usage) {
@@ -104,9 +116,14 @@ final class UsageLedger {
             settle(this, new LlmUsage(0, 0, 0, 1, false));
         }
 
-        /** Its answer lost: if it was sent, the provider bills the prompt it read; if not, nothing. */
+        /**
+         * Its answer lost: if it was sent, the provider bills the prompt it read, counted when the total is read (on a
+         * worker thread, not here on an event loop); if not, nothing.
+         */
         void lost() {
-            settle(this, lostUsage());
+            if (!sent) {
+                settle(this, LlmUsage.NONE);
+            }
         }
 
         private LlmUsage lostUsage() {
