@@ -27,10 +27,12 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 
+import dev.conversationworker.analysis.ConversationAnalyzer;
 import dev.conversationworker.model.AnalysisOutcome;
 import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.model.AnalysisResult;
 import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.LlmUsage;
 import dev.conversationworker.model.Provider;
 import dev.conversationworker.model.Severity;
 import dev.conversationworker.model.TriggerType;
@@ -105,10 +107,12 @@ class AsyncApiDocumentTest {
                 new FormattedConversation("user: Tôi bị khóa tài khoản", 12, 0, false),
                 AnalysisOutcome.answered(Provider.PRIMARY, "gpt-4o-mini", 812, new AnalysisResult(
                         List.of("Làm sao để mở khóa tài khoản?"), "account_access", "negative",
-                        "The customer is locked out 🔒", true, Severity.HIGH, "vi")),
+                        "The customer is locked out 🔒", true, Severity.HIGH, "vi"))
+                        .costing(new LlmUsage(1450, 96, 1024, 1, false), ConversationAnalyzer.promptVersion()),
                 "2026-11-24T10:05:03.120Z");
         AnalysisRecord failed = AnalysisRecord.of("c-42", "m-7", TriggerType.CONVERSATION_IDLE,
-                new FormattedConversation("", 3, 0, false), AnalysisOutcome.failed("both LLMs are down", 30_000, true),
+                new FormattedConversation("", 3, 0, false), AnalysisOutcome.failed("both LLMs are down", 30_000, true)
+                        .costing(new LlmUsage(2900, 0, 0, 6, true), ConversationAnalyzer.promptVersion()),
                 "2026-11-24T10:05:03Z");
         assertThat(analysisViolations(ok, analysisHeaders(ok))).isEmpty();
         assertThat(analysisViolations(failed, analysisHeaders(failed))).isEmpty();
@@ -124,6 +128,17 @@ class AsyncApiDocumentTest {
         ObjectNode failedWithResult = JSON.valueToTree(ok);
         failedWithResult.put("status", "failed").put("error", "no answer");
         assertThat(ContractSchemas.violations("conversation-analysis.json", failedWithResult)).isNotEmpty();
+        ObjectNode withoutUsage = JSON.valueToTree(ok);
+        withoutUsage.remove("usage");
+        assertThat(ContractSchemas.violations("conversation-analysis.json", withoutUsage)).isNotEmpty()
+                .anySatisfy(v -> assertThat(v).contains("usage"));
+        ObjectNode negativeTokens = JSON.valueToTree(ok);
+        ((ObjectNode) negativeTokens.get("usage")).put("promptTokens", -1);
+        assertThat(ContractSchemas.violations("conversation-analysis.json", negativeTokens)).isNotEmpty();
+        ObjectNode withoutVersion = JSON.valueToTree(ok);
+        withoutVersion.remove("promptVersion");
+        assertThat(ContractSchemas.violations("conversation-analysis.json", withoutVersion)).isNotEmpty()
+                .anySatisfy(v -> assertThat(v).contains("promptVersion"));
         ObjectNode notADate = JSON.valueToTree(ok);
         notADate.put("analyzedAt", "yesterday");
         assertThat(ContractSchemas.violations("conversation-analysis.json", notADate)).isNotEmpty();
@@ -141,10 +156,12 @@ class AsyncApiDocumentTest {
                 AnalysisOutcome.answered(Provider.FALLBACK, "small", 90,
                         new AnalysisResult(List.of("<users/all> help!"),
                                 "account_access", "negative", "Tôi bị khóa tài khoản · https://evil.example", true,
-                                Severity.CRITICAL, "vi")),
+                                Severity.CRITICAL, "vi"))
+                        .costing(LlmUsage.NONE, ConversationAnalyzer.promptVersion()),
                 "2026-11-24T10:05:03Z");
         AnalysisRecord failed = AnalysisRecord.of("c-43", "close-2", TriggerType.CONVERSATION_CLOSED,
-                new FormattedConversation("", 2, 0, false), AnalysisOutcome.failed("timeout", 1, false),
+                new FormattedConversation("", 2, 0, false), AnalysisOutcome.failed("timeout", 1, false)
+                        .costing(LlmUsage.NONE, ConversationAnalyzer.promptVersion()),
                 "2026-11-24T10:05:03Z");
         Instant at = Instant.parse("2026-11-24T10:00:00Z");
         List<Notification> all = List.of(MESSAGES.attention(attention), MESSAGES.analysisFailed(failed),

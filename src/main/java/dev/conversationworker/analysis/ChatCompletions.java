@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.conversationworker.http.RetryAfter;
 import dev.conversationworker.model.AnalysisResult;
+import dev.conversationworker.model.LlmUsage;
 
 /** The OpenAI chat-completions wire format: the request we send, and what counts as a usable answer. */
 final class ChatCompletions {
@@ -24,9 +25,9 @@ final class ChatCompletions {
 
     /** The JSON schema of the answer, serialised once. */
     private static final String SCHEMA = ResultSchema.jsonSchema().toString();
-    /** The instructions around their boundary, JSON-escaped once (the boundary, hex, needs no escaping). */
-    private static final String[] ESCAPED_INSTRUCTIONS = java.util.Arrays.stream(AnalysisPrompt.INSTRUCTION_PARTS)
-            .map(part -> new String(JsonStringEncoder.getInstance().quoteAsString(part))).toArray(String[]::new);
+    /** The system message, the same for every request, JSON-escaped once. */
+    private static final String ESCAPED_SYSTEM = "\"" + new String(JsonStringEncoder.getInstance()
+            .quoteAsString(AnalysisPrompt.SYSTEM)) + "\"";
 
     /**
      * Written with a streaming generator, the schema and the instructions pre-serialised: escaping the same 2 KB of
@@ -42,8 +43,9 @@ final class ChatCompletions {
             json.writeStartObject();
             json.writeStringField("role", "system");
             json.writeFieldName("content");
-            if (fromInstructions(prompt.system(), prompt.boundary())) {
-                json.writeRawValue("\"" + String.join(prompt.boundary(), ESCAPED_INSTRUCTIONS) + "\"");
+            // The same instance for every prompt built by AnalysisPrompt.of: equals is then a reference check.
+            if (AnalysisPrompt.SYSTEM.equals(prompt.system())) {
+                json.writeRawValue(ESCAPED_SYSTEM);
             } else {
                 json.writeString(prompt.system());
             }
@@ -82,42 +84,27 @@ final class ChatCompletions {
         return out.toString();
     }
 
-    /**
-     * Whether {@code system} is the instructions around {@code boundary}, and the boundary needs no escaping (as
-     * {@link AnalysisPrompt#of} draws it): only then are the pre-escaped parts written.
-     */
-    private static boolean fromInstructions(String system, String boundary) {
-        if (boundary == null || !boundary.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                || c == '-')) {
-            return false;
-        }
-        int at = 0;
-        for (int i = 0; i < AnalysisPrompt.INSTRUCTION_PARTS.length; i++) {
-            if (i > 0) {
-                if (!system.startsWith(boundary, at)) {
-                    return false;
-                }
-                at += boundary.length();
-            }
-            String part = AnalysisPrompt.INSTRUCTION_PARTS[i];
-            if (!system.startsWith(part, at)) {
-                return false;
-            }
-            at += part.length();
-        }
-        return at == system.length();
-    }
-
     /** The validated result of a 200 answer; refusals, cut-off or filtered answers and bad JSON all throw. */
     static AnalysisResult parseAnswer(String responseBody) {
-        JsonNode root;
+        return parseAnswer(read(responseBody));
+    }
+
+    /** The body of an answer as JSON; null when it is not JSON. */
+    static JsonNode read(String responseBody) {
         try {
-            root = JSON.readTree(responseBody);
+            return responseBody == null ? null : JSON.readTree(responseBody);
         } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /** @param root the body as {@link #read} gave it */
+    static AnalysisResult parseAnswer(JsonNode root) {
+        if (root == null) {
             throw new InvalidAnswerException("response is not JSON");
         }
-        JsonNode choice = root == null ? null : root.path("choices").path(0);
-        if (choice == null || choice.isMissingNode()) {
+        JsonNode choice = root.path("choices").path(0);
+        if (choice.isMissingNode()) {
             throw new InvalidAnswerException("response has no choices");
         }
         String finishReason = choice.path("finish_reason").asText("");
@@ -136,6 +123,28 @@ final class ChatCompletions {
             throw new InvalidAnswerException("answer has no content");
         }
         return ResultSchema.parse(content.textValue());
+    }
+
+    /**
+     * The {@code usage} of an answer as one call: {@code prompt_tokens}, {@code completion_tokens} and
+     * {@code prompt_tokens_details.cached_tokens} (0 when the provider does not say); null when the answer has no
+     * usage (not JSON, or a server that does not report it).
+     */
+    static LlmUsage usage(JsonNode root) {
+        JsonNode usage = root == null ? null : root.get("usage");
+        if (usage == null || !usage.path("prompt_tokens").canConvertToLong()) {
+            return null;
+        }
+        long prompt = Math.max(0, usage.path("prompt_tokens").asLong());
+        long completion = Math.max(0, usage.path("completion_tokens").asLong());
+        long cached = Math.min(prompt, Math.max(0, usage.path("prompt_tokens_details").path("cached_tokens")
+                .asLong()));
+        return new LlmUsage(prompt, completion, cached, 1, false);
+    }
+
+    /** The text the model wrote, for estimating its tokens when no usage came with it; empty when there is none. */
+    static String content(JsonNode root) {
+        return root == null ? "" : root.path("choices").path(0).path("message").path("content").asText("");
     }
 
     /**

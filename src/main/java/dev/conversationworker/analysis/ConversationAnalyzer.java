@@ -2,7 +2,9 @@ package dev.conversationworker.analysis;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
@@ -14,6 +16,7 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.Tag;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 import dev.conversationworker.model.AnalysisOutcome;
 import dev.conversationworker.model.AnalysisResult;
@@ -21,6 +24,7 @@ import dev.conversationworker.model.AnalysisStatus;
 import dev.conversationworker.model.FormattedConversation;
 import dev.conversationworker.model.HistoryEntry;
 import dev.conversationworker.model.LlmNeedsOperator;
+import dev.conversationworker.model.LlmUsage;
 import dev.conversationworker.model.Provider;
 import dev.conversationworker.model.Severity;
 import dev.conversationworker.ops.MetricLabels.LlmOutcome;
@@ -43,6 +47,7 @@ public class ConversationAnalyzer {
     private final Optional<LlmEndpoint> fallback;
     private final OfflineAnalyzer offline = new OfflineAnalyzer();
     private final Event<LlmNeedsOperator> needsOperator;
+    private final UsageLedger.Sink billing;
 
     ConversationAnalyzer(LlmConfig config, LlmHttpClient http, WorkerMetrics metrics,
             Event<LlmNeedsOperator> needsOperator, Traces traces) {
@@ -68,6 +73,19 @@ public class ConversationAnalyzer {
         primary.ifPresent(ConversationAnalyzer::warnIfKeyInClear);
         fallback.ifPresent(ConversationAnalyzer::warnIfKeyInClear);
         fallback.ifPresent(this::registerGauges);
+        Map<String, TokenPrices> prices = new HashMap<>();
+        primary.flatMap(e -> TokenPrices.of(p.pricePerMillion())).ifPresent(price -> prices.put(
+                Provider.PRIMARY.wireName(), price));
+        fallback.flatMap(e -> TokenPrices.of(f.pricePerMillion())).ifPresent(price -> prices.put(
+                Provider.FALLBACK.wireName(), price));
+        prices.keySet().forEach(metrics::startLlmCost);
+        this.billing = (endpoint, call) -> {
+            metrics.llmTokens(endpoint, call.promptTokens(), call.completionTokens(), call.cachedTokens());
+            TokenPrices price = prices.get(endpoint);
+            if (price != null) {
+                metrics.llmCost(endpoint, price.cost(call));
+            }
+        };
         LlmLog.LOG.analysisBy(primary.map(e -> "LLM " + e.model() + fallback.map(fb -> " hedged by "
                 + fb.model() + " after " + config.hedgeDelay().toMillis() + " ms").orElse(" (no fallback)"))
                 .orElse("the offline analyzer (llm.primary.base-url is not set)"));
@@ -95,13 +113,18 @@ public class ConversationAnalyzer {
             return Uni.createFrom()
                     .item(new AnalysisOutcome(AnalysisStatus.OK, Provider.NONE, null, 0L, new AnalysisResult(List.of(),
                             "none", "neutral", "The conversation has no messages.", false, Severity.NONE, "und"), null,
-                            false));
+                            false, LlmUsage.NONE, AnalysisPrompt.VERSION));
         }
         if (primary.isEmpty()) {
             return Uni.createFrom().item(() -> AnalysisOutcome.answered(Provider.OFFLINE, OfflineAnalyzer.MODEL, 0,
-                    offline.analyse(history)));
+                    offline.analyse(history)).costing(LlmUsage.NONE, AnalysisPrompt.VERSION));
         }
-        return askLlm(formatted, trace);
+        return askLlm(formatted, trace, LlmUsage.NONE);
+    }
+
+    /** The version of the prompt, stamped on every analysis (also on those no LLM was asked for). */
+    public static String promptVersion() {
+        return AnalysisPrompt.VERSION;
     }
 
     /**
@@ -110,20 +133,26 @@ public class ConversationAnalyzer {
      */
     public Uni<AnalysisOutcome> analyseWithheld(List<HistoryEntry> history) {
         return Uni.createFrom().item(() -> AnalysisOutcome.answered(Provider.OFFLINE, OfflineAnalyzer.MODEL, 0,
-                offline.analyseWithoutQuoting(history)));
+                offline.analyseWithoutQuoting(history)).costing(LlmUsage.NONE, AnalysisPrompt.VERSION));
     }
 
-    /** The LLM part of an analysis, on its own: for analyses that waited for an LLM to come back. */
-    public Uni<AnalysisOutcome> askLlm(FormattedConversation formatted, Context trace) {
+    /**
+     * The LLM part of an analysis, on its own: for analyses that waited for an LLM to come back.
+     *
+     * @param spentBefore what the analysis's earlier attempts cost: the outcome's usage adds this attempt's calls
+     */
+    public Uni<AnalysisOutcome> askLlm(FormattedConversation formatted, Context trace, LlmUsage spentBefore) {
         if (primary.isEmpty()) {
-            return Uni.createFrom().item(AnalysisOutcome.failed("no LLM is configured any more", 0, false));
+            return Uni.createFrom().item(AnalysisOutcome.failed("no LLM is configured any more", 0, false)
+                    .costing(spentBefore, AnalysisPrompt.VERSION));
         }
         AnalysisPrompt prompt = AnalysisPrompt.of(formatted);
+        UsageLedger ledger = new UsageLedger(spentBefore, billing);
         long started = System.nanoTime();
         Uni<LlmAnswer> answer = fallback.isEmpty()
-                ? timed(primary.get(), prompt, trace, false)
-                : HedgedCall.race(() -> timed(primary.get(), prompt, trace, false),
-                        () -> timed(fallback.get(), prompt, trace, true),
+                ? timed(primary.get(), prompt, trace, false, ledger)
+                : HedgedCall.race(() -> timed(primary.get(), prompt, trace, false, ledger),
+                        () -> timed(fallback.get(), prompt, trace, true, ledger),
                         config.hedgeDelay(), metrics::hedgeFired);
         return answer
                 .ifNoItem().after(config.deadline())
@@ -131,12 +160,19 @@ public class ConversationAnalyzer {
                         + config.deadline().toMillis() + " ms"))
                 .map(a -> AnalysisOutcome.answered(a.endpoint(), a.model(), a.latencyMs(), a.result()))
                 .onFailure().recoverWithItem(failure -> AnalysisOutcome.failed(describe(failure),
-                        (System.nanoTime() - started) / 1_000_000, unreachable(failure)));
+                        (System.nanoTime() - started) / 1_000_000, unreachable(failure)))
+                // Read once the race is over and the losers are cancelled; a call still open counts as lost, its
+                // prompt counted by the tokenizer on a worker thread (milliseconds for a long one).
+                .chain(outcome -> ledger.needsCounting()
+                        ? Uni.createFrom().item(() -> outcome.costing(ledger.total(), AnalysisPrompt.VERSION))
+                                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                        : Uni.createFrom().item(outcome.costing(ledger.total(), AnalysisPrompt.VERSION)));
     }
 
-    private Uni<LlmAnswer> timed(LlmEndpoint endpoint, AnalysisPrompt prompt, Context trace, boolean hedged) {
+    private Uni<LlmAnswer> timed(LlmEndpoint endpoint, AnalysisPrompt prompt, Context trace, boolean hedged,
+            UsageLedger ledger) {
         long started = System.nanoTime();
-        return endpoint.analyse(prompt, trace, hedged)
+        return endpoint.analyse(prompt, trace, hedged, ledger)
                 .invoke(a -> metrics.llmCall(endpoint.name(), LlmOutcome.OK,
                         Duration.ofNanos(System.nanoTime() - started)))
                 .onFailure().invoke(failure -> {

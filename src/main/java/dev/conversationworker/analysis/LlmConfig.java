@@ -2,6 +2,7 @@ package dev.conversationworker.analysis;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
@@ -83,6 +84,20 @@ public interface LlmConfig {
         /** Calls in flight to this endpoint at most (the provider's limit); more wait for a slot, they do not fail. */
         @WithDefault("512")
         int maxConcurrency();
+
+        /** What its tokens cost: unset, tokens are counted and no cost is. */
+        Prices pricePerMillion();
+    }
+
+    /** Prices per million tokens, in the currency of the operator's choice (the cost metric is in it). */
+    interface Prices {
+
+        OptionalDouble input();
+
+        /** Input tokens read from the provider's prompt cache; unset, the input price. */
+        OptionalDouble cachedInput();
+
+        OptionalDouble output();
     }
 
     /** Retries of one endpoint: 429, 5xx and I/O errors only; never 400/401/403/404. */

@@ -3,8 +3,11 @@ package dev.conversationworker.analysis;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntSupplier;
 
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
@@ -12,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.VertxException;
 
 import dev.conversationworker.http.HttpAnswer;
+import dev.conversationworker.model.LlmUsage;
 import dev.conversationworker.model.Provider;
 import dev.conversationworker.ops.Traces;
 import dev.conversationworker.support.Backoff;
@@ -43,6 +47,7 @@ final class LlmEndpoint {
     private final ConcurrencyLimit concurrency;
     private final CircuitBreaker circuit;
     private final Traces traces;
+    private final TokenCount tokens;
 
     LlmEndpoint(EndpointSettings settings, LlmConfig config, LlmHttpClient http, Traces traces) {
         this.provider = settings.provider();
@@ -51,6 +56,7 @@ final class LlmEndpoint {
         this.url = withoutTrailingSlashes(settings.baseUrl()) + "/chat/completions";
         this.apiKey = settings.apiKey();
         this.model = settings.model();
+        this.tokens = TokenCount.forModel(model);
         this.format = settings.format();
         this.config = config;
         this.backoff = new Backoff(config.retry().initialBackoff(), config.retry().maxBackoff());
@@ -95,22 +101,42 @@ final class LlmEndpoint {
     /**
      * @param trace the trace of the event analysed: each attempt is a span under it
      * @param hedged whether this call was raced against a slow primary
+     * @param ledger where each HTTP call of this analysis is entered, retries included
      */
-    Uni<LlmAnswer> analyse(AnalysisPrompt prompt, Context trace, boolean hedged) {
+    Uni<LlmAnswer> analyse(AnalysisPrompt prompt, Context trace, boolean hedged, UsageLedger ledger) {
         String body = ChatCompletions.requestBody(model, prompt, format, config.maxCompletionTokens(),
                 config.temperature());
-        return attempt(body, 1, false, trace, hedged);
+        // Counted once per analysis and endpoint, and only when a call's usage is lost: it costs CPU.
+        IntSupplier promptTokens = new IntSupplier() {
+
+            private volatile int counted = -1;
+
+            @Override
+            public int getAsInt() {
+                int n = counted;
+                if (n < 0) {
+                    counted = n = tokens.promptTokens(prompt);
+                }
+                return n;
+            }
+        };
+        return attempt(new Request(body, promptTokens, ledger), 1, false, trace, hedged);
     }
 
-    private Uni<LlmAnswer> attempt(String body, int attempt, boolean invalidBefore, Context trace, boolean hedged) {
+    /** The same request body for every attempt, and where its calls are entered. */
+    private record Request(String body, IntSupplier promptTokens, UsageLedger ledger) {
+    }
+
+    private Uni<LlmAnswer> attempt(Request request, int attempt, boolean invalidBefore, Context trace,
+            boolean hedged) {
         // Which model, which try, raced or not: never the prompt, the answer or the key.
         Attributes attributes = Attributes.of(Traces.LLM_PROVIDER, name, Traces.LLM_MODEL, model,
                 Traces.LLM_ATTEMPT, (long) attempt, Traces.LLM_HEDGED, hedged);
-        return traces.span("llm-call", trace, attributes, () -> call(body, attempt))
+        return traces.span("llm-call", trace, attributes, () -> call(request, attempt))
                 // A malformed or cut-off answer is often a fluke: one more try, then the fallback's turn.
                 .onFailure(InvalidAnswerException.class).recoverWithUni(failure -> invalidBefore
                         ? Uni.createFrom().failure(failure)
-                        : attempt(body, attempt + 1, true, trace, hedged))
+                        : attempt(request, attempt + 1, true, trace, hedged))
                 .onFailure(LlmCallException.class).recoverWithUni(failure -> {
                     LlmCallException call = (LlmCallException) failure;
                     if (!call.retryable() || attempt >= config.retry().maxAttempts()) {
@@ -120,12 +146,12 @@ final class LlmEndpoint {
                     LOG.debugf("LLM %s attempt %d failed (%s), retrying in %d ms", name, attempt, call.getMessage(),
                             pause.toMillis());
                     return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
-                            .chain(() -> attempt(body, attempt + 1, invalidBefore, trace, hedged));
+                            .chain(() -> attempt(request, attempt + 1, invalidBefore, trace, hedged));
                 });
     }
 
-    /** One attempt: a slot, the circuit, the request. */
-    private Uni<LlmAnswer> call(String body, int attempt) {
+    /** One attempt: a slot, the circuit, the request, entered in the ledger once sent. */
+    private Uni<LlmAnswer> call(Request request, int attempt) {
         if (!circuit.tryAcquire()) {
             return Uni.createFrom()
                     .failure(LlmCallException.circuitOpen(name + " is not called: its circuit is open after "
@@ -133,24 +159,44 @@ final class LlmEndpoint {
         }
         long started = System.nanoTime();
         // The slot is held for one attempt only: a backoff pause does not keep others waiting.
-        return concurrency.run(() -> http.postJson(url, apiKey, body))
+        return concurrency.run(() -> {
+            UsageLedger.Call billed = request.ledger().open(name, request.promptTokens());
+            // No answer: billed as lost if the request was written to a connection (a timeout, a reset, an answer
+            // too large to read), as nothing if not (a refused connection, given up while waiting for one).
+            return http.postJson(url, apiKey, request.body(), billed::sent)
+                    .onFailure().invoke(billed::lost)
+                    .onCancellation().invoke(billed::lost)
+                    .map(reply -> new Billed(reply, billed));
+        })
                 .onFailure().transform(this::asCallFailure)
-                .map(reply -> toAnswer(reply, started))
+                .map(reply -> toAnswer(reply.answer(), started, reply.call(), request))
                 .onItemOrFailure().invoke((answer, failure) -> recordForCircuit(failure))
                 .onCancellation().invoke(circuit::abandoned);
     }
 
-    private LlmAnswer toAnswer(HttpAnswer reply, long startedNanos) {
+    /** An answer and the ledger's entry of the call it answers, settled once the answer is read. */
+    private record Billed(HttpAnswer answer, UsageLedger.Call call) {
+    }
+
+    private LlmAnswer toAnswer(HttpAnswer reply, long startedNanos, UsageLedger.Call billed, Request request) {
         int status = reply.status();
         if (status == 200) {
             concurrency.recover();
             long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
+            JsonNode root = ChatCompletions.read(reply.body());
+            LlmUsage usage = ChatCompletions.usage(root);
+            // An answer is billed whether or not it is valid; without a usage, by our own count.
+            billed.answered(usage != null
+                    ? usage
+                    : new LlmUsage(request.promptTokens().getAsInt(), tokens.of(ChatCompletions.content(root)), 0, 1,
+                            true));
             try {
-                return new LlmAnswer(provider, model, latencyMs, ChatCompletions.parseAnswer(reply.body()));
+                return new LlmAnswer(provider, model, latencyMs, ChatCompletions.parseAnswer(root));
             } catch (InvalidAnswerException e) {
                 throw new InvalidAnswerException(name + " gave an invalid answer: " + e.getMessage());
             }
         }
+        billed.refused();
         String message = name + " answered HTTP " + status;
         if (status == 401 || status == 403) {
             throw LlmCallException.needsOperator(message + ": the API key was rejected");

@@ -39,15 +39,19 @@ class LlmHttpClient {
                 new HttpTransport.Settings(connectTimeout, requestTimeout, maxConnections, maxResponseBytes));
     }
 
-    /** POSTs JSON; emits any complete answer (status included) or fails on I/O error or the request timeout. */
-    Uni<HttpAnswer> postJson(String url, String bearerToken, String json) {
+    /**
+     * POSTs JSON; emits any complete answer (status included) or fails on I/O error or the request timeout.
+     *
+     * @param onSent told once the request is written to a connection (from then on the provider may bill it)
+     */
+    Uni<HttpAnswer> postJson(String url, String bearerToken, String json, Runnable onSent) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("Accept", "application/json");
         if (bearerToken != null && !bearerToken.isBlank()) {
             headers.put("Authorization", "Bearer " + bearerToken);
         }
-        return transport.post(url, headers, json).onFailure(AnswerTooLargeException.class)
+        return transport.post(url, headers, json, onSent).onFailure(AnswerTooLargeException.class)
                 .transform(tooLarge -> new InvalidAnswerException(
                         "answer larger than " + maxResponseBytes + " bytes (llm.max-response-bytes)"));
     }

@@ -62,6 +62,16 @@ public final class HttpTransport {
      * or the HTTP client's own failure (whose message may quote the URL: callers decide what to show).
      */
     public Uni<HttpAnswer> post(String url, Map<String, String> headers, String body) {
+        return post(url, headers, body, () -> {
+        });
+    }
+
+    /**
+     * As {@link #post(String, Map, String)}, telling {@code onSent} once the request has been written to a
+     * connection: a request given up before then never reached the server (a busy pool, a connection still being
+     * opened), and is not billed by it.
+     */
+    public Uni<HttpAnswer> post(String url, Map<String, String> headers, String body, Runnable onSent) {
         Uni<HttpAnswer> exchange = Uni.createFrom().emitter(emitter -> {
             AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
             AtomicBoolean finished = new AtomicBoolean();
@@ -89,7 +99,8 @@ public final class HttpTransport {
                     resetQuietly(request);
                     return Future.failedFuture(new CancellationException("given up before it was sent"));
                 }
-                return request.send(Buffer.buffer(body)).compose(response -> cappedBody(request, response)
+                request.end(Buffer.buffer(body)).onSuccess(written -> onSent.run());
+                return request.response().compose(response -> cappedBody(request, response)
                         .map(received -> new HttpAnswer(response.statusCode(), response.headers(),
                                 received.toString(StandardCharsets.UTF_8))));
             }).onComplete(result -> {

@@ -9,16 +9,35 @@ package dev.conversationworker.model;
  * @param error why it failed; null otherwise
  * @param llmUnreachable failed because no LLM could be reached (down, circuit open, overloaded, key rejected), so
  *        trying again later may succeed; false for answers that were there but unusable
+ * @param usage the tokens and calls of every LLM call made for it ({@link LlmUsage#NONE} without any)
+ * @param promptVersion the version of the LLM prompt of the worker that made it (see {@code AnalysisPrompt})
  */
 public record AnalysisOutcome(AnalysisStatus status, Provider provider, String model, Long llmLatencyMs,
-        AnalysisResult result, String error, boolean llmUnreachable) {
+        AnalysisResult result, String error, boolean llmUnreachable, LlmUsage usage, String promptVersion) {
+
+    public AnalysisOutcome {
+        usage = usage == null ? LlmUsage.NONE : usage;
+    }
 
     public static AnalysisOutcome answered(Provider provider, String model, long latencyMs, AnalysisResult result) {
         return new AnalysisOutcome(provider.statusOfAnswer(), provider, model, latencyMs,
-                result, null, false);
+                result, null, false, LlmUsage.NONE, null);
     }
 
     public static AnalysisOutcome failed(String error, long latencyMs, boolean llmUnreachable) {
-        return new AnalysisOutcome(AnalysisStatus.FAILED, Provider.NONE, null, latencyMs, null, error, llmUnreachable);
+        return new AnalysisOutcome(AnalysisStatus.FAILED, Provider.NONE, null, latencyMs, null, error, llmUnreachable,
+                LlmUsage.NONE, null);
+    }
+
+    /** The same outcome, with what its LLM calls cost and the prompt version they were asked with. */
+    public AnalysisOutcome costing(LlmUsage spent, String version) {
+        return new AnalysisOutcome(status, provider, model, llmLatencyMs, result, error, llmUnreachable, spent,
+                version);
+    }
+
+    /** Failed in the end, with this error: the calls made for it and the prompt version stay. */
+    public AnalysisOutcome failedAs(String failure, boolean unreachable) {
+        return new AnalysisOutcome(AnalysisStatus.FAILED, Provider.NONE, null, llmLatencyMs, null, failure,
+                unreachable, usage, promptVersion);
     }
 }

@@ -6,11 +6,21 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** The record on {@code conversation-analyses}, field for field as the contract gives it. */
-public record AnalysisRecord(String analysisId, String conversationId, String triggerEventId, TriggerType trigger,
-        AnalysisStatus status, int messageCount, boolean truncated, String analyzedAt, String model, Provider provider,
-        Long llmLatencyMs, AnalysisResult result, @JsonInclude(JsonInclude.Include.NON_NULL) String error,
+/**
+ * The record on {@code conversation-analyses}, field for field as the contract gives it.
+ *
+ * @param schemaVersion {@link #SCHEMA_VERSION}: the version of this contract
+ * @param promptVersion the version of the LLM prompt (system message, instructions, result schema)
+ * @param usage what its LLM calls cost, all of them; zeros when no LLM was called
+ */
+public record AnalysisRecord(String schemaVersion, String analysisId, String conversationId, String triggerEventId,
+        TriggerType trigger, AnalysisStatus status, int messageCount, boolean truncated, String analyzedAt,
+        String model, String promptVersion, Provider provider, Long llmLatencyMs, LlmUsage usage,
+        AnalysisResult result, @JsonInclude(JsonInclude.Include.NON_NULL) String error,
         @JsonInclude(JsonInclude.Include.NON_NULL) Pseudonymisation pseudonymisation) {
+
+    /** 2: {@code schemaVersion}, {@code promptVersion} and {@code usage} added to version 1 (which had none). */
+    public static final String SCHEMA_VERSION = "2";
 
     public static AnalysisRecord of(Trigger trigger, FormattedConversation conversation, AnalysisOutcome outcome,
             String analyzedAt) {
@@ -19,10 +29,10 @@ public record AnalysisRecord(String analysisId, String conversationId, String tr
 
     public static AnalysisRecord of(String conversationId, String triggerEventId, TriggerType trigger,
             FormattedConversation conversation, AnalysisOutcome outcome, String analyzedAt) {
-        return new AnalysisRecord(analysisId(conversationId, triggerEventId, trigger), conversationId, triggerEventId,
-                trigger,
-                outcome.status(), conversation.messageCount(), conversation.truncated(), analyzedAt, outcome.model(),
-                outcome.provider(), outcome.llmLatencyMs(), outcome.result(), outcome.error(),
+        return new AnalysisRecord(SCHEMA_VERSION, analysisId(conversationId, triggerEventId, trigger),
+                conversationId, triggerEventId, trigger, outcome.status(), conversation.messageCount(),
+                conversation.truncated(), analyzedAt, outcome.model(), outcome.promptVersion(), outcome.provider(),
+                outcome.llmLatencyMs(), outcome.usage(), outcome.result(), outcome.error(),
                 conversation.pseudonymisation());
     }
 
@@ -52,8 +62,9 @@ public record AnalysisRecord(String analysisId, String conversationId, String tr
 
     /** The same analysis with its result's texts replaced (original values restored), saying so. */
     public AnalysisRecord withResult(AnalysisResult replaced, Pseudonymisation done) {
-        return new AnalysisRecord(analysisId, conversationId, triggerEventId, trigger, status, messageCount, truncated,
-                analyzedAt, model, provider, llmLatencyMs, replaced, error, done);
+        return new AnalysisRecord(schemaVersion, analysisId, conversationId, triggerEventId, trigger, status,
+                messageCount, truncated, analyzedAt, model, promptVersion, provider, llmLatencyMs, usage, replaced,
+                error, done);
     }
 
     @JsonIgnore

@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import dev.conversationworker.analysis.ConversationAnalyzer;
 import dev.conversationworker.model.AnalysisOutcome;
 import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.LlmUsage;
 
 /**
  * Step 5: the LLM (or the offline analyzer) is asked; its calls are spans under the event's trace. Never fails for
@@ -33,11 +34,13 @@ class AnalyseStep {
     /**
      * A waiting analysis: only the LLM is asked again, with the conversation as it was formatted then. One whose
      * text was withheld is never parked (the offline analyzer answered it); should one be, no LLM sees it.
+     *
+     * @param spentBefore what its earlier attempts cost: the outcome's usage adds this attempt's calls
      */
-    Uni<AnalysisOutcome> askAgain(FormattedConversation conversation, TracedEvent event) {
+    Uni<AnalysisOutcome> askAgain(FormattedConversation conversation, LlmUsage spentBefore, TracedEvent event) {
         return conversation.pseudonymisation() != null && conversation.pseudonymisation().failed()
                 ? Uni.createFrom().item(AnalysisOutcome.failed("its personal data could not be pseudonymised", 0,
-                        false))
-                : analyzer.askLlm(conversation, event.trace());
+                        false).costing(spentBefore, ConversationAnalyzer.promptVersion()))
+                : analyzer.askLlm(conversation, event.trace(), spentBefore);
     }
 }

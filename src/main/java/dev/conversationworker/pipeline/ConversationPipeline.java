@@ -10,12 +10,14 @@ import jakarta.inject.Inject;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 
+import dev.conversationworker.analysis.ConversationAnalyzer;
 import dev.conversationworker.idle.ClaimedConversation;
 import dev.conversationworker.ingest.ChatEventHandler;
 import dev.conversationworker.model.AnalysisOutcome;
 import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.model.ChatEvent;
 import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.LlmUsage;
 import dev.conversationworker.model.Trigger;
 import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.ops.MetricLabels.SkipReason;
@@ -144,7 +146,8 @@ public class ConversationPipeline implements ChatEventHandler {
                 ? read.skipped(SkipReason.ALREADY_PUBLISHED)
                 : messages.chain(count -> publish.publish(AnalysisRecord.of(trigger,
                         new FormattedConversation("", count, 0, false), AnalysisOutcome.failed("given up after "
-                                + attempts + " attempts of the idle analysis; last: " + reason, 0, false),
+                                + attempts + " attempts of the idle analysis; last: " + reason, 0, false)
+                                .costing(LlmUsage.NONE, ConversationAnalyzer.promptVersion()),
                         publish.now()), trigger.timestamp(), event)));
     }
 
@@ -163,15 +166,17 @@ public class ConversationPipeline implements ChatEventHandler {
         return read.alreadyPublished(analysis.conversationId(), analysis.id(), event).chain(published -> published
                 ? waitingRoom.leaveAsPublished(analysis, event)
                 : pseudonymise.pseudonymiseParked(analysis.conversation(), event)
-                        .chain(conversation -> analyse.askAgain(conversation, event).chain(outcome -> {
-                            AnalysisOutcome result = waitingRoom.afterAnotherAttempt(analysis, outcome);
-                            return result == null
-                                    ? waitingRoom.retryLater(analysis, outcome, event)
-                                    : publish.publish(analysis.toRecord(conversation, result, publish.now()),
-                                            conversation.originals(), OffsetDateTime.parse(analysis.triggeredAt()),
-                                            waitingRoom.renewClaim(analysis), event)
-                                            .call(() -> waitingRoom.leave(analysis, event));
-                        })));
+                        .chain(conversation -> analyse.askAgain(conversation, analysis.spent(), event)
+                                .chain(outcome -> {
+                                    AnalysisOutcome result = waitingRoom.afterAnotherAttempt(analysis, outcome);
+                                    return result == null
+                                            ? waitingRoom.retryLater(analysis, outcome, event)
+                                            : publish.publish(analysis.toRecord(conversation, result, publish.now()),
+                                                    conversation.originals(),
+                                                    OffsetDateTime.parse(analysis.triggeredAt()),
+                                                    waitingRoom.renewClaim(analysis), event)
+                                                    .call(() -> waitingRoom.leave(analysis, event));
+                                })));
     }
 
     /**
@@ -180,7 +185,9 @@ public class ConversationPipeline implements ChatEventHandler {
      */
     public Uni<Void> giveUp(WaitingAnalysis analysis, String reason) {
         AnalysisRecord failed = analysis.toRecord(AnalysisOutcome.failed("given up after repeated unexpected "
-                + "failures; last: " + reason, 0, false), publish.now());
+                + "failures; last: " + reason, 0, false)
+                .costing(analysis.spent(), ConversationAnalyzer.promptVersion()),
+                publish.now());
         TracedEvent event = TracedEvent.resumed(analysis);
         return publish.publish(failed, parseOrNull(analysis.triggeredAt()), event)
                 .call(() -> waitingRoom.leave(analysis, event));

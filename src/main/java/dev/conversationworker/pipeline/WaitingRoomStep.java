@@ -88,8 +88,8 @@ class WaitingRoomStep {
 
     /** The waiting room is full: the analysis is published as failed, with why it was not kept. */
     static AnalysisOutcome notKept(AnalysisOutcome outcome, int maxWaiting) {
-        return AnalysisOutcome.failed(outcome.error() + "; not kept waiting: " + maxWaiting
-                + " analyses wait already (analysis.max-waiting)", outcome.llmLatencyMs(), true);
+        return outcome.failedAs(outcome.error() + "; not kept waiting: " + maxWaiting
+                + " analyses wait already (analysis.max-waiting)", true);
     }
 
     /**
@@ -113,16 +113,15 @@ class WaitingRoomStep {
         if (!analysis.waitedAtLeast(maxWait, now)) {
             return null;
         }
-        return AnalysisOutcome.failed("no LLM answered within analysis.max-wait (" + maxWait.toSeconds() + " s, "
-                + (analysis.attempts() + 1) + " attempts); last error: " + outcome.error(), outcome.llmLatencyMs(),
-                true);
+        return outcome.failedAs("no LLM answered within analysis.max-wait (" + maxWait.toSeconds() + " s, "
+                + (analysis.attempts() + 1) + " attempts); last error: " + outcome.error(), true);
     }
 
     /** Unreachable still: it waits again, for its next turn. */
     Uni<Void> retryLater(WaitingAnalysis analysis, AnalysisOutcome outcome, TracedEvent event) {
         metrics.waiting(WaitEvent.RETRY);
         return steps.untilDone(Stage.WAIT_RESCHEDULE, event,
-                () -> waiting.retryLater(analysis.failedAgain(outcome.error())));
+                () -> waiting.retryLater(analysis.failedAgain(outcome)));
     }
 
     /**

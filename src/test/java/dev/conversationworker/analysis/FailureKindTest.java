@@ -17,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
 
 import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.LlmUsage;
 import dev.conversationworker.model.Provider;
 import dev.conversationworker.ops.Traces;
 import dev.conversationworker.testsupport.Ports;
@@ -63,10 +64,13 @@ class FailureKindTest {
             LlmEndpoint endpoint = new LlmEndpoint(new EndpointSettings(Provider.PRIMARY,
                     "http://127.0.0.1:" + closedPort + "/v1", null, "m", LlmConfig.ResponseFormat.JSON_SCHEMA, 4),
                     TestConfigs.fastLlm(1024), http, Traces.none());
+            UsageLedger ledger = new UsageLedger(LlmUsage.NONE, UsageLedger.Sink.NONE);
             assertThatThrownBy(() -> endpoint.analyse(AnalysisPrompt.of(new FormattedConversation("1. [USER]: hi",
-                    1, 1, false)), Context.root(), false).await().atMost(Duration.ofSeconds(10)))
+                    1, 1, false)), Context.root(), false, ledger).await().atMost(Duration.ofSeconds(10)))
                     .isInstanceOf(LlmCallException.class).hasMessage("primary failed: connection refused")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("127.0.0.1", "" + closedPort));
+            // Never sent, never billed: the provider did not see the request.
+            assertThat(ledger.total()).isEqualTo(LlmUsage.NONE);
         } finally {
             vertx.close();
         }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,9 @@ class LlmHttpClientTest {
 
     private final Vertx vertx = Vertx.vertx();
 
+    private static final Runnable NOTHING = () -> {
+    };
+
     @AfterEach
     void close() {
         vertx.close();
@@ -34,7 +38,7 @@ class LlmHttpClientTest {
     void aCallGivenUpWhileItsAnswerStreamsClosesTheConnection() throws Exception {
         try (StreamingHttpServer server = StreamingHttpServer.start(vertx)) {
             LlmHttpClient client = new LlmHttpClient(vertx, Duration.ofSeconds(5), Duration.ofSeconds(30), 4, CAP);
-            Cancellable call = client.postJson(server.url("/slow"), "key", "{}").subscribe().with(reply -> {
+            Cancellable call = client.postJson(server.url("/slow"), "key", "{}", NOTHING).subscribe().with(reply -> {
             }, failure -> {
             });
             server.assertCancelClosesTheStream(call::cancel);
@@ -46,19 +50,24 @@ class LlmHttpClientTest {
     void aCallGivenUpWhileWaitingForAConnectionIsNeverSentLate() throws Exception {
         try (StreamingHttpServer server = StreamingHttpServer.start(vertx)) {
             LlmHttpClient client = new LlmHttpClient(vertx, Duration.ofSeconds(5), Duration.ofSeconds(30), 1, CAP);
-            client.postJson(server.url("/hold?n=first"), null, "{}").subscribe().with(reply -> {
+            AtomicInteger sent = new AtomicInteger();
+            client.postJson(server.url("/hold?n=first"), null, "{}", sent::incrementAndGet).subscribe().with(reply -> {
             }, failure -> {
             });
             await().atMost(Duration.ofSeconds(10)).until(() -> server.received().size() == 1);
-            Cancellable late = client.postJson(server.url("/hold?n=late"), null, "{}").subscribe().with(reply -> {
-            }, failure -> {
-            });
+            assertThat(sent).as("the first call was sent").hasValue(1);
+            Cancellable late = client.postJson(server.url("/hold?n=late"), null, "{}", sent::incrementAndGet)
+                    .subscribe().with(reply -> {
+                    }, failure -> {
+                    });
             Thread.sleep(200);
             late.cancel(); // the one connection is busy: this call never had one
 
             server.releaseHeld();
             Thread.sleep(1000); // the connection is free now: a late call would arrive
             assertThat(server.received()).as("calls that reached the server").containsExactly("/hold?n=first");
+            // Never sent, so never billed: the ledger counts the calls the provider saw.
+            assertThat(sent).as("calls said to be sent").hasValue(1);
             client.close();
         }
     }
@@ -68,11 +77,11 @@ class LlmHttpClientTest {
         try (StreamingHttpServer server = StreamingHttpServer.start(vertx)) {
             LlmHttpClient client = new LlmHttpClient(vertx, Duration.ofSeconds(5), Duration.ofSeconds(30), 4, CAP);
             for (String path : List.of("/large", "/large-chunked")) {
-                assertThatThrownBy(() -> client.postJson(server.url(path), null, "{}").await()
+                assertThatThrownBy(() -> client.postJson(server.url(path), null, "{}", NOTHING).await()
                         .atMost(Duration.ofSeconds(10))).as(path).isInstanceOf(InvalidAnswerException.class)
                         .hasMessage("answer larger than " + CAP + " bytes (llm.max-response-bytes)");
             }
-            assertThat(client.postJson(server.url("/small"), null, "{}").await().atMost(Duration.ofSeconds(10))
+            assertThat(client.postJson(server.url("/small"), null, "{}", NOTHING).await().atMost(Duration.ofSeconds(10))
                     .status()).isEqualTo(200);
             client.close();
         }

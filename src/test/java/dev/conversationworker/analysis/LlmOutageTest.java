@@ -3,6 +3,7 @@ package dev.conversationworker.analysis;
 import static dev.conversationworker.testsupport.WorkerTestResource.FALLBACK_MODEL;
 import static dev.conversationworker.testsupport.WorkerTestResource.PRIMARY_MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -95,6 +96,17 @@ class LlmOutageTest {
             assertThat(analysis.getString("analysisId")).isEqualTo(AnalysisRecord.analysisId(c, "close-" + c));
             assertThat(analysis.getInteger("messageCount")).isEqualTo(1);
         }
+        // The ledger across the wait: each analysis carries the calls of every attempt, those made while the LLMs
+        // were down (billed nothing) and the one that answered; together, what the provider billed for the token.
+        List<JsonObject> usages = conversations.stream()
+                .map(c -> kafka.values("conversation-analyses", c).get(0).getJsonObject("usage")).toList();
+        long calls = usages.stream().mapToLong(u -> u.getInteger("calls")).sum();
+        long promptTokens = usages.stream().mapToLong(u -> u.getLong("promptTokens")).sum();
+        await().atMost(Duration.ofSeconds(10)).until(() -> llm.billed(token).calls() == calls);
+        assertThat((double) promptTokens).isCloseTo(llm.billed(token).promptTokens(),
+                within(llm.billed(token).promptTokens() * 0.005));
+        assertThat(usages).as("analyses that were asked while the LLMs were down")
+                .anySatisfy(u -> assertThat(u.getInteger("calls")).isGreaterThan(1));
         await().atMost(Duration.ofSeconds(10)).until(() -> waitingCount() == waitingBefore);
         assertThat(conversations).allSatisfy(c -> assertThat(kafka.records("oncall-notifications", c)).isEmpty());
         assertThat(outageNotifications(kafka, testStart)).as("one notification about the outage").isEqualTo(1);

@@ -26,6 +26,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.LlmUsage;
 import dev.conversationworker.model.Provider;
 import dev.conversationworker.ops.Traces;
 import dev.conversationworker.testsupport.TestConfigs;
@@ -39,6 +40,7 @@ class LlmResponseCapTest {
 
     private static final long CAP = 64 * 1024;
     private static final int ONE_MB = 1024 * 1024;
+    private static final UsageLedger LEDGER = new UsageLedger(LlmUsage.NONE, UsageLedger.Sink.NONE);
 
     private static Vertx vertx;
     private static HttpServer server;
@@ -76,7 +78,8 @@ class LlmResponseCapTest {
 
     @Test
     void aSmallGzipAnswerWithinTheCapIsRead() {
-        LlmAnswer answer = endpoint(Provider.FALLBACK, "gzip-small").analyse(prompt(), Context.root(), false).await()
+        LlmAnswer answer = endpoint(Provider.FALLBACK, "gzip-small").analyse(prompt(), Context.root(), false, LEDGER)
+                .await()
                 .atMost(Duration.ofSeconds(10));
         assertThat(answer.result().intent()).isEqualTo("account_access");
     }
@@ -85,13 +88,13 @@ class LlmResponseCapTest {
         LlmEndpoint primary = endpoint(Provider.PRIMARY, model);
         int before = calls.computeIfAbsent(model, m -> new AtomicInteger()).get();
         assertThatThrownBy(
-                () -> primary.analyse(prompt(), Context.root(), false).await().atMost(Duration.ofSeconds(10)))
+                () -> primary.analyse(prompt(), Context.root(), false, LEDGER).await().atMost(Duration.ofSeconds(10)))
                 .isInstanceOf(InvalidAnswerException.class).hasMessageContaining("larger than " + CAP + " bytes");
         assertThat(calls.get(model).get() - before).as("an invalid answer is retried once").isEqualTo(2);
 
         LlmEndpoint fallback = endpoint(Provider.FALLBACK, "small");
-        LlmAnswer answer = HedgedCall.race(() -> primary.analyse(prompt(), Context.root(), false),
-                () -> fallback.analyse(prompt(), Context.root(), false),
+        LlmAnswer answer = HedgedCall.race(() -> primary.analyse(prompt(), Context.root(), false, LEDGER),
+                () -> fallback.analyse(prompt(), Context.root(), false, LEDGER),
                 Duration.ofSeconds(10), () -> {
                 }).await().atMost(Duration.ofSeconds(10));
         assertThat(answer.endpoint()).isEqualTo(Provider.FALLBACK);

@@ -16,6 +16,7 @@ import io.smallrye.mutiny.Uni;
 import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.model.AnalysisResult;
 import dev.conversationworker.model.AnalysisStatus;
+import dev.conversationworker.model.LlmUsage;
 import dev.conversationworker.model.Provider;
 import dev.conversationworker.model.Severity;
 import dev.conversationworker.model.TriggerType;
@@ -64,9 +65,9 @@ class AttentionWindowTest {
     }
 
     private static AnalysisRecord analysis(String conversationId, String analysisId) {
-        return new AnalysisRecord(analysisId, conversationId, "t-" + analysisId, TriggerType.CONVERSATION_CLOSED,
-                AnalysisStatus.OK, 2,
-                false, "2026-11-24T10:00:00Z", "m", Provider.PRIMARY, 5L,
+        return new AnalysisRecord(AnalysisRecord.SCHEMA_VERSION, analysisId, conversationId, "t-" + analysisId,
+                TriggerType.CONVERSATION_CLOSED, AnalysisStatus.OK, 2,
+                false, "2026-11-24T10:00:00Z", "m", "p1", Provider.PRIMARY, 5L, LlmUsage.NONE,
                 new AnalysisResult(List.of(), "fraud", "negative",
                         "s", true, Severity.CRITICAL, "en"),
                 null, null);

@@ -16,6 +16,7 @@ import dev.conversationworker.googlechat.GoogleChat;
 import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.model.AnalysisResult;
 import dev.conversationworker.model.AnalysisStatus;
+import dev.conversationworker.model.LlmUsage;
 import dev.conversationworker.model.Provider;
 import dev.conversationworker.model.Severity;
 import dev.conversationworker.model.TriggerType;
@@ -83,9 +84,9 @@ class GoogleChatMessagesTest {
 
     @Test
     void aFailedAnalysisIsAnOperationalMessage() {
-        AnalysisRecord failed = new AnalysisRecord(AnalysisRecord.analysisId("c-9", "t-1"), "c-9", "t-1",
-                TriggerType.CONVERSATION_CLOSED, AnalysisStatus.FAILED, 3, false, "2026-11-24T10:00:00Z", null,
-                Provider.NONE, 5000L, null,
+        AnalysisRecord failed = new AnalysisRecord(AnalysisRecord.SCHEMA_VERSION, AnalysisRecord.analysisId("c-9",
+                "t-1"), "c-9", "t-1", TriggerType.CONVERSATION_CLOSED, AnalysisStatus.FAILED, 3, false,
+                "2026-11-24T10:00:00Z", null, "p1", Provider.NONE, 5000L, LlmUsage.NONE, null,
                 "primary answered HTTP 500; fallback answered HTTP 503", null);
         Notification n = messages.analysisFailed(failed);
         assertThat(n.kind()).isEqualTo("operational");
@@ -96,9 +97,9 @@ class GoogleChatMessagesTest {
 
     private static AnalysisRecord analysis(String conversationId, String summary, List<String> questions) {
         AnalysisResult result = new AnalysisResult(questions, "refund", "negative", summary, true, Severity.HIGH, "en");
-        return new AnalysisRecord(AnalysisRecord.analysisId(conversationId, "close-1"), conversationId, "close-1",
-                TriggerType.CONVERSATION_CLOSED, AnalysisStatus.OK, 4, false, "2026-11-24T10:00:00Z", "m",
-                Provider.PRIMARY, 800L, result, null, null);
+        return new AnalysisRecord(AnalysisRecord.SCHEMA_VERSION, AnalysisRecord.analysisId(conversationId,
+                "close-1"), conversationId, "close-1", TriggerType.CONVERSATION_CLOSED, AnalysisStatus.OK, 4, false,
+                "2026-11-24T10:00:00Z", "m", "p1", Provider.PRIMARY, 800L, LlmUsage.NONE, result, null, null);
     }
 
     @Test

@@ -51,6 +51,16 @@ class MonitoredSeriesTest {
         assertThat(deadLetters).extracting(s -> s.labels().get("reason")).as("dead-letter reasons at start-up")
                 .containsExactlyInAnyOrder("invalid", "processing-failed", "unwritable");
         assertThat(deadLetters).allSatisfy(s -> assertThat(s.value()).as(s.toString()).isZero());
+
+        List<Series> tokens = PromQl.series(scrape()).stream()
+                .filter(s -> s.name().equals("cw_llm_tokens_total")).toList();
+        assertThat(tokens).extracting(s -> s.labels().get("endpoint") + " " + s.labels().get("kind"))
+                .as("token series at start-up").containsExactlyInAnyOrder("primary prompt", "primary completion",
+                        "primary cached", "fallback prompt", "fallback completion", "fallback cached");
+        assertThat(PromQl.series(scrape()).stream().filter(s -> s.name().equals("cw_llm_cost_total")))
+                .extracting(s -> s.labels().get("endpoint")).as("cost series, with prices configured")
+                .containsExactlyInAnyOrder("primary", "fallback");
+        assertThat(tokens).allSatisfy(s -> assertThat(s.value()).as(s.toString()).isZero());
     }
 
     /**

@@ -15,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
 
+import dev.conversationworker.analysis.ConversationAnalyzer;
 import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.testsupport.Events;
 import dev.conversationworker.testsupport.KafkaTestClient;
@@ -38,10 +39,18 @@ class AnalysisContractTest {
 
         JsonObject analysis = awaitOne("conversation-analyses", conversation);
 
-        assertThat(analysis.fieldNames()).containsExactlyInAnyOrder("analysisId", "conversationId",
+        assertThat(analysis.fieldNames()).containsExactlyInAnyOrder("schemaVersion", "analysisId", "conversationId",
                 "triggerEventId", "trigger", "status", "messageCount", "truncated", "analyzedAt", "model",
-                "provider", "llmLatencyMs", "result", "pseudonymisation");
+                "promptVersion", "provider", "llmLatencyMs", "usage", "result", "pseudonymisation");
         assertThat(analysis.getJsonObject("pseudonymisation").getString("status")).isEqualTo("applied");
+        assertThat(analysis.getString("schemaVersion")).isEqualTo("2");
+        assertThat(analysis.getString("promptVersion")).isEqualTo(ConversationAnalyzer.promptVersion());
+        // One call, answered with its usage: nothing estimated.
+        JsonObject usage = analysis.getJsonObject("usage");
+        assertThat(usage.getInteger("calls")).isEqualTo(1);
+        assertThat(usage.getBoolean("estimated")).isFalse();
+        assertThat(usage.getLong("promptTokens")).isGreaterThan(usage.getLong("cachedTokens")).isPositive();
+        assertThat(usage.getLong("completionTokens")).isPositive();
         assertThat(analysis.getString("analysisId"))
                 .isEqualTo(AnalysisRecord.analysisId(conversation, "close-" + conversation));
         assertThat(analysis.getString("conversationId")).isEqualTo(conversation);

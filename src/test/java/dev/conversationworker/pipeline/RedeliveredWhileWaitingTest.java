@@ -56,7 +56,7 @@ class RedeliveredWhileWaitingTest {
         String close = "close-" + conversation;
         WaitingAnalysis parked = new WaitingAnalysis(conversation, close, TriggerType.CONVERSATION_CLOSED,
                 "2026-11-24T10:00:00Z", new FormattedConversation("1. [USER]: first", 1, 1, false),
-                System.currentTimeMillis(), 1, "primary answered HTTP 503", 0);
+                System.currentTimeMillis(), 1, "primary answered HTTP 503", 0, null);
         waiting.park(parked).await().atMost(Duration.ofSeconds(5));
         double skippedBefore = skippedWhileWaiting();
 

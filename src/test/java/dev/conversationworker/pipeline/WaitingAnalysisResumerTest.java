@@ -52,7 +52,7 @@ class WaitingAnalysisResumerTest {
         WaitingAnalysis broken = new WaitingAnalysis(conversation, "close-" + conversation,
                 TriggerType.CONVERSATION_CLOSED,
                 "not a time", new FormattedConversation("1. [USER]: hello", 1, 1, false),
-                System.currentTimeMillis(), 1, "primary answered HTTP 503", 0);
+                System.currentTimeMillis(), 1, "primary answered HTTP 503", 0, null);
         double givenUpBefore = givenUp();
         waiting.park(broken).await().atMost(Duration.ofSeconds(5));
 

@@ -11,6 +11,11 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 import java.util.function.ToLongFunction;
 
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
+import com.knuddels.jtokkit.api.EncodingType;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -22,6 +27,12 @@ import io.vertx.core.json.JsonObject;
  * every request with a valid analysis after a configurable latency. A test scripts other behaviour for prompts that
  * contain a token of its own ({@link #script}), so tests sharing one server do not disturb each other, and reads
  * back what the server saw: calls per model, their arrival times, and how many the client aborted.
+ * <p>
+ * It bills like a provider ({@link #billed}): every answer with a 200 carries a {@code usage} counted with the
+ * model's tokenizer (OpenAI's count of chat messages: 3 tokens per message, its role and content, 3 to prime the
+ * answer; {@code o200k_base} for gpt-4o models, {@code cl100k_base} otherwise), with the system message as
+ * {@code prompt_tokens_details.cached_tokens} once the model has seen it (a prefix cache, at any length); an error
+ * status bills nothing; a call the client aborts bills its prompt, uncached.
  */
 public final class LlmSimulator implements AutoCloseable {
 
@@ -39,6 +50,14 @@ public final class LlmSimulator implements AutoCloseable {
 
         public static Reply raw(long delayMs, String content, String finishReason) {
             return new Reply(delayMs, 200, Map.of(), completion(content, finishReason));
+        }
+    }
+
+    /** What the server billed for the calls of one script token. */
+    public record Billed(long promptTokens, long completionTokens, long cachedTokens, int calls) {
+
+        Billed plus(long prompt, long completion, long cached) {
+            return new Billed(promptTokens + prompt, completionTokens + completion, cachedTokens + cached, calls + 1);
         }
     }
 
@@ -66,6 +85,9 @@ public final class LlmSimulator implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final Map<String, AtomicInteger> callsByModel = new ConcurrentHashMap<>();
     private final Set<String> quoting = ConcurrentHashMap.newKeySet();
+    private static final EncodingRegistry ENCODINGS = Encodings.newLazyEncodingRegistry();
+    private final Map<String, Billed> billed = new ConcurrentHashMap<>();
+    private final Set<String> cachedSystemMessages = ConcurrentHashMap.newKeySet();
     private volatile ToLongFunction<String> defaultLatencyMs = model -> 5;
     private volatile boolean recordCalls = true;
     private volatile boolean down;
@@ -108,6 +130,11 @@ public final class LlmSimulator implements AutoCloseable {
 
     public List<Call> calls(String token, String model) {
         return calls(token).stream().filter(c -> c.model().equals(model)).toList();
+    }
+
+    /** What the calls whose prompts contain {@code token} were billed, all models together. */
+    public Billed billed(String token) {
+        return billed.getOrDefault(token, new Billed(0, 0, 0, 0));
     }
 
     public int aborted(String token, String model) {
@@ -190,12 +217,15 @@ public final class LlmSimulator implements AutoCloseable {
                         ? Reply.status(503, Map.of())
                         : Reply.ok(defaultLatencyMs.applyAsLong(model), defaultResult(conversation));
             }
-            String abortKey = (script == null ? "" : script.getKey()) + "|" + model;
+            String billKey = script == null ? "" : script.getKey();
+            String abortKey = billKey + "|" + model;
+            Prompt tokens = prompt(model, body.getJsonArray("messages", new JsonArray()));
             AtomicInteger done = new AtomicInteger();
             request.connection().closeHandler(v -> {
                 if (done.compareAndSet(0, 1)) {
                     inFlight.decrementAndGet();
                     aborted.computeIfAbsent(abortKey, k -> new AtomicInteger()).incrementAndGet();
+                    bill(billKey, tokens.total(), 0, 0);
                 }
             });
             Runnable send = () -> {
@@ -207,7 +237,7 @@ public final class LlmSimulator implements AutoCloseable {
                 heldNanos.add(System.nanoTime() - arrived);
                 request.response().setStatusCode(reply.status()).putHeader("Content-Type", "application/json");
                 reply.headers().forEach(request.response()::putHeader);
-                request.response().end(reply.body());
+                request.response().end(billedBody(billKey, model, reply, tokens));
             };
             if (reply.delayMs() > 0) {
                 vertx.setTimer(reply.delayMs(), id -> send.run());
@@ -215,6 +245,61 @@ public final class LlmSimulator implements AutoCloseable {
                 send.run();
             }
         });
+    }
+
+    /** A request's prompt tokens, and the part of them (the system message) the provider's cache already has. */
+    private record Prompt(int total, int cached) {
+    }
+
+    private Prompt prompt(String model, JsonArray messages) {
+        Encoding encoding = encodingOf(model);
+        int total = 3;
+        int cached = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            JsonObject message = messages.getJsonObject(i);
+            String content = message.getString("content", "");
+            int tokens = 3 + encoding.countTokensOrdinary(message.getString("role", ""))
+                    + encoding.countTokensOrdinary(content);
+            if (i == 0 && "system".equals(message.getString("role"))
+                    && !cachedSystemMessages.add(model + "\n" + content)) {
+                cached = tokens;
+            }
+            total += tokens;
+        }
+        return new Prompt(total, cached);
+    }
+
+    private static Encoding encodingOf(String model) {
+        return ENCODINGS.getEncoding(model.startsWith("gpt-4o") ? EncodingType.O200K_BASE : EncodingType.CL100K_BASE);
+    }
+
+    /** The reply as sent, with its usage when it is a completion; billed as a provider would bill it. */
+    private String billedBody(String billKey, String model, Reply reply, Prompt prompt) {
+        if (reply.status() != 200) {
+            bill(billKey, 0, 0, 0);
+            return reply.body();
+        }
+        JsonObject completion;
+        try {
+            completion = new JsonObject(reply.body());
+        } catch (RuntimeException notJson) {
+            bill(billKey, prompt.total(), 0, 0);
+            return reply.body();
+        }
+        JsonObject message = completion.getJsonArray("choices", new JsonArray()).isEmpty()
+                ? new JsonObject()
+                : completion.getJsonArray("choices").getJsonObject(0).getJsonObject("message", new JsonObject());
+        Object content = message.getValue("content");
+        int output = content instanceof String text ? encodingOf(model).countTokensOrdinary(text) : 0;
+        completion.put("usage", new JsonObject().put("prompt_tokens", prompt.total())
+                .put("completion_tokens", output).put("total_tokens", prompt.total() + output)
+                .put("prompt_tokens_details", new JsonObject().put("cached_tokens", prompt.cached())));
+        bill(billKey, prompt.total(), output, prompt.cached());
+        return completion.encode();
+    }
+
+    private void bill(String key, long prompt, long completion, long cached) {
+        billed.compute(key, (k, sum) -> (sum == null ? new Billed(0, 0, 0, 0) : sum).plus(prompt, completion, cached));
     }
 
     /** The user message: the conversation between its markers (the system message mentions fraud and such). */

@@ -16,6 +16,10 @@ public class WorkerTestResource implements QuarkusTestResourceLifecycleManager {
     /** Known secret values: a test checks they never leak. */
     public static final String PRIMARY_KEY = "sk-primary-SECRET-7c1e";
     public static final String FALLBACK_KEY = "sk-fallback-SECRET-93ab";
+    /** Prices per million tokens of both endpoints, as production sets them: the cost series exist. */
+    public static final double PRICE_INPUT = 2.50;
+    public static final double PRICE_CACHED_INPUT = 1.25;
+    public static final double PRICE_OUTPUT = 10.00;
 
     private static LlmSimulator simulator;
     private boolean withLlm = true;
@@ -40,6 +44,11 @@ public class WorkerTestResource implements QuarkusTestResourceLifecycleManager {
             config.put("llm.fallback.base-url", llm.baseUrl());
             config.put("llm.fallback.model", FALLBACK_MODEL);
             config.put("llm.fallback.api-key", FALLBACK_KEY);
+            for (String endpoint : new String[]{"primary", "fallback"}) {
+                config.put("llm." + endpoint + ".price-per-million.input", Double.toString(PRICE_INPUT));
+                config.put("llm." + endpoint + ".price-per-million.cached-input", Double.toString(PRICE_CACHED_INPUT));
+                config.put("llm." + endpoint + ".price-per-million.output", Double.toString(PRICE_OUTPUT));
+            }
         } else {
             config.put("llm.primary.base-url", "");
         }

@@ -130,6 +130,6 @@ class SchedulePollerOnRedisTest {
     private static WaitingAnalysis analysis(String conversationId) {
         return new WaitingAnalysis(conversationId, "close-" + conversationId, TriggerType.CONVERSATION_CLOSED,
                 "2026-11-24T10:00:00Z", new FormattedConversation("[1] user: hi", 1, 1, false),
-                System.currentTimeMillis(), 1, "primary answered HTTP 503", 0);
+                System.currentTimeMillis(), 1, "primary answered HTTP 503", 0, null);
     }
 }

@@ -16,6 +16,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;
 
+import dev.conversationworker.model.AnalysisOutcome;
 import dev.conversationworker.model.FormattedConversation;
 import dev.conversationworker.model.TriggerType;
 import dev.conversationworker.model.WaitingAnalysis;
@@ -77,7 +78,7 @@ class WaitingAnalysesTest {
         List<WaitingAnalysis> again = room.claimDue(10).await().atMost(AWAIT);
         assertThat(again).extracting(WaitingAnalysis::conversationId).containsExactly("leased");
 
-        room.retryLater(again.get(0).failedAgain("still down")).await().atMost(AWAIT);
+        room.retryLater(again.get(0).failedAgain(AnalysisOutcome.failed("still down", 0, true))).await().atMost(AWAIT);
         clock.advance(Duration.ofMinutes(2));
         WaitingAnalysis rescheduled = room.claimDue(10).await().atMost(AWAIT).get(0);
         assertThat(rescheduled.attempts()).isEqualTo(2);
@@ -106,7 +107,7 @@ class WaitingAnalysesTest {
 
         slow.release(mine).await().atMost(AWAIT);
         assertThat(other.claimDue(10).await().atMost(AWAIT)).as("not handed back by the slow one").isEmpty();
-        slow.retryLater(mine.failedAgain("late")).await().atMost(AWAIT);
+        slow.retryLater(mine.failedAgain(AnalysisOutcome.failed("late", 0, true))).await().atMost(AWAIT);
         clock.advance(Duration.ofMinutes(1).plusSeconds(1)); // past any backoff, within the other's lease
         assertThat(other.claimDue(10).await().atMost(AWAIT)).as("not rescheduled by the slow one").isEmpty();
         slow.renew(List.of(mine)).await().atMost(AWAIT);
@@ -205,6 +206,6 @@ class WaitingAnalysesTest {
     private static WaitingAnalysis analysis(String conversationId, long waitingSince) {
         return new WaitingAnalysis(conversationId, "close-" + conversationId, TriggerType.CONVERSATION_CLOSED,
                 "2026-11-24T10:00:00Z", new FormattedConversation("[1] user: hi", 1, 1, false), waitingSince, 1,
-                "primary answered HTTP 503", 0);
+                "primary answered HTTP 503", 0, null);
     }
 }

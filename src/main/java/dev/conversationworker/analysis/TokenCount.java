@@ -1,0 +1,55 @@
+package dev.conversationworker.analysis;
+
+import java.util.Locale;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
+import com.knuddels.jtokkit.api.EncodingType;
+
+/**
+ * The tokens of a prompt as an OpenAI model counts them, with its own tokenizer ({@code o200k_base} for the
+ * gpt-4o family and its successors, {@code cl100k_base} otherwise): what a call whose usage never came back is
+ * billed. Messages are counted as OpenAI's cookbook does: 3 tokens per message, its role and content, and 3 that
+ * prime the answer. The response format's schema is not counted (providers do not say how they count it).
+ */
+final class TokenCount {
+
+    /** Loads an encoding's vocabulary (a few MB) only when a model needs it. */
+    private static final EncodingRegistry ENCODINGS = Encodings.newLazyEncodingRegistry();
+    private static final int PER_MESSAGE = 3;
+    private static final int ANSWER_PRIMING = 3;
+
+    private final Encoding encoding;
+
+    private TokenCount(Encoding encoding) {
+        this.encoding = encoding;
+    }
+
+    static TokenCount forModel(String model) {
+        return new TokenCount(ENCODINGS.getEncoding(encodingOf(model)));
+    }
+
+    static EncodingType encodingOf(String model) {
+        String name = model == null ? "" : model.toLowerCase(Locale.ROOT);
+        int slash = name.lastIndexOf('/'); // "openai/gpt-4o" on routers
+        name = name.substring(slash + 1);
+        boolean o200k = name.startsWith("gpt-4o") || name.startsWith("gpt-4.1") || name.startsWith("gpt-4.5")
+                || name.startsWith("gpt-5") || name.startsWith("chatgpt-4o") || name.matches("^o[1-9]\\b.*");
+        return o200k ? EncodingType.O200K_BASE : EncodingType.CL100K_BASE;
+    }
+
+    /** The prompt tokens of a request with these two messages. */
+    int promptTokens(AnalysisPrompt prompt) {
+        return ANSWER_PRIMING + message("system", prompt.system()) + message("user", prompt.user());
+    }
+
+    private int message(String role, String content) {
+        return PER_MESSAGE + of(role) + of(content);
+    }
+
+    /** Special tokens in customer text ({@code <|endoftext|>}) are counted as ordinary text, as the API does. */
+    int of(String text) {
+        return text == null || text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.conversationworker.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntSupplier;
+
+import dev.conversationworker.model.LlmUsage;
+
+/**
+ * The tokens of one analysis, call by call: each HTTP call is {@linkplain #open opened} just before its request is
+ * made, marked {@linkplain Call#sent sent} once it is written to a connection, and settled exactly once, with the
+ * usage the provider reported, or, when the answer was lost (a cancelled hedge, the deadline, an I/O error), with an
+ * estimate of the prompt tokens the provider would still bill, counted when the {@linkplain #total total} is read;
+ * a call given up before it was sent costs nothing.
+ * The open-then-settle shape is where a budget will reserve a call's worst case and settle it with the real usage.
+ * <p>
+ * One per analysis, passed down the call chain; no state is shared between analyses. Thread-safe: the primary and
+ * the fallback settle from different event loops, and the deadline may read the total while a call is open (an
+ * open call counts as lost: it was sent and its answer will not be used).
+ */
+final class UsageLedger {
+
+    /** Told of every settled call: the metrics. */
+    @FunctionalInterface
+    interface Sink {
+
+        void billed(String endpoint, LlmUsage call);
+
+        Sink NONE = (endpoint, call) -> {
+        };
+    }
+
+    private final LlmUsage before;
+    private final Sink sink;
+    private final List<Call> open = new ArrayList<>(2);
+    private LlmUsage settled = LlmUsage.NONE;
+
+    /** @param before what earlier attempts of the same analysis cost (a waiting analysis asked again) */
+    UsageLedger(LlmUsage before, Sink sink) {
+        this.before = before;
+        this.sink = sink;
+    }
+
+    /**
+     * A request is about to be sent.
+     *
+     * @param promptTokens the prompt counted with the model's tokenizer, asked for only when the call is lost
+     */
+    Call open(String endpoint, IntSupplier promptTokens) {
+        Call call = new Call(endpoint, promptTokens);
+        synchronized (this) {
+            open.add(call);
+        }
+        return call;
+    }
+
+    /**
+     * Whether {@link #total} has a prompt to count with the tokenizer (a call sent and not answered): then read it
+     * off the event loop, for counting a long prompt takes milliseconds.
+     */
+    synchronized boolean needsCounting() {
+        return open.stream().anyMatch(call -> call.sent);
+    }
+
+    /**
+     * Everything: the settled calls, and the ones still open settled now as lost (those sent: the provider bills the
+     * prompt it read). Read once the race is over; a call that settles later is not counted again.
+     */
+    LlmUsage total() {
+        List<Call> stillOpen;
+        synchronized (this) {
+            stillOpen = List.copyOf(open);
+        }
+        for (Call call : stillOpen) {
+            settle(call, call.lostUsage());
+        }
+        synchronized (this) {
+            return before.plus(settled);
+        }
+    }
+
+    private void settle(Call call, LlmUsage usage) {
+        synchronized (this) {
+            if (!open.remove(call)) {
+                return; // settled already
+            }
+            settled = settled.plus(usage);
+        }
+        sink.billed(call.endpoint, usage);
+    }
+
+    /** One HTTP call of the analysis; the first of its settling methods counts, later ones do nothing. */
+    final class Call {
+
+        private final String endpoint;
+        private final IntSupplier promptTokens;
+        private volatile boolean sent;
+
+        private Call(String endpoint, IntSupplier promptTokens) {
+            this.endpoint = endpoint;
+            this.promptTokens = promptTokens;
+        }
+
+        /** Written to a connection: from now on the provider may bill it. */
+        void sent() {
+            sent = true;
+        }
+
+        /** An answer with its usage (reported, or estimated when the provider left it out). */
+        void answered(LlmUsage usage) {
+            settle(this, usage);
+        }
+
+        /** An answer that bills nothing: an error status (429, 5xx, 4xx), processed by no model. */
+        void refused() {
+            settle(this, new LlmUsage(0, 0, 0, 1, false));
+        }
+
+        /**
+         * Its answer lost: if it was sent, the provider bills the prompt it read, counted when the total is read (on a
+         * worker thread, not here on an event loop); if not, nothing.
+         */
+        void lost() {
+            if (!sent) {
+                settle(this, LlmUsage.NONE);
+            }
+        }
+
+        private LlmUsage lostUsage() {
+            return sent ? new LlmUsage(promptTokens.getAsInt(), 0, 0, 1, true) : LlmUsage.NONE;
+        }
+    }
+}

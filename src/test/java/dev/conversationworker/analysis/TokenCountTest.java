@@ -1,0 +1,50 @@
+package dev.conversationworker.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import com.knuddels.jtokkit.api.EncodingType;
+
+import dev.conversationworker.model.FormattedConversation;
+
+class TokenCountTest {
+
+    @Test
+    void eachModelFamilyIsCountedWithItsOwnEncoding() {
+        assertThat(TokenCount.encodingOf("gpt-4o-mini")).isEqualTo(EncodingType.O200K_BASE);
+        assertThat(TokenCount.encodingOf("gpt-4o-2024-08-06")).isEqualTo(EncodingType.O200K_BASE);
+        assertThat(TokenCount.encodingOf("openai/gpt-4.1-mini")).isEqualTo(EncodingType.O200K_BASE);
+        assertThat(TokenCount.encodingOf("o3-mini")).isEqualTo(EncodingType.O200K_BASE);
+        assertThat(TokenCount.encodingOf("gpt-4-turbo")).isEqualTo(EncodingType.CL100K_BASE);
+        assertThat(TokenCount.encodingOf("gpt-3.5-turbo")).isEqualTo(EncodingType.CL100K_BASE);
+        assertThat(TokenCount.encodingOf("llama-3.1-8b")).isEqualTo(EncodingType.CL100K_BASE);
+        assertThat(TokenCount.encodingOf("omni-moderation")).isEqualTo(EncodingType.CL100K_BASE);
+        assertThat(TokenCount.encodingOf(null)).isEqualTo(EncodingType.CL100K_BASE);
+    }
+
+    @Test
+    void countsAsTheRealTokenizerDoes() {
+        // tiktoken's own example: "tiktoken is great!" is 6 tokens in cl100k_base.
+        assertThat(TokenCount.forModel("gpt-4").of("tiktoken is great!")).isEqualTo(6);
+        // The same text is fewer tokens for o200k_base on Vietnamese (its larger vocabulary), never zero.
+        String vietnamese = "Làm sao để đổi mật khẩu? Tôi bực lắm";
+        assertThat(TokenCount.forModel("gpt-4o").of(vietnamese))
+                .isPositive().isLessThan(TokenCount.forModel("gpt-4").of(vietnamese));
+        // Customer text that spells a special token is ordinary text, as the API reads it (and does not throw).
+        assertThat(TokenCount.forModel("gpt-4o").of("<|endoftext|>")).isGreaterThan(1);
+        assertThat(TokenCount.forModel("gpt-4o").of("")).isZero();
+    }
+
+    @Test
+    void aPromptIsItsTwoMessagesAsOpenAiCountsThem() {
+        TokenCount count = TokenCount.forModel("gpt-4o-mini");
+        AnalysisPrompt prompt = AnalysisPrompt.of(new FormattedConversation("1. [USER]: where is my refund?", 1, 1,
+                false));
+        int expected = 3 + (3 + count.of("system") + count.of(prompt.system()))
+                + (3 + count.of("user") + count.of(prompt.user()));
+        assertThat(count.promptTokens(prompt)).isEqualTo(expected);
+        // The system message is most of it: a few hundred tokens, the same for every request.
+        assertThat(count.of(prompt.system())).isBetween(300, 1000);
+    }
+}
