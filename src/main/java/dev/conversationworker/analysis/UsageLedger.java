@@ -63,8 +63,8 @@ final class UsageLedger {
     }
 
     /**
-     * Everything: the settled calls, and the ones still open settled now as lost (those sent: the provider bills the
-     * prompt it read). Read once the race is over; a call that settles later is not counted again.
+     * Everything: the settled calls, and the ones sent and still open settled now as lost (the provider bills the
+     * prompt it read; a later answer is not counted again). A call not sent yet counts nothing and stays open.
      */
     LlmUsage total() {
         List<Call> stillOpen;
@@ -72,7 +72,9 @@ final class UsageLedger {
             stillOpen = List.copyOf(open);
         }
         for (Call call : stillOpen) {
-            settle(call, call.lostUsage());
+            if (call.sent) {
+                settle(call, call.lostUsage());
+            }
         }
         synchronized (this) {
             return before.plus(settled);

@@ -35,8 +35,9 @@ class UsageLedgerTest {
         ledger.open("fallback", () -> 900).lost(); // given up while waiting for a connection: never sent
 
         assertThat(ledger.total()).isEqualTo(new LlmUsage(1900, 120, 768, 3, true));
-        assertThat(sink).containsExactly("primary 0/0/0/1", "primary 1000/120/768/1", "fallback 900/0/0/1",
-                "fallback 0/0/0/0", "fallback 0/0/0/0");
+        // The lost hedge is billed when the total is read (its prompt counted then, off the event loop).
+        assertThat(sink).containsExactly("primary 0/0/0/1", "primary 1000/120/768/1", "fallback 0/0/0/0",
+                "fallback 0/0/0/0", "fallback 900/0/0/1");
     }
 
     @Test
@@ -65,6 +66,21 @@ class UsageLedgerTest {
         assertThat(counted).hasValue(1);
         open.lost();
         assertThat(ledger.total()).isEqualTo(new LlmUsage(1390, 40, 0, 2, true));
+    }
+
+    @Test
+    void aLostCallsPromptIsCountedWhenTheTotalIsReadNotWhereItWasLost() {
+        AtomicInteger counted = new AtomicInteger();
+        sent(ledger.open("fallback", () -> {
+            counted.incrementAndGet();
+            return 900;
+        })).lost(); // on the event loop that cancelled it
+
+        assertThat(counted).as("no tokenizer on the event loop").hasValue(0);
+        assertThat(ledger.needsCounting()).isTrue();
+        assertThat(ledger.total()).isEqualTo(new LlmUsage(900, 0, 0, 1, true));
+        assertThat(counted).hasValue(1);
+        assertThat(ledger.needsCounting()).isFalse();
     }
 
     @Test
