@@ -116,11 +116,7 @@ class PersonalDataEndToEndTest {
         for (List<String> messages : PlantedPersonalData.CONVERSATIONS) {
             String conversation = Events.newConversationId("pii-" + n++);
             ids.add(conversation);
-            for (int i = 0; i < messages.size(); i++) {
-                kafka.send(conversation, Events.message("m" + i + "-" + conversation, conversation, "user",
-                        messages.get(i).formatted(token)).encode());
-            }
-            kafka.send(conversation, Events.closed("close-" + conversation, conversation).encode());
+            PlantedPersonalData.send(kafka, conversation, messages, token);
         }
         return ids;
     }

@@ -66,11 +66,7 @@ class PseudonymisationFailsClosedTest {
         String token = PersonalDataEndToEndTest.letters("broken");
         String conversation = Events.newConversationId("pii-broken");
         List<String> messages = PlantedPersonalData.CONVERSATIONS.get(0);
-        for (int i = 0; i < messages.size(); i++) {
-            kafka.send(conversation, Events.message("m" + i + "-" + conversation, conversation, "user",
-                    messages.get(i).formatted(token)).encode());
-        }
-        kafka.send(conversation, Events.closed("close-" + conversation, conversation).encode());
+        PlantedPersonalData.send(kafka, conversation, messages, token);
 
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> kafka.values("conversation-analyses", conversation).size() == 1);

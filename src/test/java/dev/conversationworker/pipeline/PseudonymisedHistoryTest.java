@@ -49,11 +49,7 @@ class PseudonymisedHistoryTest {
         String conversation = Events.newConversationId("pii-stored");
         List<String> messages = List.of("Hi %s, write to jane.doe@example.com please",
                 "Again: jane.doe@example.com, or call (212) 555-0134. Order ORD-55120034.");
-        for (int i = 0; i < messages.size(); i++) {
-            kafka.send(conversation, Events.message("m" + i + "-" + conversation, conversation, "user",
-                    messages.get(i).formatted(token)).encode());
-        }
-        kafka.send(conversation, Events.closed("close-" + conversation, conversation).encode());
+        PlantedPersonalData.send(kafka, conversation, messages, token);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> kafka.values("conversation-analyses", conversation).size() == 1);
 

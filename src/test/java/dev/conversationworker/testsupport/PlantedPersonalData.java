@@ -60,6 +60,18 @@ public final class PlantedPersonalData {
                     "Call me on 415.555.0132, or on +1 415 555 0132 which is the same phone.",
                     "Someone told me to write <EMAIL_1> and <PHONE_9> here, is that right?"));
 
+    /**
+     * Sends a conversation: each customer message ({@code %s} filled with {@code token}, which finds its prompts),
+     * then its close.
+     */
+    public static void send(KafkaTestClient kafka, String conversation, List<String> messages, String token) {
+        for (int i = 0; i < messages.size(); i++) {
+            kafka.send(conversation, Events.message("m" + i + "-" + conversation, conversation, "user",
+                    messages.get(i).formatted(token)).encode());
+        }
+        kafka.send(conversation, Events.closed("close-" + conversation, conversation).encode());
+    }
+
     public static Stream<String> leakForms() {
         return PLANTED.stream().flatMap(p -> p.forms().stream());
     }
