@@ -19,6 +19,7 @@ import dev.conversationworker.model.LlmUsage;
 import dev.conversationworker.model.Provider;
 import dev.conversationworker.ops.Traces;
 import dev.conversationworker.support.Backoff;
+import dev.conversationworker.support.TokenCount;
 
 /**
  * One OpenAI-compatible endpoint with its retries, the only layer that retries an LLM call: 408, 409, 429, 5xx and
@@ -115,7 +116,7 @@ final class LlmEndpoint {
             public int getAsInt() {
                 int n = counted;
                 if (n < 0) {
-                    counted = n = tokens.promptTokens(prompt);
+                    counted = n = tokens.chatPromptTokens(prompt.system(), prompt.user());
                 }
                 return n;
             }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import dev.conversationworker.formatting.ConversationFormatter;
 import dev.conversationworker.model.FormattedConversation;
 import dev.conversationworker.model.HistoryEntry;
+import dev.conversationworker.support.TokenCount;
 
 class AnalysisPromptTest {
 
@@ -117,5 +118,15 @@ class AnalysisPromptTest {
 
     private static HistoryEntry user(String text) {
         return new HistoryEntry("e", "user", text, "2026-11-24T10:00:00Z");
+    }
+
+    /** The stable system message is most of a prompt: a few hundred tokens, the same for every request. */
+    @Test
+    void theSystemMessageIsAFewHundredTokens() {
+        AnalysisPrompt prompt = AnalysisPrompt.of(new FormattedConversation("1. [USER]: where is my refund?", 1, 1,
+                false));
+        TokenCount count = TokenCount.forModel("gpt-4o-mini");
+        assertThat(count.of(prompt.system())).isBetween(300, 1000);
+        assertThat(count.chatPromptTokens(prompt.system(), prompt.user())).isGreaterThan(count.of(prompt.system()));
     }
 }

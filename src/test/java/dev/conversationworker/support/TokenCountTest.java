@@ -1,12 +1,10 @@
-package dev.conversationworker.analysis;
+package dev.conversationworker.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
 import com.knuddels.jtokkit.api.EncodingType;
-
-import dev.conversationworker.model.FormattedConversation;
 
 class TokenCountTest {
 
@@ -37,14 +35,9 @@ class TokenCountTest {
     }
 
     @Test
-    void aPromptIsItsTwoMessagesAsOpenAiCountsThem() {
+    void aChatPromptIsItsTwoMessagesAsOpenAiCountsThem() {
         TokenCount count = TokenCount.forModel("gpt-4o-mini");
-        AnalysisPrompt prompt = AnalysisPrompt.of(new FormattedConversation("1. [USER]: where is my refund?", 1, 1,
-                false));
-        int expected = 3 + (3 + count.of("system") + count.of(prompt.system()))
-                + (3 + count.of("user") + count.of(prompt.user()));
-        assertThat(count.promptTokens(prompt)).isEqualTo(expected);
-        // The system message is most of it: a few hundred tokens, the same for every request.
-        assertThat(count.of(prompt.system())).isBetween(300, 1000);
+        int expected = 3 + (3 + count.of("system") + count.of("be brief")) + (3 + count.of("user") + count.of("hi"));
+        assertThat(count.chatPromptTokens("be brief", "hi")).isEqualTo(expected);
     }
 }

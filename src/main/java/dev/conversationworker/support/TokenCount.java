@@ -1,4 +1,4 @@
-package dev.conversationworker.analysis;
+package dev.conversationworker.support;
 
 import java.util.Locale;
 
@@ -8,12 +8,12 @@ import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 
 /**
- * The tokens of a prompt as an OpenAI model counts them, with its own tokenizer ({@code o200k_base} for the
- * gpt-4o family and its successors, {@code cl100k_base} otherwise): what a call whose usage never came back is
- * billed. Messages are counted as OpenAI's cookbook does: 3 tokens per message, its role and content, and 3 that
+ * The tokens of a text or a chat prompt as an OpenAI model counts them, with its own tokenizer ({@code o200k_base}
+ * for the gpt-4o family and its successors, {@code cl100k_base} otherwise): what a call whose usage never came back
+ * is billed, what a budget reserves, and how a conversation is cut to {@code formatting.max-prompt-tokens}. Messages are counted as OpenAI's cookbook does: 3 tokens per message, its role and content, and 3 that
  * prime the answer. The response format's schema is not counted (providers do not say how they count it).
  */
-final class TokenCount {
+public final class TokenCount {
 
     /** Loads an encoding's vocabulary (a few MB) only when a model needs it. */
     private static final EncodingRegistry ENCODINGS = Encodings.newLazyEncodingRegistry();
@@ -26,7 +26,7 @@ final class TokenCount {
         this.encoding = encoding;
     }
 
-    static TokenCount forModel(String model) {
+    public static TokenCount forModel(String model) {
         return new TokenCount(ENCODINGS.getEncoding(encodingOf(model)));
     }
 
@@ -39,9 +39,9 @@ final class TokenCount {
         return o200k ? EncodingType.O200K_BASE : EncodingType.CL100K_BASE;
     }
 
-    /** The prompt tokens of a request with these two messages. */
-    int promptTokens(AnalysisPrompt prompt) {
-        return ANSWER_PRIMING + message("system", prompt.system()) + message("user", prompt.user());
+    /** The prompt tokens of a chat request with these two messages. */
+    public int chatPromptTokens(String system, String user) {
+        return ANSWER_PRIMING + message("system", system) + message("user", user);
     }
 
     private int message(String role, String content) {
@@ -49,7 +49,7 @@ final class TokenCount {
     }
 
     /** Special tokens in customer text ({@code <|endoftext|>}) are counted as ordinary text, as the API does. */
-    int of(String text) {
+    public int of(String text) {
         return text == null || text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
     }
 }
