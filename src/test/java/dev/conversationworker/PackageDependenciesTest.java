@@ -18,8 +18,8 @@ import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
  * The packages form one direction, as the README draws them: shared data types ({@code model}) at the bottom,
  * small helpers ({@code support}, {@code ops}) above them, the stages of the pipeline above those, and the
  * {@code pipeline}, which wires the stages together, on top. Nothing depends on {@code pipeline}. Among the
- * stages, {@code history} owns the Redis key space (its prefix and hash tags), which {@code notification} and
- * {@code waiting} use, and {@code waiting} tells on-call through {@code notification}. {@code idle} (the idle
+ * stages, {@code history} owns the Redis key space (its prefix and hash tags), which {@code notification},
+ * {@code waiting} and {@code analysis} (the fleet's LLM budget) use, and {@code waiting} tells on-call through {@code notification}. {@code idle} (the idle
  * schedule) uses the key space of {@code history}, whose append script arms it. {@code http} (the one HTTP
  * transport and {@code Retry-After} reader) serves the two stages that call out: {@code analysis} and
  * {@code delivery}; {@code googlechat} (Google Chat's message format and limits) serves the two that write Chat
@@ -59,7 +59,8 @@ class PackageDependenciesTest {
                 .whereLayer("publishing").mayOnlyBeAccessedByLayers("pipeline")
                 .whereLayer("analysis").mayOnlyBeAccessedByLayers("pipeline")
                 .whereLayer("formatting").mayOnlyBeAccessedByLayers("pipeline")
-                .whereLayer("history").mayOnlyBeAccessedByLayers("notification", "waiting", "idle", "pipeline")
+                .whereLayer("history").mayOnlyBeAccessedByLayers("analysis", "notification", "waiting", "idle",
+                        "pipeline")
                 .whereLayer("ingest").mayOnlyBeAccessedByLayers("pipeline")
                 .whereLayer("http").mayOnlyBeAccessedByLayers("analysis", "delivery")
                 .whereLayer("googlechat").mayOnlyBeAccessedByLayers("notification", "delivery")

@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -15,18 +17,24 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Tag;
 import io.opentelemetry.context.Context;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.mutiny.core.Vertx;
 
+import dev.conversationworker.history.HistoryConfig;
 import dev.conversationworker.model.AnalysisOutcome;
 import dev.conversationworker.model.AnalysisResult;
 import dev.conversationworker.model.AnalysisStatus;
 import dev.conversationworker.model.FormattedConversation;
 import dev.conversationworker.model.HistoryEntry;
+import dev.conversationworker.model.LlmBudgetTurned;
 import dev.conversationworker.model.LlmNeedsOperator;
 import dev.conversationworker.model.LlmUsage;
+import dev.conversationworker.model.OfflineReason;
 import dev.conversationworker.model.Provider;
 import dev.conversationworker.model.Severity;
+import dev.conversationworker.ops.LlmSpendMetrics;
 import dev.conversationworker.ops.MetricLabels.LlmOutcome;
 import dev.conversationworker.ops.Traces;
 import dev.conversationworker.ops.WorkerMetrics;
@@ -34,12 +42,16 @@ import dev.conversationworker.ops.WorkerMetrics;
 /**
  * The door to analysis: asks the LLM (primary, hedged by the fallback, under one deadline) or, when no LLM is
  * configured, the offline analyzer. Never fails: when nothing valid comes back the outcome says {@code failed}.
+ * With a fleet budget ({@code llm.budget.*}) every call reserves its worst case first; what an analysis gets when the
+ * budget has no room is {@code llm.budget.when-spent}'s: the offline analyzer's answer, a wait in the waiting room,
+ * or, with triage, the LLM only for what the offline analyzer finds serious.
  */
 @ApplicationScoped
 public class ConversationAnalyzer {
 
     private static final Logger LOG = Logger.getLogger(ConversationAnalyzer.class);
     static final String DEFAULT_MODEL = "gpt-4o-mini";
+    private static final Duration BUDGET_READING = Duration.ofSeconds(15);
 
     private final LlmConfig config;
     private final WorkerMetrics metrics;
@@ -48,11 +60,15 @@ public class ConversationAnalyzer {
     private final OfflineAnalyzer offline = new OfflineAnalyzer();
     private final Event<LlmNeedsOperator> needsOperator;
     private final UsageLedger.Sink billing;
+    private final LlmSpendMetrics spend;
+    private final TokenBudget budget;
 
-    ConversationAnalyzer(LlmConfig config, LlmHttpClient http, WorkerMetrics metrics,
-            Event<LlmNeedsOperator> needsOperator, Traces traces) {
+    ConversationAnalyzer(LlmConfig config, LlmHttpClient http, WorkerMetrics metrics, LlmSpendMetrics spend,
+            Event<LlmNeedsOperator> needsOperator, Event<LlmBudgetTurned> budgetTurned, Traces traces,
+            ReactiveRedisDataSource redis, HistoryConfig history, Vertx vertx) {
         this.config = config;
         this.metrics = metrics;
+        this.spend = spend;
         this.needsOperator = needsOperator;
         LlmConfig.Endpoint p = config.primary();
         LlmConfig.Endpoint f = config.fallback();
@@ -78,14 +94,31 @@ public class ConversationAnalyzer {
                 Provider.PRIMARY.wireName(), price));
         fallback.flatMap(e -> TokenPrices.of(f.pricePerMillion())).ifPresent(price -> prices.put(
                 Provider.FALLBACK.wireName(), price));
-        prices.keySet().forEach(metrics::startLlmCost);
+        prices.keySet().forEach(spend::startCost);
         this.billing = (endpoint, call) -> {
-            metrics.llmTokens(endpoint, call.promptTokens(), call.completionTokens(), call.cachedTokens());
+            spend.tokens(endpoint, call.promptTokens(), call.completionTokens(), call.cachedTokens());
             TokenPrices price = prices.get(endpoint);
             if (price != null) {
-                metrics.llmCost(endpoint, price.cost(call));
+                spend.cost(endpoint, price.cost(call));
             }
         };
+        this.budget = primary.isEmpty() || config.budget().tokensPerHour().isEmpty()
+                ? TokenBudget.UNLIMITED
+                : TokenBudget.fleet(redis, history.keyPrefix(), config.budget().tokensPerHour().getAsLong(),
+                        config.budget().whenSpent().name().toLowerCase(Locale.ROOT), turned -> {
+                            if (turned.spent()) {
+                                LlmLog.LOG.budgetSpent(turned.tokensPerHour(), turned.whenSpent());
+                            } else {
+                                LlmLog.LOG.budgetFreeAgain(turned.tokensPerHour(), turned.remaining());
+                            }
+                            budgetTurned.fire(turned);
+                        });
+        if (budget.limited()) {
+            spend.startBudget(budget::remaining);
+            // The gauge stays true while no call is made; a missed reading is taken at the next one.
+            vertx.setPeriodic(BUDGET_READING.toMillis(), id -> budget.refresh().subscribe().with(ok -> {
+            }, failure -> LOG.debugf("The LLM budget could not be read: %s", failure)));
+        }
         LlmLog.LOG.analysisBy(primary.map(e -> "LLM " + e.model() + fallback.map(fb -> " hedged by "
                 + fb.model() + " after " + config.hedgeDelay().toMillis() + " ms").orElse(" (no fallback)"))
                 .orElse("the offline analyzer (llm.primary.base-url is not set)"));
@@ -101,6 +134,7 @@ public class ConversationAnalyzer {
     private void registerGauges(LlmEndpoint endpoint) {
         List<Tag> tags = List.of(Tag.of("endpoint", endpoint.name()));
         metrics.startLlmEndpoint(endpoint.name());
+        spend.startEndpoint(endpoint.name());
         metrics.gauge(WorkerMetrics.Gauge.LLM_WAITING, tags, endpoint::waitingForSlot);
         metrics.gauge(WorkerMetrics.Gauge.LLM_CONCURRENCY_LIMIT, tags, endpoint::concurrencyLimit);
         metrics.gauge(WorkerMetrics.Gauge.LLM_CIRCUIT_OPEN, tags,
@@ -113,13 +147,43 @@ public class ConversationAnalyzer {
             return Uni.createFrom()
                     .item(new AnalysisOutcome(AnalysisStatus.OK, Provider.NONE, null, 0L, new AnalysisResult(List.of(),
                             "none", "neutral", "The conversation has no messages.", false, Severity.NONE, "und"), null,
-                            false, LlmUsage.NONE, AnalysisPrompt.VERSION));
+                            false, LlmUsage.NONE, AnalysisPrompt.VERSION, null));
         }
         if (primary.isEmpty()) {
-            return Uni.createFrom().item(() -> AnalysisOutcome.answered(Provider.OFFLINE, OfflineAnalyzer.MODEL, 0,
-                    offline.analyse(history)).costing(LlmUsage.NONE, AnalysisPrompt.VERSION));
+            return Uni.createFrom().item(() -> offlineAnswer(offline.analyse(history), null));
         }
-        return askLlm(formatted, trace, LlmUsage.NONE);
+        if (!budget.limited()) {
+            return askLlm(formatted, trace, LlmUsage.NONE, null);
+        }
+        return switch (config.budget().whenSpent()) {
+            case WAIT -> askLlm(formatted, trace, LlmUsage.NONE, null);
+            // Offline analysis is CPU work, and the budget's refusal comes on an event loop: a worker thread does it.
+            case OFFLINE -> askLlm(formatted, trace, LlmUsage.NONE, () -> Uni.createFrom()
+                    .item(() -> offlineAnswer(offline.analyse(history), OfflineReason.BUDGET_SPENT))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
+            case TRIAGE -> triage(history, formatted, trace);
+        };
+    }
+
+    /**
+     * The offline analyzer first (here, on the thread that formatted the conversation); the LLM only for what it
+     * finds at least {@code llm.budget.triage-min-severity}, and for those too its answer stands when the budget is
+     * spent.
+     */
+    private Uni<AnalysisOutcome> triage(List<HistoryEntry> history, FormattedConversation formatted, Context trace) {
+        AnalysisResult triaged = offline.analyse(history);
+        if (!triaged.severity().atLeast(config.budget().triageMinSeverity())) {
+            spend.triaged(LlmSpendMetrics.TRIAGE_DECISIONS.get(1));
+            return Uni.createFrom().item(offlineAnswer(triaged, OfflineReason.TRIAGE));
+        }
+        spend.triaged(LlmSpendMetrics.TRIAGE_DECISIONS.get(0));
+        return askLlm(formatted, trace, LlmUsage.NONE,
+                () -> Uni.createFrom().item(offlineAnswer(triaged, OfflineReason.BUDGET_SPENT)));
+    }
+
+    private static AnalysisOutcome offlineAnswer(AnalysisResult result, OfflineReason reason) {
+        return AnalysisOutcome.answered(Provider.OFFLINE, OfflineAnalyzer.MODEL, 0, result)
+                .costing(LlmUsage.NONE, AnalysisPrompt.VERSION).because(reason);
     }
 
     /** The version of the prompt, stamped on every analysis (also on those no LLM was asked for). */
@@ -132,22 +196,31 @@ public class ConversationAnalyzer {
      * configured; the offline analyzer answers in-process, quoting nothing the customer wrote.
      */
     public Uni<AnalysisOutcome> analyseWithheld(List<HistoryEntry> history) {
-        return Uni.createFrom().item(() -> AnalysisOutcome.answered(Provider.OFFLINE, OfflineAnalyzer.MODEL, 0,
-                offline.analyseWithoutQuoting(history)).costing(LlmUsage.NONE, AnalysisPrompt.VERSION));
+        return Uni.createFrom().item(() -> offlineAnswer(offline.analyseWithoutQuoting(history), null));
     }
 
     /**
-     * The LLM part of an analysis, on its own: for analyses that waited for an LLM to come back.
+     * The LLM part of an analysis, on its own: for analyses that waited for an LLM to come back. When the budget has
+     * no room, it is unreachable still (and waits again).
      *
      * @param spentBefore what the analysis's earlier attempts cost: the outcome's usage adds this attempt's calls
      */
     public Uni<AnalysisOutcome> askLlm(FormattedConversation formatted, Context trace, LlmUsage spentBefore) {
+        return askLlm(formatted, trace, spentBefore, null);
+    }
+
+    /**
+     * @param whenSpent the answer when the budget had no room and no LLM answered; null: failed, and unreachable (so
+     *        the analysis waits)
+     */
+    private Uni<AnalysisOutcome> askLlm(FormattedConversation formatted, Context trace, LlmUsage spentBefore,
+            Supplier<Uni<AnalysisOutcome>> whenSpent) {
         if (primary.isEmpty()) {
             return Uni.createFrom().item(AnalysisOutcome.failed("no LLM is configured any more", 0, false)
                     .costing(spentBefore, AnalysisPrompt.VERSION));
         }
         AnalysisPrompt prompt = AnalysisPrompt.of(formatted);
-        UsageLedger ledger = new UsageLedger(spentBefore, billing);
+        UsageLedger ledger = new UsageLedger(spentBefore, billing, budget);
         long started = System.nanoTime();
         Uni<LlmAnswer> answer = fallback.isEmpty()
                 ? timed(primary.get(), prompt, trace, false, ledger)
@@ -159,6 +232,8 @@ public class ConversationAnalyzer {
                 .failWith(() -> new TimeoutException("no valid answer within the deadline of "
                         + config.deadline().toMillis() + " ms"))
                 .map(a -> AnalysisOutcome.answered(a.endpoint(), a.model(), a.latencyMs(), a.result()))
+                .onFailure(failure -> whenSpent != null && budgetSpent(failure))
+                .recoverWithUni(failure -> whenSpent.get())
                 .onFailure().recoverWithItem(failure -> AnalysisOutcome.failed(describe(failure),
                         (System.nanoTime() - started) / 1_000_000, unreachable(failure)))
                 // Read once the race is over and the losers are cancelled; a call still open counts as lost, its
@@ -169,6 +244,13 @@ public class ConversationAnalyzer {
                         : Uni.createFrom().item(outcome.costing(ledger.total(), AnalysisPrompt.VERSION)));
     }
 
+    /** No answer, and some call was not made for want of budget. */
+    private static boolean budgetSpent(Throwable failure) {
+        List<Throwable> all = new ArrayList<>(List.of(failure.getSuppressed()));
+        all.add(failure);
+        return all.stream().anyMatch(f -> f instanceof LlmCallException call && call.budgetSpent());
+    }
+
     private Uni<LlmAnswer> timed(LlmEndpoint endpoint, AnalysisPrompt prompt, Context trace, boolean hedged,
             UsageLedger ledger) {
         long started = System.nanoTime();
@@ -176,6 +258,10 @@ public class ConversationAnalyzer {
                 .invoke(a -> metrics.llmCall(endpoint.name(), LlmOutcome.OK,
                         Duration.ofNanos(System.nanoTime() - started)))
                 .onFailure().invoke(failure -> {
+                    if (failure instanceof LlmCallException call && call.budgetSpent()) {
+                        spend.budgetRefused(); // not a call: no latency, and no warning per analysis (CW0305 said it)
+                        return;
+                    }
                     metrics.llmCall(endpoint.name(), outcomeOf(failure), Duration.ofNanos(System.nanoTime() - started));
                     // Not calling an endpoint whose circuit is open is expected (it was logged when it opened).
                     boolean notCalled = failure instanceof LlmCallException call && call.circuitOpen();

@@ -16,7 +16,9 @@ public class LlmCallException extends RuntimeException {
         /** Not retried, and no retry will help until someone acts: a rejected key, an exhausted quota. */
         NEEDS_OPERATOR,
         /** Any other 4xx: the request itself is wrong; not retried. */
-        PERMANENT
+        PERMANENT,
+        /** Not called at all: the fleet's token budget has no room for its worst case now; not retried. */
+        BUDGET_SPENT
     }
 
     private final Kind kind;
@@ -44,6 +46,10 @@ public class LlmCallException extends RuntimeException {
         return new LlmCallException(message, Kind.CIRCUIT_OPEN, null);
     }
 
+    static LlmCallException budgetSpent(String message) {
+        return new LlmCallException(message, Kind.BUDGET_SPENT, null);
+    }
+
     static LlmCallException permanent(String message) {
         return new LlmCallException(message, Kind.PERMANENT, null);
     }
@@ -64,12 +70,16 @@ public class LlmCallException extends RuntimeException {
         return kind == Kind.CIRCUIT_OPEN;
     }
 
+    public boolean budgetSpent() {
+        return kind == Kind.BUDGET_SPENT;
+    }
+
     public boolean retryable() {
         return kind == Kind.UNAVAILABLE || kind == Kind.OVERLOADED;
     }
 
-    /** The endpoint could not give an answer now, but may later: down, overloaded, circuit open, or waiting for an
-     * operator. Not so for other 4xx answers (the request itself is wrong). */
+    /** The endpoint could not give an answer now, but may later: down, overloaded, circuit open, waiting for an
+     * operator or for budget. Not so for other 4xx answers (the request itself is wrong). */
     public boolean unreachable() {
         return kind != Kind.PERMANENT;
     }

@@ -3,10 +3,13 @@ package dev.conversationworker.analysis;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+
+import dev.conversationworker.model.Severity;
 
 /**
  * The LLM endpoints (OpenAI-compatible chat completions) and how they are called. Without
@@ -55,6 +58,41 @@ public interface LlmConfig {
     Retry retry();
 
     Circuit circuit();
+
+    Budget budget();
+
+    /** What the fleet may spend on LLM calls, and what happens when it has. */
+    interface Budget {
+
+        /**
+         * Tokens (prompt and completion, cached ones included) all instances together may spend in any sliding hour;
+         * unset, no limit. Each call reserves its worst case in Redis before it is made.
+         */
+        OptionalLong tokensPerHour();
+
+        /** What an analysis gets when the budget has no room for its call. */
+        @WithDefault("offline")
+        WhenSpent whenSpent();
+
+        /**
+         * With {@code when-spent=triage}: the offline analyzer's severity from which a conversation goes to the LLM;
+         * by default {@code notify.min-severity}, what on-call is told of.
+         */
+        @WithDefault("${notify.min-severity:high}")
+        Severity triageMinSeverity();
+    }
+
+    enum WhenSpent {
+        /** The offline analyzer answers ({@code degraded}, {@code provider: offline}); nothing waits. */
+        OFFLINE,
+        /** The analysis waits in the waiting room until the budget has room (or {@code analysis.max-wait}). */
+        WAIT,
+        /**
+         * The offline analyzer answers every conversation first; only those it finds at least
+         * {@code triage-min-severity} are asked of the LLM (the offline answer stands when the budget is spent).
+         */
+        TRIAGE
+    }
 
     /** Per endpoint: failed attempts in a row (5xx, I/O errors, timeouts) that open the circuit, and for how long. */
     interface Circuit {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.VertxException;
 
 import dev.conversationworker.http.HttpAnswer;
@@ -107,7 +108,7 @@ final class LlmEndpoint {
     Uni<LlmAnswer> analyse(AnalysisPrompt prompt, Context trace, boolean hedged, UsageLedger ledger) {
         String body = ChatCompletions.requestBody(model, prompt, format, config.maxCompletionTokens(),
                 config.temperature());
-        // Counted once per analysis and endpoint, and only when a call's usage is lost: it costs CPU.
+        // Counted once per analysis and endpoint, and only when a budget reserves it or a call's usage is lost.
         IntSupplier promptTokens = new IntSupplier() {
 
             private volatile int counted = -1;
@@ -121,7 +122,13 @@ final class LlmEndpoint {
                 return n;
             }
         };
-        return attempt(new Request(body, promptTokens, ledger), 1, false, trace, hedged);
+        Request request = new Request(body, promptTokens, ledger);
+        if (!ledger.budgeted()) {
+            return attempt(request, 1, false, trace, hedged);
+        }
+        // A long prompt takes milliseconds to count: not on an event loop.
+        return Uni.createFrom().item(promptTokens::getAsInt).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(counted -> attempt(request, 1, false, trace, hedged));
     }
 
     /** The same request body for every attempt, and where its calls are entered. */
@@ -151,7 +158,7 @@ final class LlmEndpoint {
                 });
     }
 
-    /** One attempt: a slot, the circuit, the request, entered in the ledger once sent. */
+    /** One attempt: the circuit, a slot, the budget, the request, entered in the ledger once sent. */
     private Uni<LlmAnswer> call(Request request, int attempt) {
         if (!circuit.tryAcquire()) {
             return Uni.createFrom()
@@ -159,18 +166,18 @@ final class LlmEndpoint {
                             + circuit.failuresInARow() + " failed attempts in a row"));
         }
         long started = System.nanoTime();
-        // The slot is held for one attempt only: a backoff pause does not keep others waiting.
-        return concurrency.run(() -> {
-            UsageLedger.Call billed = request.ledger().open(name, request.promptTokens());
-            // No answer: billed as lost if the request was written to a connection (a timeout, a reset, an answer
-            // too large to read), as nothing if not (a refused connection, given up while waiting for one).
-            return http.postJson(url, apiKey, request.body(), billed::sent)
-                    .onFailure().invoke(billed::lost)
-                    .onCancellation().invoke(billed::lost)
-                    .map(reply -> new Billed(reply, billed));
-        })
+        // The slot is held for one attempt only: a backoff pause does not keep others waiting. The budget is
+        // reserved within the slot, so calls waiting for one hold none of it.
+        return concurrency.run(() -> request.ledger().open(name, request.promptTokens(), config.maxCompletionTokens())
+                .chain(billed ->
+                // No answer: billed as lost if the request was written to a connection (a timeout, a reset, an
+                // answer too large to read), as nothing if not (a refused connection, given up waiting for one).
+                http.postJson(url, apiKey, request.body(), billed::sent)
+                        .onFailure().invoke(billed::lost)
+                        .onCancellation().invoke(billed::lost)
+                        .map(reply -> new Billed(reply, billed))))
                 .onFailure().transform(this::asCallFailure)
-                .map(reply -> toAnswer(reply.answer(), started, reply.call(), request))
+                .chain(reply -> answer(reply, started, request))
                 .onItemOrFailure().invoke((answer, failure) -> recordForCircuit(failure))
                 .onCancellation().invoke(circuit::abandoned);
     }
@@ -179,24 +186,38 @@ final class LlmEndpoint {
     private record Billed(HttpAnswer answer, UsageLedger.Call call) {
     }
 
-    private LlmAnswer toAnswer(HttpAnswer reply, long startedNanos, UsageLedger.Call billed, Request request) {
-        int status = reply.status();
-        if (status == 200) {
-            concurrency.recover();
-            long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
-            JsonNode root = ChatCompletions.read(reply.body());
-            LlmUsage usage = ChatCompletions.usage(root);
-            // An answer is billed whether or not it is valid; without a usage, by our own count.
-            billed.answered(usage != null
-                    ? usage
-                    : new LlmUsage(request.promptTokens().getAsInt(), tokens.of(ChatCompletions.content(root)), 0, 1,
-                            true));
-            try {
-                return new LlmAnswer(provider, model, latencyMs, ChatCompletions.parseAnswer(root));
-            } catch (InvalidAnswerException e) {
-                throw new InvalidAnswerException(name + " gave an invalid answer: " + e.getMessage());
-            }
+    /**
+     * The answer read and its call settled. An answer without {@code usage} is billed by our own count of its prompt
+     * and completion, which takes milliseconds for long ones: then it is read on a worker thread.
+     */
+    private Uni<LlmAnswer> answer(Billed reply, long startedNanos, Request request) {
+        if (reply.answer().status() != 200) {
+            return Uni.createFrom().item(() -> refused(reply.answer(), reply.call()));
         }
+        JsonNode root = ChatCompletions.read(reply.answer().body());
+        LlmUsage usage = ChatCompletions.usage(root);
+        if (usage != null) {
+            return Uni.createFrom().item(() -> answered(root, usage, startedNanos, reply.call()));
+        }
+        return Uni.createFrom().item(() -> answered(root, new LlmUsage(request.promptTokens().getAsInt(),
+                tokens.of(ChatCompletions.content(root)), 0, 1, true), startedNanos, reply.call()))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** An answer is billed whether or not it is valid. */
+    private LlmAnswer answered(JsonNode root, LlmUsage usage, long startedNanos, UsageLedger.Call billed) {
+        concurrency.recover();
+        long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
+        billed.answered(usage);
+        try {
+            return new LlmAnswer(provider, model, latencyMs, ChatCompletions.parseAnswer(root));
+        } catch (InvalidAnswerException e) {
+            throw new InvalidAnswerException(name + " gave an invalid answer: " + e.getMessage());
+        }
+    }
+
+    private LlmAnswer refused(HttpAnswer reply, UsageLedger.Call billed) {
+        int status = reply.status();
         billed.refused();
         String message = name + " answered HTTP " + status;
         if (status == 401 || status == 403) {
@@ -216,8 +237,15 @@ final class LlmEndpoint {
         throw LlmCallException.permanent(message);
     }
 
-    /** Down-ness counts (5xx, I/O, timeouts); an answer of any kind, even a refusal or a 4xx, means it is up. */
+    /**
+     * Down-ness counts (5xx, I/O, timeouts); an answer of any kind, even a refusal or a 4xx, means it is up; a call
+     * the budget did not allow says nothing either way.
+     */
     private void recordForCircuit(Throwable failure) {
+        if (failure instanceof LlmCallException call && call.budgetSpent()) {
+            circuit.abandoned();
+            return;
+        }
         boolean down = failure instanceof LlmCallException call && call.retryable() && !call.overloaded();
         if (down) {
             if (circuit.failed()) {

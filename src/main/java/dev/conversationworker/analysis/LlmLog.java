@@ -30,4 +30,16 @@ interface LlmLog extends BasicLogger {
     @LogMessage(level = WARN)
     @Message(id = 304, value = "LLM %s (%s) gave no valid answer: %s")
     void noValidAnswer(String endpoint, String model, String reason);
+
+    @LogMessage(level = WARN)
+    @Message(id = 305, value = "The fleet's LLM budget of %d tokens per hour is spent: analyses are answered by policy '%s' until it frees up")
+    void budgetSpent(long tokensPerHour, String whenSpent);
+
+    @LogMessage(level = INFO)
+    @Message(id = 306, value = "The fleet's LLM budget of %d tokens per hour has room again (%d tokens): the LLM is asked again")
+    void budgetFreeAgain(long tokensPerHour, long remaining);
+
+    @LogMessage(level = WARN)
+    @Message(id = 307, value = "The fleet's LLM budget could not be read or settled in Redis (%s): until it can, no LLM is asked")
+    void budgetUnreadable(String failure);
 }

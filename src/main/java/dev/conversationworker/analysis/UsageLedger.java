@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;
 
+import io.smallrye.mutiny.Uni;
+
 import dev.conversationworker.model.LlmUsage;
 
 /**
@@ -12,7 +14,9 @@ import dev.conversationworker.model.LlmUsage;
  * usage the provider reported, or, when the answer was lost (a cancelled hedge, the deadline, an I/O error), with an
  * estimate of the prompt tokens the provider would still bill, counted when the {@linkplain #total total} is read;
  * a call given up before it was sent costs nothing.
- * The open-then-settle shape is where a budget will reserve a call's worst case and settle it with the real usage.
+ * <p>
+ * With a {@link TokenBudget}, opening a call reserves its worst case for the fleet, and settling it replaces the
+ * reservation by what it cost (for a lost call, its prompt: the prompt is counted for the reservation anyway).
  * <p>
  * One per analysis, passed down the call chain; no state is shared between analyses. Thread-safe: the primary and
  * the fallback settle from different event loops, and the deadline may read the total while a call is open (an
@@ -32,22 +36,51 @@ final class UsageLedger {
 
     private final LlmUsage before;
     private final Sink sink;
+    private final TokenBudget budget;
     private final List<Call> open = new ArrayList<>(2);
     private LlmUsage settled = LlmUsage.NONE;
 
     /** @param before what earlier attempts of the same analysis cost (a waiting analysis asked again) */
     UsageLedger(LlmUsage before, Sink sink) {
+        this(before, sink, TokenBudget.UNLIMITED);
+    }
+
+    UsageLedger(LlmUsage before, Sink sink, TokenBudget budget) {
         this.before = before;
         this.sink = sink;
+        this.budget = budget;
+    }
+
+    /** Whether calls reserve their worst case first: then their prompts are counted before the first one. */
+    boolean budgeted() {
+        return budget.limited();
     }
 
     /**
-     * A request is about to be sent.
+     * A request is about to be sent: its worst case is reserved first, when there is a budget.
      *
-     * @param promptTokens the prompt counted with the model's tokenizer, asked for only when the call is lost
+     * @param promptTokens the prompt counted with the model's tokenizer: asked for only when the call is lost, or,
+     *        with a budget, at once (count it off the event loop before: see {@link #budgeted})
+     * @param maxCompletionTokens the most the answer may cost
+     * @return the call, or a {@link LlmCallException#budgetSpent} failure when the budget has no room for it
      */
-    Call open(String endpoint, IntSupplier promptTokens) {
-        Call call = new Call(endpoint, promptTokens);
+    Uni<Call> open(String endpoint, IntSupplier promptTokens, int maxCompletionTokens) {
+        if (!budget.limited()) {
+            return Uni.createFrom().item(opened(endpoint, promptTokens, TokenBudget.Reservation.FREE));
+        }
+        int worstCase = promptTokens.getAsInt() + maxCompletionTokens;
+        return budget.reserve(worstCase).map(reservation -> {
+            if (reservation.denied()) {
+                throw LlmCallException.budgetSpent(endpoint + " is not called: the fleet's LLM budget of "
+                        + budget.tokensPerHour() + " tokens per hour has no room for its worst case of " + worstCase
+                        + " tokens now");
+            }
+            return opened(endpoint, promptTokens, reservation);
+        });
+    }
+
+    private Call opened(String endpoint, IntSupplier promptTokens, TokenBudget.Reservation reservation) {
+        Call call = new Call(endpoint, promptTokens, reservation);
         synchronized (this) {
             open.add(call);
         }
@@ -89,6 +122,7 @@ final class UsageLedger {
             settled = settled.plus(usage);
         }
         sink.billed(call.endpoint, usage);
+        budget.settle(call.reservation, usage.promptTokens() + usage.completionTokens());
     }
 
     /** One HTTP call of the analysis; the first of its settling methods counts, later ones do nothing. */
@@ -96,11 +130,13 @@ final class UsageLedger {
 
         private final String endpoint;
         private final IntSupplier promptTokens;
+        private final TokenBudget.Reservation reservation;
         private volatile boolean sent;
 
-        private Call(String endpoint, IntSupplier promptTokens) {
+        private Call(String endpoint, IntSupplier promptTokens, TokenBudget.Reservation reservation) {
             this.endpoint = endpoint;
             this.promptTokens = promptTokens;
+            this.reservation = reservation;
         }
 
         /** Written to a connection: from now on the provider may bill it. */
@@ -120,11 +156,13 @@ final class UsageLedger {
 
         /**
          * Its answer lost: if it was sent, the provider bills the prompt it read, counted when the total is read (on a
-         * worker thread, not here on an event loop); if not, nothing.
+         * worker thread, not here on an event loop), or now if a budget counted it already; if not, nothing.
          */
         void lost() {
             if (!sent) {
                 settle(this, LlmUsage.NONE);
+            } else if (reservation.bucket() >= 0) {
+                settle(this, lostUsage());
             }
         }
 

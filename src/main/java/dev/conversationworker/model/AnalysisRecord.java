@@ -12,12 +12,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param schemaVersion {@link #SCHEMA_VERSION}: the version of this contract
  * @param promptVersion the version of the LLM prompt (system message, instructions, result schema)
  * @param usage what its LLM calls cost, all of them; zeros when no LLM was called
+ * @param offlineReason why the offline analyzer answered although an LLM is configured (the budget); else absent
  */
 public record AnalysisRecord(String schemaVersion, String analysisId, String conversationId, String triggerEventId,
         TriggerType trigger, AnalysisStatus status, int messageCount, boolean truncated, String analyzedAt,
         String model, String promptVersion, Provider provider, Long llmLatencyMs, LlmUsage usage,
         AnalysisResult result, @JsonInclude(JsonInclude.Include.NON_NULL) String error,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Pseudonymisation pseudonymisation) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Pseudonymisation pseudonymisation,
+        @JsonInclude(JsonInclude.Include.NON_NULL) OfflineReason offlineReason) {
 
     /** 2: {@code schemaVersion}, {@code promptVersion} and {@code usage} added to version 1 (which had none). */
     public static final String SCHEMA_VERSION = "2";
@@ -33,7 +35,7 @@ public record AnalysisRecord(String schemaVersion, String analysisId, String con
                 conversationId, triggerEventId, trigger, outcome.status(), conversation.messageCount(),
                 conversation.truncated(), analyzedAt, outcome.model(), outcome.promptVersion(), outcome.provider(),
                 outcome.llmLatencyMs(), outcome.usage(), outcome.result(), outcome.error(),
-                conversation.pseudonymisation());
+                conversation.pseudonymisation(), outcome.offlineReason());
     }
 
     /** The same trigger always gives the same id (a name-based UUID), so consumers can drop duplicates by it. */
@@ -64,7 +66,7 @@ public record AnalysisRecord(String schemaVersion, String analysisId, String con
     public AnalysisRecord withResult(AnalysisResult replaced, Pseudonymisation done) {
         return new AnalysisRecord(schemaVersion, analysisId, conversationId, triggerEventId, trigger, status,
                 messageCount, truncated, analyzedAt, model, promptVersion, provider, llmLatencyMs, usage, replaced,
-                error, done);
+                error, done, offlineReason);
     }
 
     @JsonIgnore

@@ -106,6 +106,32 @@ public final class GoogleChatMessages {
                 "No analysis waiting any more", "The LLM answers again", "Everything that waited has been published.");
     }
 
+    /**
+     * The fleet's LLM budget is spent: told once for all instances (the one that found it spent first), with what
+     * analyses get meanwhile.
+     */
+    public Notification llmBudgetSpent(long tokensPerHour, String whenSpent, Instant at) {
+        String meanwhile = switch (whenSpent) {
+            case "wait" -> "Analyses wait for it (up to analysis.max-wait), then are published as failed.";
+            case "triage" -> "Only conversations the offline analyzer finds serious were going to the LLM; now the "
+                    + "offline analyzer answers them too.";
+            default -> "The offline analyzer answers meanwhile (status degraded, offlineReason budget-spent).";
+        };
+        return aboutTheWorker("llm-budget", "high", "llm-budget-spent:" + at.truncatedTo(ChronoUnit.SECONDS),
+                "💸 *The LLM budget is spent*: " + tokensPerHour + " tokens per hour for all instances "
+                        + "(llm.budget.tokens-per-hour). " + meanwhile,
+                "The LLM budget is spent", tokensPerHour + " tokens per hour", meanwhile);
+    }
+
+    /** The fleet's LLM budget has room again: told once, in the same Chat thread. */
+    public Notification llmBudgetFreeAgain(long tokensPerHour, long remaining, Instant at) {
+        return aboutTheWorker("llm-budget", "none", "llm-budget-free:" + at.truncatedTo(ChronoUnit.SECONDS),
+                "✅ *The LLM budget has room again*: " + remaining + " of " + tokensPerHour
+                        + " tokens per hour left; the LLM is asked again.",
+                "The LLM budget has room again", remaining + " of " + tokensPerHour + " tokens left",
+                "The LLM is asked again.");
+    }
+
     /** Many records dead-lettered in a short time: usually an upstream service sending off-contract events. */
     public Notification deadLettersPilingUp(int count, Duration window, Instant windowStart, String lastReason) {
         String reason = TextNeutralizer.forText(lastReason, maxSnippetChars);

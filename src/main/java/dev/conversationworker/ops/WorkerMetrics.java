@@ -27,8 +27,8 @@ import dev.conversationworker.ops.MetricLabels.SuppressReason;
 import dev.conversationworker.ops.MetricLabels.WaitEvent;
 
 /**
- * Every metric of the analysis side on {@code /q/metrics}, named in one place (delivery's are named in
- * {@code DeliveryMetrics}, which only a delivering instance starts). Each series exists from start-up, at 0
+ * Every metric of the analysis side on {@code /q/metrics}, named in one place but for what LLM calls cost
+ * ({@link LlmSpendMetrics}) and delivery's ({@code DeliveryMetrics}, which only a delivering instance starts). Each series exists from start-up, at 0
  * for each known label value ({@link MetricLabels}): an {@code increase()} or {@code rate()} over a series that
  * appears with its first increment misses that increment, and a panel shows nothing instead of 0.
  */
@@ -36,8 +36,6 @@ import dev.conversationworker.ops.MetricLabels.WaitEvent;
 public class WorkerMetrics {
 
     private static final Duration MAX_END_TO_END = Duration.ofDays(366);
-    /** {@code cached} is part of {@code prompt}, as providers count it. */
-    private static final List<String> LLM_TOKEN_KINDS = List.of("prompt", "completion", "cached");
 
     /**
      * The gauges: what they read lives where the state is, and registers its reading here under one of these names.
@@ -188,46 +186,11 @@ public class WorkerMetrics {
         counter("cw.notifications", "kind", kind, "severity", severity).increment();
     }
 
-    /** An LLM endpoint is configured: its latency series, for each outcome, and its token series, from 0. */
+    /** An LLM endpoint is configured: its latency series, for each outcome, from 0. */
     public void startLlmEndpoint(String endpoint) {
         for (LlmOutcome outcome : LlmOutcome.values()) {
             llmTimer(endpoint, outcome);
         }
-        for (String kind : LLM_TOKEN_KINDS) {
-            llmTokenCounter(endpoint, kind);
-        }
-    }
-
-    /** The endpoint has prices: its cost series, from 0. */
-    public void startLlmCost(String endpoint) {
-        llmCostCounter(endpoint);
-    }
-
-    /**
-     * The tokens one LLM call was billed (or, its usage lost, is estimated to be): {@code cached} is the part of
-     * {@code prompt} read from the provider's cache.
-     */
-    public void llmTokens(String endpoint, long prompt, long completion, long cached) {
-        llmTokenCounter(endpoint, "prompt").increment(prompt);
-        llmTokenCounter(endpoint, "completion").increment(completion);
-        llmTokenCounter(endpoint, "cached").increment(cached);
-    }
-
-    /** What one LLM call cost, in the currency its endpoint's prices are in. */
-    public void llmCost(String endpoint, double cost) {
-        llmCostCounter(endpoint).increment(cost);
-    }
-
-    private Counter llmTokenCounter(String endpoint, String kind) {
-        return counters.computeIfAbsent("cw.llm.tokens|" + endpoint + "|" + kind, key -> Counter
-                .builder("cw.llm.tokens").description("Tokens of LLM calls, billed or estimated, per endpoint and kind")
-                .tags("endpoint", endpoint, "kind", kind).register(registry));
-    }
-
-    private Counter llmCostCounter(String endpoint) {
-        return counters.computeIfAbsent("cw.llm.cost|" + endpoint, key -> Counter.builder("cw.llm.cost")
-                .description("Cost of LLM calls per endpoint, in the currency of its configured prices")
-                .tags("endpoint", endpoint).register(registry));
     }
 
     public void llmCall(String endpoint, LlmOutcome outcome, Duration latency) {

@@ -21,6 +21,11 @@ class UsageLedgerTest {
     private final UsageLedger ledger = new UsageLedger(LlmUsage.NONE, (endpoint, call) -> sink.add(endpoint + " "
             + call.promptTokens() + "/" + call.completionTokens() + "/" + call.cachedTokens() + "/" + call.calls()));
 
+    /** Unbudgeted, a call opens at once. */
+    private UsageLedger.Call open(String endpoint, int promptTokens) {
+        return ledger.open(endpoint, () -> promptTokens, 800).await().indefinitely();
+    }
+
     private static UsageLedger.Call sent(UsageLedger.Call call) {
         call.sent();
         return call;
@@ -28,11 +33,11 @@ class UsageLedgerTest {
 
     @Test
     void sumsEveryCallAnsweredRefusedOrLost() {
-        ledger.open("primary", () -> 1000).refused(); // a 503: one call, nothing billed
-        ledger.open("primary", () -> 1000).answered(new LlmUsage(1000, 120, 768, 1, false));
-        sent(ledger.open("fallback", () -> 900)).lost(); // a cancelled hedge: its prompt, estimated
-        ledger.open("fallback", () -> 900).lost(); // connection refused: no call at all
-        ledger.open("fallback", () -> 900).lost(); // given up while waiting for a connection: never sent
+        open("primary", 1000).refused(); // a 503: one call, nothing billed
+        open("primary", 1000).answered(new LlmUsage(1000, 120, 768, 1, false));
+        sent(open("fallback", 900)).lost(); // a cancelled hedge: its prompt, estimated
+        open("fallback", 900).lost(); // connection refused: no call at all
+        open("fallback", 900).lost(); // given up while waiting for a connection: never sent
 
         assertThat(ledger.total()).isEqualTo(new LlmUsage(1900, 120, 768, 3, true));
         // The lost hedge is billed when the total is read (its prompt counted then, off the event loop).
@@ -42,7 +47,7 @@ class UsageLedgerTest {
 
     @Test
     void aCallIsSettledOnceWhateverComesAfter() {
-        UsageLedger.Call call = ledger.open("primary", () -> 50);
+        UsageLedger.Call call = open("primary", 50);
         call.answered(new LlmUsage(50, 10, 0, 1, false));
         call.lost(); // the cancellation that follows a win
         call.refused();
@@ -56,11 +61,11 @@ class UsageLedgerTest {
         UsageLedger.Call open = sent(ledger.open("primary", () -> {
             counted.incrementAndGet();
             return 700;
-        }));
-        ledger.open("fallback", () -> 700); // still waiting for a connection: nothing to bill yet
+        }, 800).await().indefinitely());
+        open("fallback", 700); // still waiting for a connection: nothing to bill yet
         ledger.open("fallback", () -> {
             throw new AssertionError("an answered call's prompt is never counted here");
-        }).answered(new LlmUsage(690, 40, 0, 1, false));
+        }, 800).await().indefinitely().answered(new LlmUsage(690, 40, 0, 1, false));
         assertThat(counted).hasValue(0);
         assertThat(ledger.total()).isEqualTo(new LlmUsage(1390, 40, 0, 2, true));
         assertThat(counted).hasValue(1);
@@ -74,7 +79,7 @@ class UsageLedgerTest {
         sent(ledger.open("fallback", () -> {
             counted.incrementAndGet();
             return 900;
-        })).lost(); // on the event loop that cancelled it
+        }, 800).await().indefinitely()).lost(); // on the event loop that cancelled it
 
         assertThat(counted).as("no tokenizer on the event loop").hasValue(0);
         assertThat(ledger.needsCounting()).isTrue();
@@ -86,7 +91,7 @@ class UsageLedgerTest {
     @Test
     void earlierAttemptsOfAWaitingAnalysisAreCarriedOver() {
         UsageLedger again = new UsageLedger(new LlmUsage(300, 0, 0, 2, true), UsageLedger.Sink.NONE);
-        again.open("primary", () -> 300).answered(new LlmUsage(300, 25, 256, 1, false));
+        again.open("primary", () -> 300, 800).await().indefinitely().answered(new LlmUsage(300, 25, 256, 1, false));
         assertThat(again.total()).isEqualTo(new LlmUsage(600, 25, 256, 3, true));
     }
 
@@ -102,7 +107,7 @@ class UsageLedgerTest {
             done.add(pool.submit(() -> {
                 start.await();
                 for (int i = 0; i < callsEach; i++) {
-                    UsageLedger.Call call = ledger.open(thread % 2 == 0 ? "primary" : "fallback", () -> 3);
+                    UsageLedger.Call call = open(thread % 2 == 0 ? "primary" : "fallback", 3);
                     if (i % 2 == 0) {
                         call.answered(new LlmUsage(10, 2, 1, 1, false));
                     } else {

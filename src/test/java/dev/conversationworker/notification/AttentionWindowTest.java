@@ -70,7 +70,7 @@ class AttentionWindowTest {
                 false, "2026-11-24T10:00:00Z", "m", "p1", Provider.PRIMARY, 5L, LlmUsage.NONE,
                 new AnalysisResult(List.of(), "fraud", "negative",
                         "s", true, Severity.CRITICAL, "en"),
-                null, null);
+                null, null, null);
     }
 
     /** Claims that never expire within a test. */

@@ -87,7 +87,7 @@ class GoogleChatMessagesTest {
         AnalysisRecord failed = new AnalysisRecord(AnalysisRecord.SCHEMA_VERSION, AnalysisRecord.analysisId("c-9",
                 "t-1"), "c-9", "t-1", TriggerType.CONVERSATION_CLOSED, AnalysisStatus.FAILED, 3, false,
                 "2026-11-24T10:00:00Z", null, "p1", Provider.NONE, 5000L, LlmUsage.NONE, null,
-                "primary answered HTTP 500; fallback answered HTTP 503", null);
+                "primary answered HTTP 500; fallback answered HTTP 503", null, null);
         Notification n = messages.analysisFailed(failed);
         assertThat(n.kind()).isEqualTo("operational");
         assertThat(n.dedupeKey()).isEqualTo("analysis-failed:" + failed.analysisId());
@@ -99,7 +99,7 @@ class GoogleChatMessagesTest {
         AnalysisResult result = new AnalysisResult(questions, "refund", "negative", summary, true, Severity.HIGH, "en");
         return new AnalysisRecord(AnalysisRecord.SCHEMA_VERSION, AnalysisRecord.analysisId(conversationId,
                 "close-1"), conversationId, "close-1", TriggerType.CONVERSATION_CLOSED, AnalysisStatus.OK, 4, false,
-                "2026-11-24T10:00:00Z", "m", "p1", Provider.PRIMARY, 800L, LlmUsage.NONE, result, null, null);
+                "2026-11-24T10:00:00Z", "m", "p1", Provider.PRIMARY, 800L, LlmUsage.NONE, result, null, null, null);
     }
 
     @Test

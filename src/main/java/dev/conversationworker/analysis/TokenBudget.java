@@ -1,0 +1,149 @@
+package dev.conversationworker.analysis;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+
+import dev.conversationworker.model.LlmBudgetTurned;
+import dev.conversationworker.support.RedisScript;
+
+/**
+ * The LLM tokens all instances together may spend in any sliding hour ({@code llm.budget.tokens-per-hour}): before
+ * each HTTP call its worst case (prompt tokens, counted, plus {@code llm.max-completion-tokens}) is reserved
+ * atomically in Redis, and afterwards settled with what the provider billed. A call is made only if its worst case
+ * fits, so the fleet overspends only by what the provider bills above our count of a prompt; at any concurrency, since
+ * reservations are counted the moment they are made. The window is 360 buckets of 10 s in Redis time (one clock for
+ * the fleet), plus the current one: it errs by at most 10 s, towards spending less.
+ * <p>
+ * Whoever turns the budget from free to spent, or back (with a tenth of it free, so it does not flap at the edge),
+ * is told so by the script, so exactly one instance announces each turn. Redis failing to answer counts as no room:
+ * the budget is never exceeded because it could not be read.
+ */
+final class TokenBudget {
+
+    /** No budget: every call may be made, and nothing is asked of Redis. */
+    static final TokenBudget UNLIMITED = new TokenBudget(null, null, 0, null, null);
+
+    static final Duration BUCKET = Duration.ofSeconds(10);
+    static final int BUCKETS_BEFORE = (int) (Duration.ofHours(1).toMillis() / BUCKET.toMillis());
+
+    private static final RedisScript RESERVE = RedisScript.load("/analysis/budget-reserve.lua");
+    private static final RedisScript SETTLE = RedisScript.load("/analysis/budget-settle.lua");
+
+    private final ReactiveRedisDataSource redis;
+    private final String[] keys;
+    private final long tokensPerHour;
+    private final Consumer<LlmBudgetTurned> turned;
+    private final String whenSpent;
+    private final AtomicLong remaining;
+    private final AtomicBoolean unreadable = new AtomicBoolean();
+
+    /**
+     * @param keyPrefix the worker's Redis key prefix ({@code history.key-prefix})
+     * @param whenSpent what analyses get while it is spent ({@code llm.budget.when-spent}), for the announcements
+     * @param turned told when this instance found the budget spent, or free again, first for the fleet
+     */
+    static TokenBudget fleet(ReactiveRedisDataSource redis, String keyPrefix, long tokensPerHour, String whenSpent,
+            Consumer<LlmBudgetTurned> turned) {
+        if (tokensPerHour < 1) {
+            throw new IllegalArgumentException("llm.budget.tokens-per-hour must be at least 1, got " + tokensPerHour);
+        }
+        // One hash tag: both keys are in one slot, as a script on Redis Cluster needs.
+        String base = keyPrefix + ":{llm-budget}";
+        return new TokenBudget(redis, new String[]{base + ":window", base + ":spent"}, tokensPerHour, whenSpent,
+                turned);
+    }
+
+    private TokenBudget(ReactiveRedisDataSource redis, String[] keys, long tokensPerHour, String whenSpent,
+            Consumer<LlmBudgetTurned> turned) {
+        this.redis = redis;
+        this.keys = keys;
+        this.tokensPerHour = tokensPerHour;
+        this.whenSpent = whenSpent;
+        this.turned = turned;
+        this.remaining = new AtomicLong(tokensPerHour);
+    }
+
+    boolean limited() {
+        return redis != null;
+    }
+
+    long tokensPerHour() {
+        return tokensPerHour;
+    }
+
+    /** Tokens left in the window at the last reservation or reading (for the gauge). */
+    long remaining() {
+        return remaining.get();
+    }
+
+    /** A reservation of {@code tokens} in the fleet's window, or {@link Reservation#DENIED}. */
+    Uni<Reservation> reserve(int tokens) {
+        if (!limited()) {
+            return Uni.createFrom().item(Reservation.FREE);
+        }
+        return run(tokens).map(reply -> {
+            long left = reply.get(1).toLong();
+            remaining.set(Math.max(0, left));
+            switch (reply.get(3).toInteger()) {
+                case 1 -> turned.accept(new LlmBudgetTurned(true, tokensPerHour, Math.max(0, left), whenSpent));
+                case 2 -> turned.accept(new LlmBudgetTurned(false, tokensPerHour, left, whenSpent));
+                default -> {
+                }
+            }
+            return reply.get(0).toInteger() == 1 ? new Reservation(reply.get(2).toLong(), tokens) : Reservation.DENIED;
+        }).onFailure().recoverWithItem(failure -> {
+            if (unreadable.compareAndSet(false, true)) {
+                LlmLog.LOG.budgetUnreadable(FailureKind.of(failure));
+            }
+            return Reservation.DENIED;
+        });
+    }
+
+    /** Reads the window without reserving anything: the gauge stays true while no call is made. */
+    Uni<Void> refresh() {
+        return limited()
+                ? run(0).invoke(reply -> remaining.set(Math.max(0, reply.get(1).toLong()))).replaceWithVoid()
+                : Uni.createFrom().voidItem();
+    }
+
+    private Uni<Response> run(int tokens) {
+        return RESERVE.run(redis, 2, keys[0], keys[1], Long.toString(tokensPerHour), Integer.toString(tokens),
+                Integer.toString(BUCKETS_BEFORE), Long.toString(BUCKET.toMillis()),
+                Long.toString(Math.max(1, tokensPerHour / 10)))
+                .invoke(() -> unreadable.set(false));
+    }
+
+    /**
+     * The call is over and cost {@code tokens}: its reservation is replaced by that. Fire and forget: if Redis does
+     * not take it, the worst case stays counted (the budget errs towards spending less).
+     */
+    void settle(Reservation reservation, long tokens) {
+        if (reservation.bucket() < 0 || tokens == reservation.tokens()) {
+            return;
+        }
+        SETTLE.run(redis, 1, keys[0], Long.toString(reservation.bucket()), Long.toString(tokens - reservation.tokens()))
+                .subscribe().with(ok -> {
+                }, failure -> LlmLog.LOG.budgetUnreadable(FailureKind.of(failure)));
+    }
+
+    /**
+     * Tokens held for one call in the window's bucket {@code bucket}.
+     *
+     * @param bucket negative when nothing was reserved ({@link #FREE}: no budget) or could be ({@link #DENIED})
+     */
+    record Reservation(long bucket, int tokens) {
+
+        static final Reservation FREE = new Reservation(-1, 0);
+        static final Reservation DENIED = new Reservation(-2, 0);
+
+        boolean denied() {
+            return bucket == -2;
+        }
+    }
+}
