@@ -26,11 +26,11 @@ import dev.conversationworker.support.RedisScript;
  */
 final class TokenBudget {
 
-    /** No budget: every call may be made, and nothing is asked of Redis. */
-    static final TokenBudget UNLIMITED = new TokenBudget(null, null, 0, null, null);
-
     static final Duration BUCKET = Duration.ofSeconds(10);
     static final int BUCKETS_BEFORE = (int) (Duration.ofHours(1).toMillis() / BUCKET.toMillis());
+
+    /** No budget: every call may be made, and nothing is asked of Redis. */
+    static final TokenBudget UNLIMITED = new TokenBudget(null, null, 0, null, null, BUCKET, 0);
 
     private static final RedisScript RESERVE = RedisScript.load("/analysis/budget-reserve.lua");
     private static final RedisScript SETTLE = RedisScript.load("/analysis/budget-settle.lua");
@@ -40,6 +40,8 @@ final class TokenBudget {
     private final long tokensPerHour;
     private final Consumer<LlmBudgetTurned> turned;
     private final String whenSpent;
+    private final long bucketMs;
+    private final int bucketsBefore;
     private final AtomicLong remaining;
     private final AtomicBoolean unreadable = new AtomicBoolean();
 
@@ -50,17 +52,25 @@ final class TokenBudget {
      */
     static TokenBudget fleet(ReactiveRedisDataSource redis, String keyPrefix, long tokensPerHour, String whenSpent,
             Consumer<LlmBudgetTurned> turned) {
+        return fleet(redis, keyPrefix, tokensPerHour, whenSpent, turned, BUCKET, BUCKETS_BEFORE);
+    }
+
+    /** A window of {@code bucketsBefore} buckets and the current one: an hour, but for tests of its sliding. */
+    static TokenBudget fleet(ReactiveRedisDataSource redis, String keyPrefix, long tokensPerHour, String whenSpent,
+            Consumer<LlmBudgetTurned> turned, Duration bucket, int bucketsBefore) {
         if (tokensPerHour < 1) {
             throw new IllegalArgumentException("llm.budget.tokens-per-hour must be at least 1, got " + tokensPerHour);
         }
         // One hash tag: both keys are in one slot, as a script on Redis Cluster needs.
         String base = keyPrefix + ":{llm-budget}";
         return new TokenBudget(redis, new String[]{base + ":window", base + ":spent"}, tokensPerHour, whenSpent,
-                turned);
+                turned, bucket, bucketsBefore);
     }
 
     private TokenBudget(ReactiveRedisDataSource redis, String[] keys, long tokensPerHour, String whenSpent,
-            Consumer<LlmBudgetTurned> turned) {
+            Consumer<LlmBudgetTurned> turned, Duration bucket, int bucketsBefore) {
+        this.bucketMs = bucket.toMillis();
+        this.bucketsBefore = bucketsBefore;
         this.redis = redis;
         this.keys = keys;
         this.tokensPerHour = tokensPerHour;
@@ -114,7 +124,7 @@ final class TokenBudget {
 
     private Uni<Response> run(int tokens) {
         return RESERVE.run(redis, 2, keys[0], keys[1], Long.toString(tokensPerHour), Integer.toString(tokens),
-                Integer.toString(BUCKETS_BEFORE), Long.toString(BUCKET.toMillis()),
+                Integer.toString(bucketsBefore), Long.toString(bucketMs),
                 Long.toString(Math.max(1, tokensPerHour / 10)))
                 .invoke(() -> unreadable.set(false));
     }

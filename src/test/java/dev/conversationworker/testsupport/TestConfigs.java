@@ -8,7 +8,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 
 import dev.conversationworker.analysis.LlmConfig;
 
-/** Configuration mappings for tests without CDI, read as the worker reads them: defaults, converters and all. */
+/** Configuration mappings for tests without CDI, read as the worker reads them: defaults, expressions, converters. */
 public final class TestConfigs {
 
     private TestConfigs() {
@@ -16,7 +16,7 @@ public final class TestConfigs {
 
     /** {@code mapping} with its {@code @WithDefault}s, overridden by {@code properties} (full names). */
     public static <T> T mapping(Class<T> mapping, Map<String, String> properties) {
-        return new SmallRyeConfigBuilder().addDiscoveredConverters().withMapping(mapping)
+        return new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredConverters().withMapping(mapping)
                 .withSources(new PropertiesConfigSource(properties, "test", 300)).build().getConfigMapping(mapping);
     }
 
