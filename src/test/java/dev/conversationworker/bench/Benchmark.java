@@ -130,11 +130,12 @@ public final class Benchmark {
      */
     static final TokenPrices EXAMPLE_PRICES = new TokenPrices(0.15, 0.075, 0.60);
 
-    private static final String EXAMPLE_PRICES_NOTE = "Cost per 1,000 analyses at example prices, gpt-4o-mini's list "
-            + "prices: $0.15 per million input tokens, $0.075 per million cached input tokens, $0.60 per million output "
-            + "tokens (cached tokens are part of the prompt tokens). Tokens per analysis: prompt + completion, with the "
-            + "cached share of the prompt. Ledger error: the usage of all the worker's analysis records (warm-up "
-            + "included) against what the LLM simulator billed it, both priced so, in % of the bill.";
+    private static final String EXAMPLE_PRICES_NOTE = String.format("Cost per 1,000 analyses at example prices, "
+            + "gpt-4o-mini's list prices: $%s per million input tokens, $%s per million cached input tokens, $%s per "
+            + "million output tokens (cached tokens are part of the prompt tokens). Tokens per analysis: prompt + "
+            + "completion, with the cached share of the prompt. Ledger error: the usage of all the worker's analysis "
+            + "records (warm-up included) against what the LLM simulator billed it, both priced so, in %% of the bill.",
+            EXAMPLE_PRICES.input(), EXAMPLE_PRICES.cachedInput(), EXAMPLE_PRICES.output());
 
     private final Infrastructure infra = Infrastructure.get();
     private final LlmSimulator llm = new LlmSimulator();
