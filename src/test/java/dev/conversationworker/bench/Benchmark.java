@@ -19,6 +19,8 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
+import dev.conversationworker.analysis.TokenPrices;
+import dev.conversationworker.model.LlmUsage;
 import dev.conversationworker.testsupport.Infrastructure;
 import dev.conversationworker.testsupport.LlmSimulator;
 import dev.conversationworker.testsupport.LlmSimulatorProcess;
@@ -31,7 +33,12 @@ import dev.conversationworker.testsupport.WorkerProcess;
  * one table. {@code -Dbench.scenarios=S1,S3} picks scenarios; {@code -Dbench.variants='key;key, LLM in own process'}
  * picks variants by name; {@code -Dbench.scale=0.1} shrinks the workloads; {@code -Dbench.baseline=../old/target/quarkus-app/quarkus-run.jar}
  * runs every picked variant with that build first, then with this one, so a change is measured against what it
- * changes in one invocation.
+ * changes in one invocation; {@code -Dbench.budget=1000000000} runs every picked variant again with
+ * {@code LLM_BUDGET_TOKENS_PER_HOUR} set to that many tokens an hour (as the variant "…, budget"): with a budget far
+ * above what a run spends, the difference is the CPU of budget accounting. {@code -Dbench.personal-data=true} puts
+ * personal data in every customer message ({@link Workload}). Each row gives the tokens and the cost of an analysis
+ * (summed from every analysis record's {@code usage}, at {@link #EXAMPLE_PRICES}) and how far the records' usage is
+ * from what the LLM simulator billed.
  */
 public final class Benchmark {
 
@@ -51,6 +58,14 @@ public final class Benchmark {
             this(scenario, variant, partitions, conversations, messages, env, jvm, backlogFirst, warmUp, patience,
                     false);
         }
+
+        /** The same run under another name, with {@code moreEnv} on top of its own. */
+        Run with(String otherVariant, Map<String, String> moreEnv) {
+            Map<String, String> allEnv = new HashMap<>(env);
+            allEnv.putAll(moreEnv);
+            return new Run(scenario, otherVariant, partitions, conversations, messages, Map.copyOf(allEnv), jvm,
+                    backlogFirst, warmUp, patience, llmProcess);
+        }
     }
 
     /**
@@ -59,12 +74,17 @@ public final class Benchmark {
      *        full the worker kept its {@code max-concurrency} of 512
      * @param llmMeanMs how long the simulator held a call, on average over the run: the ceiling is
      *        {@code max-concurrency} divided by it, and a simulator short of CPU holds calls longer than asked
+     * @param usage the run's analyses' {@code usage}, summed
+     * @param withUsage the run's analyses that carried one (none from a build before issue 22)
+     * @param ledgerErrorPercent the usage of every analysis of the worker (warm-up included) against what the
+     *        simulator billed it, priced at {@link Benchmark#EXAMPLE_PRICES}, in % of the bill; NaN if unknown
      */
     record Result(Run run, long events, int analyses, double seconds, double steadyRate, double llmInFlight,
             double llmMeanMs, long p50, long p95, long p99,
             double llmCallsPerAnalysis, String maxLagMs, double maxLagSinceStartMs, double heapMaxMib, double rssMib,
             double cpuPercent, double cpuSeconds, double jitSeconds, MachineCpu others, double wallSeconds,
-            int failed, int deadLetters, long blockedWarnings) {
+            int failed, int deadLetters, long blockedWarnings, LlmUsage usage, int withUsage,
+            double ledgerErrorPercent) {
 
         /** Worker CPU-seconds per 1,000 analyses, after the warm-up. */
         double cpuPerThousandAnalyses() {
@@ -76,6 +96,25 @@ public final class Benchmark {
             return events == 0 ? 0 : 1000 * cpuSeconds / events;
         }
 
+        /** Prompt and completion tokens per analysis, and the cached share of the prompt tokens in %. */
+        String tokensPerAnalysis() {
+            if (withUsage == 0) {
+                return "n/a";
+            }
+            double tokens = (double) (usage.promptTokens() + usage.completionTokens()) / withUsage;
+            double cached = usage.promptTokens() == 0 ? 0 : 100.0 * usage.cachedTokens() / usage.promptTokens();
+            return String.format("%.0f (%.0f %%)", tokens, cached);
+        }
+
+        /** Dollars per 1,000 analyses at {@link Benchmark#EXAMPLE_PRICES}. */
+        String costPerThousandAnalyses() {
+            return withUsage == 0 ? "n/a" : String.format("%.4f", 1000 * EXAMPLE_PRICES.cost(usage) / withUsage);
+        }
+
+        String ledgerError() {
+            return Double.isNaN(ledgerErrorPercent) ? "n/a" : String.format("%+.2f", ledgerErrorPercent);
+        }
+
         double eventsPerSecond() {
             return events / seconds;
         }
@@ -84,6 +123,19 @@ public final class Benchmark {
             return analyses / seconds;
         }
     }
+
+    /**
+     * Example prices for the cost column, US dollars per million tokens: gpt-4o-mini's list prices (input, cached
+     * input, output). Only an example: the worker's own prices are whatever its configuration says.
+     */
+    static final TokenPrices EXAMPLE_PRICES = new TokenPrices(0.15, 0.075, 0.60);
+
+    private static final String EXAMPLE_PRICES_NOTE = String.format("Cost per 1,000 analyses at example prices, "
+            + "gpt-4o-mini's list prices: $%s per million input tokens, $%s per million cached input tokens, $%s per "
+            + "million output tokens (cached tokens are part of the prompt tokens). Tokens per analysis: prompt + "
+            + "completion, with the cached share of the prompt. Ledger error: the usage of all the worker's analysis "
+            + "records (warm-up included) against what the LLM simulator billed it, both priced so, in %% of the bill.",
+            EXAMPLE_PRICES.input(), EXAMPLE_PRICES.cachedInput(), EXAMPLE_PRICES.output());
 
     private final Infrastructure infra = Infrastructure.get();
     private final LlmSimulator llm = new LlmSimulator();
@@ -103,6 +155,10 @@ public final class Benchmark {
     private final Path baseline = System.getProperty("bench.baseline", "").isBlank()
             ? null
             : Path.of(System.getProperty("bench.baseline"));
+    /** {@code -Dbench.budget=<tokens per hour>}: each picked variant runs again with that LLM budget. */
+    private final OptionalLong budget = System.getProperty("bench.budget", "").isBlank()
+            ? OptionalLong.empty()
+            : OptionalLong.of(Long.parseLong(System.getProperty("bench.budget").trim()));
     private final List<Result> results = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     /** Reports of scenarios that are not rows of the table (the soak's). */
@@ -222,6 +278,15 @@ public final class Benchmark {
         if (!variants.isEmpty() && !variants.contains(run.variant())) {
             return;
         }
+        measureBuilds(run);
+        if (budget.isPresent()) {
+            measureBuilds(run.with(run.variant() + ", budget",
+                    Map.of("LLM_BUDGET_TOKENS_PER_HOUR", Long.toString(budget.getAsLong()))));
+        }
+    }
+
+    /** With the baseline build first, if there is one, then with this one. */
+    private void measureBuilds(Run run) throws Exception {
         if (baseline != null) {
             measure(run, baseline, " [baseline]");
         }
@@ -229,12 +294,7 @@ public final class Benchmark {
     }
 
     private void measure(Run configured, Path jar, String label) throws Exception {
-        Run run = label.isEmpty()
-                ? configured
-                : new Run(configured.scenario(), configured.variant() + label, configured.partitions(),
-                        configured.conversations(), configured.messages(), configured.env(), configured.jvm(),
-                        configured.backlogFirst(), configured.warmUp(), configured.patience(),
-                        configured.llmProcess());
+        Run run = label.isEmpty() ? configured : configured.with(configured.variant() + label, Map.of());
         String id = "bench" + (++runNumber) + "-" + Long.toString(System.currentTimeMillis(), 36);
         Map<String, String> topics = Map.of("TOPICS_INPUT", id + "-in", "TOPICS_ANALYSES", id + "-out",
                 "TOPICS_NOTIFICATIONS", id + "-notify", "TOPICS_DEAD_LETTER", id + "-dlq");
@@ -249,6 +309,7 @@ public final class Benchmark {
                 : llmProcess::callCount;
         IntSupplier llmInFlight = llmProcess == null ? llm::callsInFlight : llmProcess::callsInFlight;
         Supplier<long[]> llmHeld = llmProcess == null ? llm::held : llmProcess::held;
+        Supplier<LlmSimulator.Billed> llmBilled = llmProcess == null ? llm::billedInAll : llmProcess::billed;
         env.put("LLM_PRIMARY_BASE_URL", llmProcess == null ? llm.baseUrl() : llmProcess.baseUrl());
         env.put("LLM_PRIMARY_MODEL", PRIMARY);
         env.put("QUARKUS_LOG_LEVEL", "WARN");
@@ -269,6 +330,8 @@ public final class Benchmark {
             // e.g. -Dbench.worker-jvm=-XX:StartFlightRecording=filename=target/worker.jfr to profile a run
             jvm.addAll(List.of(System.getProperty("bench.worker-jvm", "").split(" ")).stream()
                     .filter(option -> !option.isBlank()).toList());
+            // Before the worker starts: the ledger is checked over all its calls, the warm-up's included.
+            LlmSimulator.Billed billedBefore = llmBilled.get();
             try (WorkerProcess worker = WorkerProcess.start(jar, infra, 18000 + runNumber, log, env, jvm)) {
                 warmUp(worker, workload, id, run);
                 LagHistogram lagBefore = LagHistogram.of(worker.metrics());
@@ -302,6 +365,7 @@ public final class Benchmark {
                         : (heldAfter[1] - heldBefore[1]) / 1e6 / (heldAfter[0] - heldBefore[0]);
                 long blocked = Files.readAllLines(log).stream().filter(l -> l.contains("has been blocked for"))
                         .count();
+                double ledgerError = ledgerErrorPercent(workload, billedBefore, llmBilled);
                 Result result = new Result(run, events, workload.analyses(), seconds, workload.steadyRate(),
                         sampler.meanLlmInFlight(workload.steadyWindowMs()), llmMeanMs, workload.percentileMs(50),
                         workload.percentileMs(95), workload.percentileMs(99),
@@ -309,13 +373,41 @@ public final class Benchmark {
                         lag.worstMillis(), WorkerProcess.metric(metrics, "cw_event_loop_lag_max_seconds ") * 1000,
                         sampler.maxHeapMib(), worker.peakRssMib(),
                         100 * cpu / wall, cpu, jit, others, wall,
-                        workload.failed(), workload.deadLetters(), blocked);
+                        workload.failed(), workload.deadLetters(), blocked, workload.usage(), workload.withUsage(),
+                        ledgerError);
+                if (workload.estimated() > 0) {
+                    notes.add(String.format("%s / %s: the usage of %,d analyses was partly estimated (a call's usage "
+                            + "never came back)", run.scenario(), run.variant(), workload.estimated()));
+                }
                 results.add(result);
                 System.out.printf("[bench]   %d analyses in %.1f s (%.1f/s, steady %.1f/s), p99 %d ms%s%n",
                         result.analyses(), seconds, result.analysesPerSecond(), result.steadyRate(), result.p99(),
                         complete ? "" : " (INCOMPLETE)");
             }
         }
+    }
+
+    /**
+     * The worker's ledger against the simulator's bill, priced at {@link #EXAMPLE_PRICES}, in % of the bill (NaN
+     * when the simulator cannot tell, or the worker reports no usage). Waits up to 5 s for the reader to catch up
+     * with the calls billed (the warm-up's records may still be on their way).
+     */
+    private static double ledgerErrorPercent(Workload workload, LlmSimulator.Billed before,
+            Supplier<LlmSimulator.Billed> billedNow) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(5);
+        LlmSimulator.Billed now = billedNow.get();
+        while (now != null && before != null && workload.usageInAll().calls() < now.minus(before).calls()
+                && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+            now = billedNow.get();
+        }
+        if (now == null || before == null || workload.withUsage() == 0) {
+            return Double.NaN;
+        }
+        LlmSimulator.Billed billed = now.minus(before);
+        double bill = EXAMPLE_PRICES.cost(new LlmUsage(billed.promptTokens(), billed.completionTokens(),
+                billed.cachedTokens(), billed.calls(), false));
+        return bill == 0 ? Double.NaN : 100 * (EXAMPLE_PRICES.cost(workload.usageInAll()) - bill) / bill;
     }
 
     /**
@@ -385,20 +477,22 @@ public final class Benchmark {
         }
         out.append(
                 "| scenario | variant | events | analyses | s | events/s | analyses/s | steady analyses/s | LLM calls in flight (steady) | LLM ms (mean) | p50 ms | p95 ms | p99 ms "
-                        + "| LLM calls/analysis | max loop lag ms (run) | (since start) | max heap MiB | peak RSS MiB | CPU % | CPU s/1000 analyses "
+                        + "| LLM calls/analysis | tokens/analysis (cached %) | $ per 1,000 analyses | ledger error % | max loop lag ms (run) | (since start) | max heap MiB | peak RSS MiB | CPU % | CPU s/1000 analyses "
                         + "| CPU ms/event | of it JIT % | Redis CPU % | broker, load, simulator CPU % | machine busy % "
                         + "| failed | DLQ | blocked warnings |\n");
         out.append(
-                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
             out.append(String.format(
-                    "| %s | %s | %d | %d | %.1f | %.0f | %.1f | %.1f | %.0f | %.0f | %d | %d | %d | %.3f | %s | %.0f | %.0f "
+                    "| %s | %s | %d | %d | %.1f | %.0f | %.1f | %.1f | %.0f | %.0f | %d | %d | %d | %.3f | %s | %s | %s "
+                            + "| %s | %.0f | %.0f "
                             + "| %.0f | %.0f | %.2f | %.3f | %.0f | %s | %s | %s | %d | %d | %d |%n",
                     r.run().scenario(), r.run().variant(), r.events(),
                     r.analyses(), r.seconds(), r.eventsPerSecond(), r.analysesPerSecond(), r.steadyRate(),
                     r.llmInFlight(), r.llmMeanMs(), r.p50(),
                     r.p95(), r.p99(),
-                    r.llmCallsPerAnalysis(), r.maxLagMs(), r.maxLagSinceStartMs(), r.heapMaxMib(), r.rssMib(),
+                    r.llmCallsPerAnalysis(), r.tokensPerAnalysis(), r.costPerThousandAnalyses(), r.ledgerError(),
+                    r.maxLagMs(), r.maxLagSinceStartMs(), r.heapMaxMib(), r.rssMib(),
                     r.cpuPercent(), r.cpuPerThousandAnalyses(), r.cpuMsPerEvent(),
                     r.cpuSeconds() <= 0 ? 0 : 100 * r.jitSeconds() / r.cpuSeconds(),
                     percentOrNone(r.others().redis(), r.wallSeconds()),
@@ -406,6 +500,7 @@ public final class Benchmark {
                     percentOrNone(r.others().machineBusy(), r.others().machineAll()), r.failed(),
                     r.deadLetters(), r.blockedWarnings()));
         }
+        out.append('\n').append(EXAMPLE_PRICES_NOTE).append('\n');
         notes.forEach(n -> out.append('\n').append(n).append('\n'));
         return out.toString();
     }

@@ -19,12 +19,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.vertx.core.json.JsonObject;
 
+import dev.conversationworker.model.LlmUsage;
 import dev.conversationworker.testsupport.Infrastructure;
 
 /**
  * Synthetic conversations through Kafka: produces them (messages then a close, conversations interleaved) and
  * reads the analyses back, keeping end-to-end latencies (trigger produced → analysis record, both broker
- * timestamps of this machine's clock).
+ * timestamps of this machine's clock) and what their LLM calls cost ({@code usage}, summed over every record).
  */
 final class Workload implements AutoCloseable {
 
@@ -37,6 +38,11 @@ final class Workload implements AutoCloseable {
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger deadLetters = new AtomicInteger();
     private final AtomicReference<Instant> lastAnalysisAt = new AtomicReference<>();
+    private final AtomicInteger withUsage = new AtomicInteger();
+    private final AtomicInteger estimated = new AtomicInteger();
+    // Written by the reader thread only.
+    private volatile LlmUsage usage = LlmUsage.NONE;
+    private volatile LlmUsage usageInAll = LlmUsage.NONE;
     private final Thread reader;
     private volatile boolean reading = true;
 
@@ -132,6 +138,26 @@ final class Workload implements AutoCloseable {
         return deadLetters.get();
     }
 
+    /** The usage of the run's analyses, summed. */
+    LlmUsage usage() {
+        return usage;
+    }
+
+    /** The usage of every analysis on the topic, the warm-up's included: what the worker billed in all. */
+    LlmUsage usageInAll() {
+        return usageInAll;
+    }
+
+    /** The run's analyses that carried a {@code usage} (none from a build before issue 22). */
+    int withUsage() {
+        return withUsage.get();
+    }
+
+    /** The run's analyses whose usage was partly counted with the tokenizer ({@code estimated}). */
+    int estimated() {
+        return estimated.get();
+    }
+
     Instant lastAnalysisAt() {
         return lastAnalysisAt.get();
     }
@@ -182,14 +208,32 @@ final class Workload implements AutoCloseable {
             consumer.subscribe(Set.of(analysesTopic, dlqTopic));
             while (reading) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
-                    if (record.key() == null || !record.key().startsWith(runId + "-")) {
-                        continue; // the warm-up's
-                    }
+                    boolean ours = record.key() != null && record.key().startsWith(runId + "-");
                     if (record.topic().equals(dlqTopic)) {
-                        deadLetters.incrementAndGet();
+                        if (ours) {
+                            deadLetters.incrementAndGet();
+                        }
                         continue;
                     }
-                    if (record.value().contains("\"status\":\"failed\"")) {
+                    JsonObject analysis = new JsonObject(record.value());
+                    JsonObject used = analysis.getJsonObject("usage");
+                    LlmUsage spent = used == null
+                            ? LlmUsage.NONE
+                            : new LlmUsage(used.getLong("promptTokens", 0L), used.getLong("completionTokens", 0L),
+                                    used.getLong("cachedTokens", 0L), used.getInteger("calls", 0),
+                                    used.getBoolean("estimated", false));
+                    usageInAll = usageInAll.plus(spent);
+                    if (!ours) {
+                        continue; // the warm-up's
+                    }
+                    usage = usage.plus(spent);
+                    if (used != null) {
+                        withUsage.incrementAndGet();
+                    }
+                    if (spent.estimated()) {
+                        estimated.incrementAndGet();
+                    }
+                    if ("failed".equals(analysis.getString("status"))) {
                         failed.incrementAndGet();
                     }
                     Long producedAt = triggerProducedAt.get(record.key());

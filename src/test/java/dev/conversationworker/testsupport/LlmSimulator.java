@@ -59,6 +59,16 @@ public final class LlmSimulator implements AutoCloseable {
         Billed plus(long prompt, long completion, long cached) {
             return new Billed(promptTokens + prompt, completionTokens + completion, cachedTokens + cached, calls + 1);
         }
+
+        public Billed plus(Billed other) {
+            return new Billed(promptTokens + other.promptTokens, completionTokens + other.completionTokens,
+                    cachedTokens + other.cachedTokens, calls + other.calls);
+        }
+
+        public Billed minus(Billed earlier) {
+            return new Billed(promptTokens - earlier.promptTokens, completionTokens - earlier.completionTokens,
+                    cachedTokens - earlier.cachedTokens, calls - earlier.calls);
+        }
     }
 
     /** One call as the server saw it. */
@@ -73,6 +83,9 @@ public final class LlmSimulator implements AutoCloseable {
 
     /** GET: how many calls the server has answered, and for how long it held them in all (ns), space-separated. */
     public static final String HELD_PATH = "/held";
+
+    /** GET: what the server billed, all calls together: prompt, completion and cached tokens, calls, space-separated. */
+    public static final String BILLED_PATH = "/billed";
 
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
@@ -137,6 +150,11 @@ public final class LlmSimulator implements AutoCloseable {
         return billed.getOrDefault(token, new Billed(0, 0, 0, 0));
     }
 
+    /** What the server billed for every call so far, scripted or not (a benchmark's run, against its ledger). */
+    public Billed billedInAll() {
+        return billed.values().stream().reduce(new Billed(0, 0, 0, 0), Billed::plus);
+    }
+
     public int aborted(String token, String model) {
         return aborted.getOrDefault(token + "|" + model, new AtomicInteger()).get();
     }
@@ -189,6 +207,12 @@ public final class LlmSimulator implements AutoCloseable {
         }
         if (request.path().equals(HELD_PATH)) {
             request.response().end(answered.sum() + " " + heldNanos.sum());
+            return;
+        }
+        if (request.path().equals(BILLED_PATH)) {
+            Billed all = billedInAll();
+            request.response().end(all.promptTokens() + " " + all.completionTokens() + " " + all.cachedTokens() + " "
+                    + all.calls());
             return;
         }
         request.body().onSuccess(buffer -> {

@@ -83,6 +83,15 @@ public final class LlmSimulatorProcess implements AutoCloseable {
         return counts.length == 2 ? new long[]{Long.parseLong(counts[0]), Long.parseLong(counts[1])} : null;
     }
 
+    /** As {@link LlmSimulator#billedInAll()}, or null if the child does not answer. */
+    public LlmSimulator.Billed billed() {
+        String[] counts = get(LlmSimulator.BILLED_PATH, "").split(" ");
+        return counts.length == 4
+                ? new LlmSimulator.Billed(Long.parseLong(counts[0]), Long.parseLong(counts[1]),
+                        Long.parseLong(counts[2]), Integer.parseInt(counts[3]))
+                : null;
+    }
+
     private int get(String path) {
         try {
             return Integer.parseInt(get(path, "-1"));
