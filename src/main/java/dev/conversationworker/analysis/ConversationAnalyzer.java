@@ -38,6 +38,7 @@ import dev.conversationworker.ops.LlmSpendMetrics;
 import dev.conversationworker.ops.MetricLabels.LlmOutcome;
 import dev.conversationworker.ops.Traces;
 import dev.conversationworker.ops.WorkerMetrics;
+import dev.conversationworker.support.TokenCount;
 
 /**
  * The door to analysis: asks the LLM (primary, hedged by the fallback, under one deadline) or, when no LLM is
@@ -50,7 +51,6 @@ import dev.conversationworker.ops.WorkerMetrics;
 public class ConversationAnalyzer {
 
     private static final Logger LOG = Logger.getLogger(ConversationAnalyzer.class);
-    static final String DEFAULT_MODEL = "gpt-4o-mini";
     private static final Duration BUDGET_READING = Duration.ofSeconds(15);
 
     private final LlmConfig config;
@@ -74,7 +74,7 @@ public class ConversationAnalyzer {
         LlmConfig.Endpoint f = config.fallback();
         this.primary = p.baseUrl().filter(url -> !url.isBlank())
                 .map(url -> new LlmEndpoint(new EndpointSettings(Provider.PRIMARY,
-                        url, p.apiKey().orElse(null), p.model().orElse(DEFAULT_MODEL), p.responseFormat(),
+                        url, p.apiKey().orElse(null), p.model().orElse(TokenCount.DEFAULT_MODEL), p.responseFormat(),
                         p.maxConcurrency()), config, http, traces));
         // A fallback without a URL of its own is another model on the primary's server (with the primary's key).
         Optional<String> fallbackUrl = f.baseUrl().filter(url -> !url.isBlank())
@@ -83,7 +83,8 @@ public class ConversationAnalyzer {
                 ? Optional.empty()
                 : fallbackUrl.map(url -> new LlmEndpoint(new EndpointSettings(Provider.FALLBACK, url,
                         f.apiKey().or(() -> f.baseUrl().isPresent() ? Optional.empty() : p.apiKey()).orElse(null),
-                        f.model().or(p::model).orElse(DEFAULT_MODEL), f.responseFormat(), f.maxConcurrency()),
+                        f.model().or(p::model).orElse(TokenCount.DEFAULT_MODEL), f.responseFormat(),
+                        f.maxConcurrency()),
                         config, http, traces));
         primary.ifPresent(this::registerGauges);
         primary.ifPresent(ConversationAnalyzer::warnIfKeyInClear);

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * A conversation rendered for the LLM.
  *
- * @param text the numbered lines, at most the budget in characters
+ * @param text the numbered lines, within the budgets in characters and in tokens ({@code formatting.*})
  * @param messageCount messages in the stored history
  * @param includedCount messages that made it into {@code text} (the most recent ones)
  * @param truncated whether anything was left out or cut

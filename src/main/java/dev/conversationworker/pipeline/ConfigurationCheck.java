@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.conversationworker.analysis.LlmConfig;
+import dev.conversationworker.formatting.ConversationFormatter;
 import dev.conversationworker.formatting.FormattingConfig;
 import dev.conversationworker.history.HistoryConfig;
 import dev.conversationworker.ingest.WorkerConfig;
@@ -40,6 +41,9 @@ class ConfigurationCheck {
                 .positive("history.max-messages", history.maxMessages())
                 .positive("history.max-message-chars", history.maxMessageChars())
                 .positive("formatting.max-message-chars", formatting.maxMessageChars())
+                .atLeast("formatting.max-chars", formatting.maxChars(), ConversationFormatter.MIN_CHARS)
+                .atLeast("formatting.max-prompt-tokens", formatting.maxPromptTokens(),
+                        ConversationFormatter.MIN_PROMPT_TOKENS)
                 .positive("worker.max-in-flight", worker.maxInFlight())
                 .positive("worker.max-in-flight-bytes", worker.maxInFlightBytes().asLongValue())
                 .positive("analysis.max-resuming", wait.maxResuming())

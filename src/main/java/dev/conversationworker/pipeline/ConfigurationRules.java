@@ -59,7 +59,11 @@ final class ConfigurationRules {
     }
 
     ConfigurationRules positive(String key, long value) {
-        return require(value > 0, key + " must be at least 1, got " + value);
+        return atLeast(key, value, 1);
+    }
+
+    ConfigurationRules atLeast(String key, long value, long min) {
+        return require(value >= min, key + " must be at least " + min + ", got " + value);
     }
 
     List<String> broken() {

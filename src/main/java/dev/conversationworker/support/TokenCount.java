@@ -15,6 +15,12 @@ import com.knuddels.jtokkit.api.EncodingType;
  */
 public final class TokenCount {
 
+    /**
+     * The primary LLM's model when {@code llm.primary.model} is unset: the model analysis calls, and whose tokenizer
+     * formatting cuts the prompt with.
+     */
+    public static final String DEFAULT_MODEL = "gpt-4o-mini";
+
     /** Loads an encoding's vocabulary (a few MB) only when a model needs it. */
     private static final EncodingRegistry ENCODINGS = Encodings.newLazyEncodingRegistry();
     private static final int PER_MESSAGE = 3;

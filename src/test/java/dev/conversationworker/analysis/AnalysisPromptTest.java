@@ -3,6 +3,7 @@ package dev.conversationworker.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -118,6 +119,28 @@ class AnalysisPromptTest {
 
     private static HistoryEntry user(String text) {
         return new HistoryEntry("e", "user", text, "2026-11-24T10:00:00Z");
+    }
+
+    /**
+     * What one call is billed for its prompt is bounded: the fixed part (system message, the user message's frame,
+     * the chat format's overhead: about 520 tokens) plus {@code formatting.max-prompt-tokens}.
+     */
+    @Test
+    void aPromptHasAtMostTheFixedPartAndTheConversationsTokenBudget() {
+        TokenCount count = TokenCount.forModel("gpt-4o-mini");
+        List<HistoryEntry> history = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            history.add(user("Đơn hàng #" + i + " của tôi giao chậm quá 😡🙏, tôi muốn hoàn tiền ngay!"));
+        }
+        AnalysisPrompt prompt = AnalysisPrompt.of(new ConversationFormatter(12_000, 4_000, 1000, count)
+                .format(history));
+        AnalysisPrompt empty = AnalysisPrompt.of(new FormattedConversation("", 200, 0, true));
+        int fixed = count.chatPromptTokens(empty.system(), empty.user());
+
+        assertThat(fixed).isBetween(400, 700);
+        // A token or two may differ where the conversation meets the frame's line breaks.
+        assertThat(count.chatPromptTokens(prompt.system(), prompt.user())).isLessThanOrEqualTo(fixed + 2 + 1000)
+                .isGreaterThan(fixed + 900);
     }
 
     /** The stable system message is most of a prompt: a few hundred tokens, the same for every request. */

@@ -20,6 +20,7 @@ class ConfigurationRulesTest {
                 .positive("worker.max-in-flight", 512)
                 .idleFallsDueBeforeTheHistoryExpires(Duration.ofMinutes(30), Duration.ofDays(7))
                 .notNegative("analysis.every-messages", 0)
+                .atLeast("formatting.max-prompt-tokens", 4000, 100)
                 .broken()).isEmpty();
     }
 
@@ -31,6 +32,7 @@ class ConfigurationRulesTest {
                 .backoffGrows("analysis.retry-initial-backoff", Duration.ofMinutes(2), "analysis.retry-max-backoff",
                         Duration.ofMinutes(1))
                 .positive("worker.max-in-flight", 0)
+                .atLeast("formatting.max-prompt-tokens", 99, 100)
                 .broken()).containsExactly(
                         "analysis.lease (PT20S) must be longer than llm.deadline (PT30S): a claim must outlive the "
                                 + "LLM call it was made for",
@@ -38,7 +40,8 @@ class ConfigurationRulesTest {
                                 + "message still stored must be known",
                         "analysis.retry-initial-backoff (PT2M) must not be negative nor longer than "
                                 + "analysis.retry-max-backoff (PT1M)",
-                        "worker.max-in-flight must be at least 1, got 0");
+                        "worker.max-in-flight must be at least 1, got 0",
+                        "formatting.max-prompt-tokens must be at least 100, got 99");
     }
 
     @Test
