@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 import org.assertj.core.api.SoftAssertions;
@@ -21,6 +23,7 @@ import dev.conversationworker.support.StoredJson;
 import dev.conversationworker.support.TokenCount;
 import dev.conversationworker.testsupport.LabelledConversations;
 import dev.conversationworker.testsupport.LabelledConversations.Labelled;
+import dev.conversationworker.testsupport.LabelledConversations.Phrasing;
 import dev.conversationworker.testsupport.LabelledConversations.Topic;
 
 /**
@@ -260,26 +263,42 @@ class TriageEvaluationTest {
         out.append('\n');
     }
 
-    /** The phrasings behind misses and false alarms at the default threshold, each once. */
+    /** The phrasings behind misses and false alarms at the default threshold: how often each was. */
     private static void appendExamples(StringBuilder out, List<Judged> heldOut) {
-        List<String> missed = new ArrayList<>();
-        List<String> alarms = new ArrayList<>();
+        Map<Phrasing, int[]> missed = new TreeMap<>(Comparator.comparing(Phrasing::id));
+        Map<Phrasing, int[]> alarms = new TreeMap<>(Comparator.comparing(Phrasing::id));
         for (Judged j : heldOut) {
             Labelled c = j.conversation();
             boolean flagged = j.flagged(Severity.HIGH);
-            String line = "- " + c.truth().wireName() + ", " + c.phrasing().id() + " (offline: "
-                    + j.offline().severity().wireName() + "): " + c.phrasing().text().replace("|", "\\|");
-            if (c.truth().atLeast(Severity.HIGH) && !flagged && !missed.contains(line)) {
-                missed.add(line);
-            } else if (!c.needsAttention() && flagged && !alarms.contains(line)) {
-                alarms.add(line);
+            if (c.truth().atLeast(Severity.HIGH)) {
+                int[] counts = missed.computeIfAbsent(c.phrasing(), p -> new int[2]);
+                counts[0] += flagged ? 0 : 1;
+                counts[1]++;
+            } else if (!c.needsAttention()) {
+                int[] counts = alarms.computeIfAbsent(c.phrasing(), p -> new int[2]);
+                counts[0] += flagged ? 1 : 0;
+                counts[1]++;
             }
         }
         out.append("## Held-out phrasings missed at `high` (critical and high truth)\n\n");
-        missed.stream().sorted().limit(60).forEach(l -> out.append(l).append('\n'));
-        out.append(missed.isEmpty() ? "None.\n" : "").append('\n');
-        out.append("## Held-out phrasings sent at `high` that need no attention\n\n");
-        alarms.stream().sorted().limit(40).forEach(l -> out.append(l).append('\n'));
-        out.append(alarms.isEmpty() ? "None.\n" : "");
+        out.append("Conversations whose main phrasing it is: missed / all. Vietnamese is sometimes typed without ")
+                .append("its diacritics and text sometimes in lower case, which the phrasing below does not show.")
+                .append("\n\n");
+        appendCounts(out, missed, "missed");
+        out.append("\n## Held-out phrasings sent at `high` that need no attention\n\n");
+        appendCounts(out, alarms, "sent");
+    }
+
+    private static void appendCounts(StringBuilder out, Map<Phrasing, int[]> counts, String what) {
+        boolean any = false;
+        for (Map.Entry<Phrasing, int[]> entry : counts.entrySet()) {
+            if (entry.getValue()[0] > 0) {
+                Phrasing p = entry.getKey();
+                out.append(String.format(Locale.ROOT, "- %s %d / %d, %s (%s): %s%n", what, entry.getValue()[0],
+                        entry.getValue()[1], p.id(), p.topic().truth.wireName(), p.text().replace("|", "\\|")));
+                any = true;
+            }
+        }
+        out.append(any ? "" : "None.\n");
     }
 }

@@ -410,9 +410,13 @@ public final class LabelledConversations {
         List<Phrasing> ofTopic = phrasings.stream()
                 .filter(p -> p.topic() == topic && p.language().equals(language) && p.heldOut() == heldOut)
                 .toList();
+        // Thanks and "it worked in the end" would end the problem of a conversation that needs attention.
+        List<Topic> aside = topic.needsAttention()
+                ? List.of(Topic.ORDER_STATUS, Topic.HOW_TO, Topic.GREETING, Topic.PRODUCT_INFO)
+                : List.of(Topic.ORDER_STATUS, Topic.HOW_TO, Topic.GREETING, Topic.THANKS, Topic.PRODUCT_INFO,
+                        Topic.MINOR_FRICTION);
         List<Phrasing> harmless = phrasings.stream()
-                .filter(p -> !p.topic().needsAttention() && p.topic() != Topic.HARD_NEGATIVE
-                        && p.language().equals(language) && p.heldOut() == heldOut)
+                .filter(p -> aside.contains(p.topic()) && p.language().equals(language) && p.heldOut() == heldOut)
                 .toList();
         boolean english = language.equals("en");
         int messages = length(random);
