@@ -10,7 +10,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 import org.assertj.core.api.SoftAssertions;
@@ -40,6 +42,14 @@ class TriageEvaluationTest {
     private static final int CONVERSATIONS = 4_000;
     private static final String MODEL = "gpt-4o-mini";
     private static final List<Severity> THRESHOLDS = List.of(Severity.HIGH, Severity.MEDIUM);
+    /**
+     * The alarm phrases the offline analyzer had before it was tuned for triage. Any phrase added since must have
+     * been found on the tuning half: one that matches held-out phrasings only fails the test.
+     */
+    private static final Set<String> BEFORE_TUNING = Set.of("fraud", "hacked", "stolen", "lawsuit", "lawyer",
+            "data breach", "lừa đảo", "bị hack", "mất tiền", "kiện", "refund", "charged twice", "locked out",
+            "cancel my", "complaint", "manager", "hoàn tiền", "bị khóa", "khiếu nại", "trừ tiền", "urgent",
+            "khẩn cấp", "gấp");
 
     private final OfflineAnalyzer analyzer = new OfflineAnalyzer();
     /** The defaults of formatting.max-chars and formatting.max-message-chars. */
@@ -104,6 +114,8 @@ class TriageEvaluationTest {
             Files.writeString(Path.of(doc), report, StandardCharsets.UTF_8);
         }
 
+        assertThat(heldOutOnly()).as("alarm phrases added since tuning that match held-out phrasings only")
+                .isSubsetOf(BEFORE_TUNING);
         assertThat(heldOut).hasSizeGreaterThan(CONVERSATIONS / 3);
         assertThat(judged.stream().filter(j -> j.conversation().needsAttention())).hasSizeGreaterThan(800);
         Figures atHigh = figures(heldOut, Severity.HIGH);
@@ -111,15 +123,62 @@ class TriageEvaluationTest {
         SoftAssertions softly = new SoftAssertions();
         // Floors a little under the held-out figures measured when they were set (see the report).
         softly.assertThat(atHigh.criticalAndHigh().rate()).as("held-out, threshold high: critical and high kept")
-                .isGreaterThanOrEqualTo(0.0);
+                .isGreaterThanOrEqualTo(0.15);
         softly.assertThat(atHigh.notAttention().rate()).as("held-out, threshold high: not attention sent anyway")
-                .isLessThanOrEqualTo(1.0);
-        softly.assertThat(atHigh.saved()).as("held-out, threshold high: tokens saved").isGreaterThanOrEqualTo(0.0);
+                .isLessThanOrEqualTo(0.07);
+        softly.assertThat(atHigh.saved()).as("held-out, threshold high: tokens saved").isGreaterThanOrEqualTo(0.90);
         softly.assertThat(atMedium.attention().rate()).as("held-out, threshold medium: attention kept")
-                .isGreaterThanOrEqualTo(atHigh.attention().rate());
+                .isGreaterThanOrEqualTo(0.16);
         softly.assertThat(atMedium.saved()).as("held-out, threshold medium: tokens saved")
-                .isGreaterThanOrEqualTo(0.0);
+                .isGreaterThanOrEqualTo(0.88);
+        // And the tuning half keeps what it was tuned to: a phrase removed by mistake shows here first.
+        Figures tuned = figures(tuning, Severity.HIGH);
+        softly.assertThat(tuned.criticalAndHigh().rate()).as("tuning, threshold high: critical and high kept")
+                .isGreaterThanOrEqualTo(0.93);
         softly.assertAll();
+    }
+
+    /**
+     * The figures of the analyzer as it was before its alarm phrases were tuned for triage (offline-lexicon-1,
+     * commit 19f70bf), on the same set: measured once, kept here as history (the analyzer that made them is gone).
+     */
+    private static final String BEFORE_TUNING_FIGURES = """
+            ## Before and after tuning
+
+            The offline analyzer's alarm phrases (`AlarmPhrases`) were extended for triage, on the tuning half \
+            only: every phrase added matches a tuning phrasing, and the test fails if one matches held-out \
+            phrasings only. Before (`offline-lexicon-1`, 23 keywords, measured once on this seed), and now \
+            (`offline-lexicon-2`, the tables above):
+
+            | threshold | part | critical kept | high kept | medium kept | all attention kept | none sent \
+            (hard negatives) | saved |
+            | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |
+            | high | held-out, before | 9 / 195 (4.6 %) | 22 / 240 (9.2 %) | 12 / 141 (8.5 %) | 43 / 576 (7.5 %) \
+            | 36 / 1329 (2.7 %) (36 / 245) | 96.1 % |
+            | high | tuning, before | 24 / 192 (12.5 %) | 52 / 250 (20.8 %) | 0 / 149 (0.0 %) | 76 / 591 (12.9 %) \
+            | 65 / 1178 (5.5 %) (65 / 216) | 92.5 % |
+            | medium | held-out, before | 9 / 195 (4.6 %) | 25 / 240 (10.4 %) | 16 / 141 (11.3 %) \
+            | 50 / 576 (8.7 %) | 36 / 1329 (2.7 %) (36 / 245) | 95.8 % |
+            | medium | tuning, before | 24 / 192 (12.5 %) | 65 / 250 (26.0 %) | 1 / 149 (0.7 %) \
+            | 90 / 591 (15.2 %) | 65 / 1178 (5.5 %) (65 / 216) | 91.8 % |
+
+            What tuning shows: on the phrasings it saw, the lexicon keeps nearly every critical and high \
+            conversation; on phrasings it did not see, it keeps about one in six. Customers say the same thing \
+            in too many ways for a word list: a lexicon cannot be the triage's only gate for attention without \
+            missing most of it. The phrasings missed are listed at the end.
+
+            """;
+
+    /** Alarm phrases that match some held-out phrasing and no tuning phrasing. */
+    private static Set<String> heldOutOnly() {
+        Set<String> inTuning = new TreeSet<>();
+        Set<String> inHeldOut = new TreeSet<>();
+        for (Phrasing phrasing : LabelledConversations.phrasings()) {
+            List<String> found = AlarmPhrases.foundIn(OfflineAnalyzer.normalise(phrasing.text()));
+            (phrasing.heldOut() ? inHeldOut : inTuning).addAll(found);
+        }
+        inHeldOut.removeAll(inTuning);
+        return inHeldOut;
     }
 
     private Judged judge(Labelled conversation) {
@@ -164,6 +223,8 @@ class TriageEvaluationTest {
         for (Severity threshold : THRESHOLDS) {
             appendThreshold(out, threshold, all, heldOut, tuning);
         }
+        appendWiderNet(out, heldOut);
+        out.append(BEFORE_TUNING_FIGURES);
         appendTopics(out, heldOut);
         appendExamples(out, heldOut);
         return out.toString();
@@ -248,6 +309,27 @@ class TriageEvaluationTest {
         out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s (%s) | %,d | %,d | %.1f %% |%n",
                 part, f.critical(), f.high(), f.medium(), f.attention(), f.low(), f.none(), f.hardNegatives(),
                 f.tokensSent(), f.tokensAll(), 100 * f.saved()));
+    }
+
+    /**
+     * Informative, not what triage does: also sending what the offline analyzer finds negative or mixed (its
+     * sentiment lexicon is separate from the alarm phrases, and was not tuned).
+     */
+    private static void appendWiderNet(StringBuilder out, List<Judged> heldOut) {
+        Predicate<Judged> wider = j -> j.flagged(Severity.MEDIUM) || j.offline().sentiment().equals("negative")
+                || j.offline().sentiment().equals("mixed");
+        long sent = heldOut.stream().filter(wider).mapToLong(Judged::tokens).sum();
+        long all = heldOut.stream().mapToLong(Judged::tokens).sum();
+        out.append("## A wider net (informative, not what triage does)\n\n");
+        out.append("Held-out, sending also what the offline analyzer finds negative or mixed (its sentiment ")
+                .append("lexicon was not tuned):\n\n| critical kept | high kept | medium kept | all attention kept ")
+                .append("| not attention sent | saved |\n| ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.1f %% |%n%n",
+                share(heldOut, wider, j -> j.conversation().truth() == Severity.CRITICAL),
+                share(heldOut, wider, j -> j.conversation().truth() == Severity.HIGH),
+                share(heldOut, wider, j -> j.conversation().truth() == Severity.MEDIUM),
+                share(heldOut, wider, j -> j.conversation().needsAttention()),
+                share(heldOut, wider, j -> !j.conversation().needsAttention()), 100 - 100.0 * sent / all));
     }
 
     private static void appendTopics(StringBuilder out, List<Judged> heldOut) {
