@@ -218,11 +218,21 @@ class TriageEvaluationTest {
                 .append("the LLM, the others are published from the offline analysis. A conversation that needs ")
                 .append("attention and is not sent is caught only if the offline analysis itself flags it, which ")
                 .append("below the threshold it does not.\n\n");
+        Figures atHigh = figures(heldOut, Severity.HIGH);
+        Figures atMedium = figures(heldOut, Severity.MEDIUM);
+        out.append(String.format(Locale.ROOT, "**In short** (held-out phrasings): at the default threshold `high` "
+                + "triage keeps for the LLM %s of the critical and high conversations that need attention and "
+                + "%s of the medium ones, sends %s of those that need none, and saves %.1f %% of the tokens; at "
+                + "`medium` it keeps %s of all that need attention and saves %.1f %%. The conversations it does "
+                + "not keep are published from the offline analysis, below the threshold: no one is told.%n%n",
+                atHigh.criticalAndHigh(), atHigh.medium(), atHigh.notAttention(), 100 * atHigh.saved(),
+                atMedium.attention(), 100 * atMedium.saved()));
         appendSet(out, seed, all, heldOut, tuning);
         appendTokensMethod(out, all);
         for (Severity threshold : THRESHOLDS) {
             appendThreshold(out, threshold, all, heldOut, tuning);
         }
+        appendLanguages(out, heldOut);
         appendWiderNet(out, heldOut);
         out.append(BEFORE_TUNING_FIGURES);
         appendTopics(out, heldOut);
@@ -309,6 +319,18 @@ class TriageEvaluationTest {
         out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s (%s) | %,d | %,d | %.1f %% |%n",
                 part, f.critical(), f.high(), f.medium(), f.attention(), f.low(), f.none(), f.hardNegatives(),
                 f.tokensSent(), f.tokensAll(), 100 * f.saved()));
+    }
+
+    private static void appendLanguages(StringBuilder out, List<Judged> heldOut) {
+        out.append("## By language (held-out, threshold `high`)\n\n| language | critical and high kept | ")
+                .append("medium kept | not attention sent | saved |\n| --- | ---: | ---: | ---: | ---: |\n");
+        for (String language : List.of("en", "vi")) {
+            Figures f = figures(heldOut.stream().filter(j -> j.conversation().language().equals(language))
+                    .toList(), Severity.HIGH);
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f %% |%n", language,
+                    f.criticalAndHigh(), f.medium(), f.notAttention(), 100 * f.saved()));
+        }
+        out.append('\n');
     }
 
     /**
