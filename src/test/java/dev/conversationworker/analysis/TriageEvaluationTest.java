@@ -35,13 +35,16 @@ import dev.conversationworker.testsupport.LabelledConversations.Topic;
  * conversations that need attention are kept (by their true severity), how many that do not are sent anyway, and
  * the tokens sent against sending everything. Printed and written to {@code target/triage-evaluation.md} (and to
  * the file named by {@code -Dtriage.evaluation.doc}, e.g. {@code docs/triage-evaluation.md}). Fails below floors a
- * little under the figures measured when they were last set: a regression guard, not a target.
+ * little under the lowest held-out figures of four seeds measured when they were set: a regression guard, not a
+ * target; and if an alarm phrase added since tuning matches held-out phrasings only.
  */
 class TriageEvaluationTest {
 
     private static final int CONVERSATIONS = 4_000;
     private static final String MODEL = "gpt-4o-mini";
     private static final List<Severity> THRESHOLDS = List.of(Severity.HIGH, Severity.MEDIUM);
+    /** Checked too, and summed up in the report: the figures vary with the draw of conversations. */
+    private static final List<Long> OTHER_SEEDS = List.of(1L, 42L, 99L);
     /**
      * The alarm phrases the offline analyzer had before it was tuned for triage. Any phrase added since must have
      * been found on the tuning half: one that matches held-out phrasings only fails the test.
@@ -101,11 +104,13 @@ class TriageEvaluationTest {
     @Test
     void triageKeepsAttentionForTheLlmAndSavesTokens() throws IOException {
         long seed = Long.getLong("triage.evaluation.seed", LabelledConversations.DEFAULT_SEED);
-        List<Judged> judged = LabelledConversations.generate(seed, CONVERSATIONS).stream().map(this::judge).toList();
-        List<Judged> heldOut = judged.stream().filter(j -> j.conversation().heldOut()).toList();
-        List<Judged> tuning = judged.stream().filter(j -> !j.conversation().heldOut()).toList();
+        List<Judged> judged = judge(seed);
+        List<Judged> heldOut = heldOut(judged, true);
+        List<Judged> tuning = heldOut(judged, false);
+        Map<Long, List<Judged>> others = new TreeMap<>();
+        OTHER_SEEDS.stream().filter(s -> s != seed).forEach(s -> others.put(s, heldOut(judge(s), true)));
 
-        String report = report(seed, judged, heldOut, tuning);
+        String report = report(seed, judged, heldOut, tuning, others);
         System.out.println(report);
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "triage-evaluation.md"), report, StandardCharsets.UTF_8);
@@ -118,24 +123,36 @@ class TriageEvaluationTest {
                 .isSubsetOf(BEFORE_TUNING);
         assertThat(heldOut).hasSizeGreaterThan(CONVERSATIONS / 3);
         assertThat(judged.stream().filter(j -> j.conversation().needsAttention())).hasSizeGreaterThan(800);
-        Figures atHigh = figures(heldOut, Severity.HIGH);
-        Figures atMedium = figures(heldOut, Severity.MEDIUM);
         SoftAssertions softly = new SoftAssertions();
-        // Floors a little under the held-out figures measured when they were set (see the report).
-        softly.assertThat(atHigh.criticalAndHigh().rate()).as("held-out, threshold high: critical and high kept")
-                .isGreaterThanOrEqualTo(0.15);
-        softly.assertThat(atHigh.notAttention().rate()).as("held-out, threshold high: not attention sent anyway")
-                .isLessThanOrEqualTo(0.07);
-        softly.assertThat(atHigh.saved()).as("held-out, threshold high: tokens saved").isGreaterThanOrEqualTo(0.90);
-        softly.assertThat(atMedium.attention().rate()).as("held-out, threshold medium: attention kept")
-                .isGreaterThanOrEqualTo(0.16);
-        softly.assertThat(atMedium.saved()).as("held-out, threshold medium: tokens saved")
-                .isGreaterThanOrEqualTo(0.88);
+        Map<Long, List<Judged>> all = new TreeMap<>(others);
+        all.put(seed, heldOut);
+        // Floors a little under the lowest held-out figures of these seeds when they were set (see the report).
+        all.forEach((s, part) -> {
+            Figures atHigh = figures(part, Severity.HIGH);
+            Figures atMedium = figures(part, Severity.MEDIUM);
+            softly.assertThat(atHigh.criticalAndHigh().rate()).as("seed %d, held-out, threshold high: critical "
+                    + "and high kept", s).isGreaterThanOrEqualTo(0.11);
+            softly.assertThat(atHigh.notAttention().rate()).as("seed %d, held-out, threshold high: not attention "
+                    + "sent anyway", s).isLessThanOrEqualTo(0.07);
+            softly.assertThat(atHigh.saved()).as("seed %d, held-out, threshold high: tokens saved", s)
+                    .isGreaterThanOrEqualTo(0.90);
+            softly.assertThat(atMedium.attention().rate()).as("seed %d, held-out, threshold medium: attention "
+                    + "kept", s).isGreaterThanOrEqualTo(0.14);
+            softly.assertThat(atMedium.saved()).as("seed %d, held-out, threshold medium: tokens saved", s)
+                    .isGreaterThanOrEqualTo(0.88);
+        });
         // And the tuning half keeps what it was tuned to: a phrase removed by mistake shows here first.
-        Figures tuned = figures(tuning, Severity.HIGH);
-        softly.assertThat(tuned.criticalAndHigh().rate()).as("tuning, threshold high: critical and high kept")
-                .isGreaterThanOrEqualTo(0.93);
+        softly.assertThat(figures(tuning, Severity.HIGH).criticalAndHigh().rate())
+                .as("tuning, threshold high: critical and high kept").isGreaterThanOrEqualTo(0.90);
         softly.assertAll();
+    }
+
+    private List<Judged> judge(long seed) {
+        return LabelledConversations.generate(seed, CONVERSATIONS).stream().map(this::judge).toList();
+    }
+
+    private static List<Judged> heldOut(List<Judged> judged, boolean heldOut) {
+        return judged.stream().filter(j -> j.conversation().heldOut() == heldOut).toList();
     }
 
     /**
@@ -147,7 +164,7 @@ class TriageEvaluationTest {
 
             The offline analyzer's alarm phrases (`AlarmPhrases`) were extended for triage, on the tuning half \
             only: every phrase added matches a tuning phrasing, and the test fails if one matches held-out \
-            phrasings only. Before (`offline-lexicon-1`, 23 keywords, measured once on this seed), and now \
+            phrasings only. Before (`offline-lexicon-1`, 23 keywords, measured once on seed 20261202), and now \
             (`offline-lexicon-2`, the tables above):
 
             | threshold | part | critical kept | high kept | medium kept | all attention kept | none sent \
@@ -206,7 +223,8 @@ class TriageEvaluationTest {
         return new Share(matching.stream().filter(kept).count(), matching.size());
     }
 
-    private static String report(long seed, List<Judged> all, List<Judged> heldOut, List<Judged> tuning) {
+    private static String report(long seed, List<Judged> all, List<Judged> heldOut, List<Judged> tuning,
+            Map<Long, List<Judged>> others) {
         StringBuilder out = new StringBuilder();
         out.append("# Triage: what the offline analyzer keeps for the LLM\n\n");
         out.append("Written by `TriageEvaluationTest` (do not edit by hand). Command:\n\n");
@@ -232,9 +250,12 @@ class TriageEvaluationTest {
         for (Severity threshold : THRESHOLDS) {
             appendThreshold(out, threshold, all, heldOut, tuning);
         }
+        appendOtherSeeds(out, others);
         appendLanguages(out, heldOut);
         appendWiderNet(out, heldOut);
-        out.append(BEFORE_TUNING_FIGURES);
+        if (seed == LabelledConversations.DEFAULT_SEED) {
+            out.append(BEFORE_TUNING_FIGURES);
+        }
         appendTopics(out, heldOut);
         appendExamples(out, heldOut);
         return out.toString();
@@ -319,6 +340,20 @@ class TriageEvaluationTest {
         out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s (%s) | %,d | %,d | %.1f %% |%n",
                 part, f.critical(), f.high(), f.medium(), f.attention(), f.low(), f.none(), f.hardNegatives(),
                 f.tokensSent(), f.tokensAll(), 100 * f.saved()));
+    }
+
+    private static void appendOtherSeeds(StringBuilder out, Map<Long, List<Judged>> others) {
+        out.append("## Other seeds (held-out)\n\n| seed | critical and high kept at `high` | not attention sent ")
+                .append("at `high` | saved at `high` | all attention kept at `medium` | saved at `medium` |\n")
+                .append("| ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        others.forEach((seed, part) -> {
+            Figures atHigh = figures(part, Severity.HIGH);
+            Figures atMedium = figures(part, Severity.MEDIUM);
+            out.append(String.format(Locale.ROOT, "| %d | %s | %s | %.1f %% | %s | %.1f %% |%n", seed,
+                    atHigh.criticalAndHigh(), atHigh.notAttention(), 100 * atHigh.saved(), atMedium.attention(),
+                    100 * atMedium.saved()));
+        });
+        out.append('\n');
     }
 
     private static void appendLanguages(StringBuilder out, List<Judged> heldOut) {
