@@ -16,11 +16,11 @@ import dev.conversationworker.support.SafeTruncation;
 
 /**
  * A small built-in analyzer for when no LLM is configured: question extraction, a sentiment lexicon for English
- * and Vietnamese, keyword severity. Crude on purpose; its answers are marked {@code provider: offline}. Pure.
+ * and Vietnamese, severity from alarm phrases ({@link AlarmPhrases}). Crude on purpose; its answers are marked {@code provider: offline}. Pure.
  */
 public final class OfflineAnalyzer {
 
-    public static final String MODEL = "offline-lexicon-1";
+    public static final String MODEL = "offline-lexicon-2";
 
     private static final Pattern VIETNAMESE = Pattern.compile(
             "[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", Pattern.CASE_INSENSITIVE);
@@ -35,20 +35,6 @@ public final class OfflineAnalyzer {
             "useless", "annoyed", "frustrated", "disappointed", "unacceptable", "not working", "doesn't work",
             "still", "again", "tệ", "bực", "thất vọng", "không được", "không hoạt động", "lỗi", "chán", "kém",
             "quá tệ", "không thể");
-    /** Keywords that make a conversation need attention, with the severity they imply; the highest found wins. */
-    private static final Map<String, Severity> ALARMS = Map.ofEntries(
-            Map.entry("fraud", Severity.CRITICAL), Map.entry("hacked", Severity.CRITICAL),
-            Map.entry("stolen", Severity.CRITICAL), Map.entry("lawsuit", Severity.CRITICAL),
-            Map.entry("lawyer", Severity.CRITICAL), Map.entry("data breach", Severity.CRITICAL),
-            Map.entry("lừa đảo", Severity.CRITICAL), Map.entry("bị hack", Severity.CRITICAL),
-            Map.entry("mất tiền", Severity.CRITICAL), Map.entry("kiện", Severity.CRITICAL),
-            Map.entry("refund", Severity.HIGH), Map.entry("charged twice", Severity.HIGH),
-            Map.entry("locked out", Severity.HIGH), Map.entry("cancel my", Severity.HIGH),
-            Map.entry("complaint", Severity.HIGH), Map.entry("manager", Severity.HIGH),
-            Map.entry("hoàn tiền", Severity.HIGH), Map.entry("bị khóa", Severity.HIGH),
-            Map.entry("khiếu nại", Severity.HIGH), Map.entry("trừ tiền", Severity.HIGH),
-            Map.entry("urgent", Severity.MEDIUM), Map.entry("khẩn cấp", Severity.MEDIUM),
-            Map.entry("gấp", Severity.MEDIUM));
     private static final Map<String, String> INTENTS = Map.ofEntries(
             Map.entry("password", "account_access"), Map.entry("log in", "account_access"),
             Map.entry("login", "account_access"), Map.entry("mật khẩu", "account_access"),
@@ -80,8 +66,7 @@ public final class OfflineAnalyzer {
         List<String> questions = questions(userTexts);
         int score = count(all, POSITIVE) - count(all, NEGATIVE);
         String sentiment = score > 0 ? "positive" : score < 0 ? "negative" : "neutral";
-        Severity severity = ALARMS.entrySet().stream().filter(a -> contains(all, a.getKey()))
-                .map(Map.Entry::getValue).max(Enum::compareTo).orElse(Severity.NONE);
+        Severity severity = AlarmPhrases.severityOf(all);
         if (severity.compareTo(Severity.MEDIUM) < 0 && score <= -2) {
             severity = Severity.MEDIUM;
         }
@@ -124,7 +109,8 @@ public final class OfflineAnalyzer {
         return (int) words.stream().filter(w -> contains(text, w)).count();
     }
 
-    private static boolean contains(String text, String phrase) {
+    /** Whether the phrase is in the text as whole words. */
+    static boolean contains(String text, String phrase) {
         int at = text.indexOf(phrase);
         while (at >= 0) {
             boolean startOk = at == 0 || !Character.isLetterOrDigit(text.charAt(at - 1));
@@ -138,7 +124,7 @@ public final class OfflineAnalyzer {
         return false;
     }
 
-    private static String normalise(String text) {
+    static String normalise(String text) {
         return Normalizer.normalize(text, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
     }
 }

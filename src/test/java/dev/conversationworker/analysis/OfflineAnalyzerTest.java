@@ -90,6 +90,22 @@ class OfflineAnalyzerTest {
         assertThat(r.userQuestions()).containsExactly("Tôi đổi được không!!.");
     }
 
+    @Test
+    void vietnameseTypedWithoutDiacriticsStillAlarmsOnPhrasesOfTwoWordsOrMore() {
+        assertThat(analyzer.analyse(List.of(user("shop oi em bi tru tien hai lan roi"))).severity())
+                .isEqualTo(Severity.HIGH);
+        // "gap" is "gấp" (urgent) but also "gặp" (to meet): one word without its marks is not enough.
+        assertThat(analyzer.analyse(List.of(user("mai em gap shop nhe"))).severity()).isEqualTo(Severity.NONE);
+    }
+
+    @Test
+    void aParcelOrAConditionIsNoLawsuit() {
+        AnalysisResult r = analyzer.analyse(List.of(user("Kiện hàng của tôi tới đâu rồi? Điều kiện đổi trả là gì?")));
+        assertThat(r.severity()).isEqualTo(Severity.NONE);
+        assertThat(analyzer.analyse(List.of(user("Tôi sẽ khởi kiện công ty các bạn."))).severity())
+                .isEqualTo(Severity.CRITICAL);
+    }
+
     private static HistoryEntry user(String text) {
         return new HistoryEntry("e", "user", text, "2026-11-24T10:00:00Z");
     }
