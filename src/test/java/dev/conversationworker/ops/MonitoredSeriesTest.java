@@ -136,6 +136,12 @@ class MonitoredSeriesTest {
      */
     public static class FreshWorker implements QuarkusTestProfile {
 
+        /** A budget: its gauge exists only where one is set. */
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("llm.budget.tokens-per-hour", "1000000");
+        }
+
         @Override
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(WorkerTestResource.class),
