@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -51,7 +50,6 @@ import dev.conversationworker.support.TokenCount;
 public class ConversationAnalyzer {
 
     private static final Logger LOG = Logger.getLogger(ConversationAnalyzer.class);
-    private static final Duration BUDGET_READING = Duration.ofSeconds(15);
 
     private final LlmConfig config;
     private final WorkerMetrics metrics;
@@ -103,23 +101,9 @@ public class ConversationAnalyzer {
                 spend.cost(endpoint, price.cost(call));
             }
         };
-        this.budget = primary.isEmpty() || config.budget().tokensPerHour().isEmpty()
+        this.budget = primary.isEmpty()
                 ? TokenBudget.UNLIMITED
-                : TokenBudget.fleet(redis, history.keyPrefix(), config.budget().tokensPerHour().getAsLong(),
-                        config.budget().whenSpent().name().toLowerCase(Locale.ROOT), turned -> {
-                            if (turned.spent()) {
-                                LlmLog.LOG.budgetSpent(turned.tokensPerHour(), turned.whenSpent());
-                            } else {
-                                LlmLog.LOG.budgetFreeAgain(turned.tokensPerHour(), turned.remaining());
-                            }
-                            budgetTurned.fire(turned);
-                        });
-        if (budget.limited()) {
-            spend.startBudget(budget::remaining);
-            // The gauge stays true while no call is made; a missed reading is taken at the next one.
-            vertx.setPeriodic(BUDGET_READING.toMillis(), id -> budget.refresh().subscribe().with(ok -> {
-            }, failure -> LOG.debugf("The LLM budget could not be read: %s", failure)));
-        }
+                : TokenBudget.configured(config.budget(), redis, history.keyPrefix(), budgetTurned::fire, spend, vertx);
         LlmLog.LOG.analysisBy(primary.map(e -> "LLM " + e.model() + fallback.map(fb -> " hedged by "
                 + fb.model() + " after " + config.hedgeDelay().toMillis() + " ms").orElse(" (no fallback)"))
                 .orElse("the offline analyzer (llm.primary.base-url is not set)"));
@@ -235,8 +219,12 @@ public class ConversationAnalyzer {
                 .map(a -> AnalysisOutcome.answered(a.endpoint(), a.model(), a.latencyMs(), a.result()))
                 .onFailure(failure -> whenSpent != null && budgetSpent(failure))
                 .recoverWithUni(failure -> whenSpent.get())
-                .onFailure().recoverWithItem(failure -> AnalysisOutcome.failed(describe(failure),
-                        (System.nanoTime() - started) / 1_000_000, unreachable(failure)))
+                .onFailure().recoverWithItem(failure -> {
+                    AnalysisOutcome failed = AnalysisOutcome.failed(describe(failure),
+                            (System.nanoTime() - started) / 1_000_000, unreachable(failure));
+                    // Waiting for budget is not an outage: the waiting room must not page as if it were.
+                    return budgetSpent(failure) ? failed.because(OfflineReason.BUDGET_SPENT) : failed;
+                })
                 // Read once the race is over and the losers are cancelled; a call still open counts as lost, its
                 // prompt counted by the tokenizer on a worker thread (milliseconds for a long one).
                 .chain(outcome -> ledger.needsCounting()

@@ -1,15 +1,20 @@
 package dev.conversationworker.analysis;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import org.jboss.logging.Logger;
+
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Response;
 
 import dev.conversationworker.model.LlmBudgetTurned;
+import dev.conversationworker.ops.LlmSpendMetrics;
 import dev.conversationworker.support.RedisScript;
 
 /**
@@ -25,6 +30,10 @@ import dev.conversationworker.support.RedisScript;
  * the budget is never exceeded because it could not be read.
  */
 final class TokenBudget {
+
+    private static final Logger LOG = Logger.getLogger(TokenBudget.class);
+    /** The gauge stays true while no call is made: a reading at least this often. */
+    private static final Duration READING = Duration.ofSeconds(15);
 
     static final Duration BUCKET = Duration.ofSeconds(10);
     static final int BUCKETS_BEFORE = (int) (Duration.ofHours(1).toMillis() / BUCKET.toMillis());
@@ -44,6 +53,32 @@ final class TokenBudget {
     private final int bucketsBefore;
     private final AtomicLong remaining;
     private final AtomicBoolean unreadable = new AtomicBoolean();
+
+    /**
+     * The budget {@code llm.budget} sets, if any: its turns logged and passed on, its gauge registered and read
+     * every {@link #READING} while no call reads it.
+     *
+     * @param turned where this instance's turns go (a CDI event: the alarm tells on-call)
+     */
+    static TokenBudget configured(LlmConfig.Budget config, ReactiveRedisDataSource redis, String keyPrefix,
+            Consumer<LlmBudgetTurned> turned, LlmSpendMetrics spend, Vertx vertx) {
+        if (config.tokensPerHour().isEmpty()) {
+            return UNLIMITED;
+        }
+        TokenBudget budget = fleet(redis, keyPrefix, config.tokensPerHour().getAsLong(),
+                config.whenSpent().name().toLowerCase(Locale.ROOT), turn -> {
+                    if (turn.spent()) {
+                        LlmLog.LOG.budgetSpent(turn.tokensPerHour(), turn.whenSpent());
+                    } else {
+                        LlmLog.LOG.budgetFreeAgain(turn.tokensPerHour(), turn.remaining());
+                    }
+                    turned.accept(turn);
+                });
+        spend.startBudget(budget::remaining);
+        vertx.setPeriodic(READING.toMillis(), id -> budget.refresh().subscribe().with(ok -> {
+        }, failure -> LOG.debugf("The LLM budget could not be read: %s", failure)));
+        return budget;
+    }
 
     /**
      * @param keyPrefix the worker's Redis key prefix ({@code history.key-prefix})

@@ -14,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 
 import dev.conversationworker.model.AnalysisOutcome;
 import dev.conversationworker.model.FormattedConversation;
+import dev.conversationworker.model.OfflineReason;
 import dev.conversationworker.model.Trigger;
 import dev.conversationworker.model.WaitingAnalysis;
 import dev.conversationworker.ops.MetricLabels.SkipReason;
@@ -77,8 +78,10 @@ class WaitingRoomStep {
                 case FULL -> WaitEvent.FULL;
             });
             return switch (parked) {
-                case WAITING -> steps.untilDone(Stage.PUBLISH_NOTIFICATION, event,
-                        () -> outage.analysisWaiting(analysis));
+                // Waiting for the fleet's budget is not an outage: the budget's own alarm told on-call.
+                case WAITING -> outcome.offlineReason() == OfflineReason.BUDGET_SPENT
+                        ? Uni.createFrom().voidItem()
+                        : steps.untilDone(Stage.PUBLISH_NOTIFICATION, event, () -> outage.analysisWaiting(analysis));
                 case ALREADY_WAITING -> Uni.createFrom().voidItem();
                 case FULL -> publish.publish(analysis.toRecord(notKept(outcome, config.maxWaiting()), publish.now()),
                         OffsetDateTime.parse(analysis.triggeredAt()), event);

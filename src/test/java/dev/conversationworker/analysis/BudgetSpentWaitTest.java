@@ -20,8 +20,8 @@ import dev.conversationworker.testsupport.WorkerTestResource;
 
 /**
  * {@code llm.budget.when-spent=wait}, through Kafka and Redis: with the fleet's budget spent, an analysis is not
- * published and no LLM is called; it waits in the waiting room, and once the budget has room it is asked of the LLM
- * and published, once.
+ * published and no LLM is called; it waits in the waiting room (on-call hears of the budget, not of an LLM outage),
+ * and once the budget has room it is asked of the LLM and published, once.
  */
 @QuarkusTest
 @TestProfile(BudgetSpentWaitTest.Wait.class)
@@ -48,6 +48,8 @@ class BudgetSpentWaitTest {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> worker.budgetNotifications("llm-budget-spent:", started).size() == 1);
         assertThat(worker.budgetNotifications("llm-budget-spent:", started).get(0)).contains("Analyses wait for it");
+        assertThat(worker.budgetNotifications("analyses-waiting:", started)).as("no page as for an LLM outage")
+                .isEmpty();
 
         worker.freeTheBudget();
         JsonObject analysis = worker.analysis(conversation, Duration.ofSeconds(30));
