@@ -108,7 +108,7 @@ final class LlmEndpoint {
     Uni<LlmAnswer> analyse(AnalysisPrompt prompt, Context trace, boolean hedged, UsageLedger ledger) {
         String body = ChatCompletions.requestBody(model, prompt, format, config.maxCompletionTokens(),
                 config.temperature());
-        // Counted once per analysis and endpoint, and only when a budget reserves it or a call's usage is lost.
+        // Counted once per analysis and endpoint, and only when a call's usage is lost.
         IntSupplier promptTokens = new IntSupplier() {
 
             private volatile int counted = -1;
@@ -122,17 +122,13 @@ final class LlmEndpoint {
                 return n;
             }
         };
-        Request request = new Request(body, promptTokens, ledger);
-        if (!ledger.budgeted()) {
-            return attempt(request, 1, false, trace, hedged);
-        }
-        // A long prompt takes milliseconds to count: not on an event loop.
-        return Uni.createFrom().item(promptTokens::getAsInt).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(counted -> attempt(request, 1, false, trace, hedged));
+        // What a budget reserves first: cheap, so no tokenizer runs for it (the system message is counted once).
+        long promptBound = tokens.chatPromptTokensAtMost(prompt.system(), prompt.user());
+        return attempt(new Request(body, promptTokens, promptBound, ledger), 1, false, trace, hedged);
     }
 
     /** The same request body for every attempt, and where its calls are entered. */
-    private record Request(String body, IntSupplier promptTokens, UsageLedger ledger) {
+    private record Request(String body, IntSupplier promptTokens, long promptBound, UsageLedger ledger) {
     }
 
     private Uni<LlmAnswer> attempt(Request request, int attempt, boolean invalidBefore, Context trace,
@@ -168,7 +164,8 @@ final class LlmEndpoint {
         long started = System.nanoTime();
         // The slot is held for one attempt only: a backoff pause does not keep others waiting. The budget is
         // reserved within the slot, so calls waiting for one hold none of it.
-        return concurrency.run(() -> request.ledger().open(name, request.promptTokens(), config.maxCompletionTokens())
+        return concurrency.run(() -> request.ledger().open(name, request.promptTokens(), request.promptBound(),
+                config.maxCompletionTokens())
                 .chain(billed ->
                 // No answer: billed as lost if the request was written to a connection (a timeout, a reset, an
                 // answer too large to read), as nothing if not (a refused connection, given up waiting for one).

@@ -1,7 +1,12 @@
 package dev.conversationworker.analysis;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -19,11 +24,15 @@ import dev.conversationworker.support.RedisScript;
 
 /**
  * The LLM tokens all instances together may spend in any sliding hour ({@code llm.budget.tokens-per-hour}): before
- * each HTTP call its worst case (prompt tokens, counted, plus {@code llm.max-completion-tokens}) is reserved
- * atomically in Redis, and afterwards settled with what the provider billed. A call is made only if its worst case
- * fits, so the fleet overspends only by what the provider bills above our count of a prompt; at any concurrency, since
- * reservations are counted the moment they are made. The window is 360 buckets of 10 s in Redis time (one clock for
- * the fleet), plus the current one: it errs by at most 10 s, towards spending less.
+ * each HTTP call its worst case is reserved atomically in Redis — a bound of its prompt tokens (the system message
+ * counted once, the rest by its UTF-8 length, which no token count exceeds) plus {@code llm.max-completion-tokens};
+ * refused, the prompt is counted with the tokenizer and the exact worst case tried (so near the end of the budget
+ * the bound's slack refuses nothing that fits, and elsewhere no tokenizer runs) — and afterwards settled with what
+ * the provider billed. A call is made only if its worst case fits, so the fleet
+ * spends no more than the budget, at any concurrency, since reservations count the moment they are made (a provider
+ * that counts a prompt above our bound could overspend by that). Settles travel with the next reservation, or a
+ * reading each {@link #READING}: one round trip per call. The window is 360 buckets of 10 s in Redis time (one clock
+ * for the fleet), plus the current one: it errs by at most 10 s, towards spending less.
  * <p>
  * Whoever turns the budget from free to spent, or back (with a tenth of it free, so it does not flap at the edge),
  * is told so by the script, so exactly one instance announces each turn. Redis failing to answer counts as no room:
@@ -32,8 +41,8 @@ import dev.conversationworker.support.RedisScript;
 final class TokenBudget {
 
     private static final Logger LOG = Logger.getLogger(TokenBudget.class);
-    /** The gauge stays true while no call is made: a reading at least this often. */
-    private static final Duration READING = Duration.ofSeconds(15);
+    /** Settled calls are sent, and the gauge read, at least this often (with each reservation, else by a timer). */
+    private static final Duration READING = Duration.ofSeconds(1);
 
     static final Duration BUCKET = Duration.ofSeconds(10);
     static final int BUCKETS_BEFORE = (int) (Duration.ofHours(1).toMillis() / BUCKET.toMillis());
@@ -42,7 +51,6 @@ final class TokenBudget {
     static final TokenBudget UNLIMITED = new TokenBudget(null, null, 0, null, null, BUCKET, 0);
 
     private static final RedisScript RESERVE = RedisScript.load("/analysis/budget-reserve.lua");
-    private static final RedisScript SETTLE = RedisScript.load("/analysis/budget-settle.lua");
 
     private final ReactiveRedisDataSource redis;
     private final String[] keys;
@@ -53,6 +61,8 @@ final class TokenBudget {
     private final int bucketsBefore;
     private final AtomicLong remaining;
     private final AtomicBoolean unreadable = new AtomicBoolean();
+    /** Settled calls not yet sent to Redis: what they cost minus what they reserved, by bucket. */
+    private final Map<Long, AtomicLong> unsent = new ConcurrentHashMap<>();
 
     /**
      * The budget {@code llm.budget} sets, if any: its turns logged and passed on, its gauge registered and read
@@ -127,14 +137,21 @@ final class TokenBudget {
         return remaining.get();
     }
 
-    /** A reservation of {@code tokens} in the fleet's window, or {@link Reservation#DENIED}. */
-    Uni<Reservation> reserve(int tokens) {
+    /**
+     * A reservation of {@code tokens} in the fleet's window, or {@link Reservation#DENIED}. The calls settled since
+     * the last run go with it: one round trip per call.
+     */
+    Uni<Reservation> reserve(long tokens) {
+        return reserve(tokens, true);
+    }
+
+    /** @param last false when a refusal will be followed by a smaller reservation: then it does not turn it spent */
+    Uni<Reservation> reserve(long tokens, boolean last) {
         if (!limited()) {
             return Uni.createFrom().item(Reservation.FREE);
         }
-        return run(tokens).map(reply -> {
+        return run(tokens, last).map(reply -> {
             long left = reply.get(1).toLong();
-            remaining.set(Math.max(0, left));
             switch (reply.get(3).toInteger()) {
                 case 1 -> turned.accept(new LlmBudgetTurned(true, tokensPerHour, Math.max(0, left), whenSpent));
                 case 2 -> turned.accept(new LlmBudgetTurned(false, tokensPerHour, left, whenSpent));
@@ -150,31 +167,47 @@ final class TokenBudget {
         });
     }
 
-    /** Reads the window without reserving anything: the gauge stays true while no call is made. */
+    /** Sends the calls settled since the last run and reads the window: the gauge stays true while no call is made. */
     Uni<Void> refresh() {
-        return limited()
-                ? run(0).invoke(reply -> remaining.set(Math.max(0, reply.get(1).toLong()))).replaceWithVoid()
-                : Uni.createFrom().voidItem();
+        return limited() ? run(0, false).replaceWithVoid() : Uni.createFrom().voidItem();
     }
 
-    private Uni<Response> run(int tokens) {
-        return RESERVE.run(redis, 2, keys[0], keys[1], Long.toString(tokensPerHour), Integer.toString(tokens),
-                Integer.toString(bucketsBefore), Long.toString(bucketMs),
-                Long.toString(Math.max(1, tokensPerHour / 10)))
-                .invoke(() -> unreadable.set(false));
+    private Uni<Response> run(long tokens, boolean last) {
+        List<String> args = new ArrayList<>(List.of(keys[0], keys[1], Long.toString(tokensPerHour),
+                Long.toString(tokens), Integer.toString(bucketsBefore), Long.toString(bucketMs),
+                Long.toString(Math.max(1, tokensPerHour / 10)), last ? "1" : "0"));
+        Map<Long, Long> settling = new HashMap<>();
+        unsent.forEach((bucket, change) -> {
+            long taken = change.getAndSet(0);
+            if (taken != 0) {
+                settling.put(bucket, taken);
+                args.add(Long.toString(bucket));
+                args.add(Long.toString(taken));
+            }
+        });
+        // A bucket an hour old gets no more settles (a call lasts llm.deadline): its entry goes.
+        long gone = System.currentTimeMillis() / bucketMs - bucketsBefore - 2;
+        unsent.entrySet().removeIf(entry -> entry.getKey() < gone && entry.getValue().get() == 0);
+        return RESERVE.run(redis, 2, args.toArray(String[]::new))
+                .invoke(reply -> {
+                    unreadable.set(false);
+                    remaining.set(Math.max(0, reply.get(1).toLong()));
+                })
+                // Not taken: they are sent again with the next run (until their bucket leaves the window, at most an
+                // hour: a worst case counted longer only makes the fleet spend less).
+                .onFailure().invoke(() -> settling.forEach(
+                        (bucket, change) -> unsent.computeIfAbsent(bucket, b -> new AtomicLong()).addAndGet(change)));
     }
 
     /**
-     * The call is over and cost {@code tokens}: its reservation is replaced by that. Fire and forget: if Redis does
-     * not take it, the worst case stays counted (the budget errs towards spending less).
+     * The call is over and cost {@code tokens}: its reservation is to be replaced by that, with the next reservation
+     * or reading (within {@link #READING}), whichever comes first; until then the worst case stays counted.
      */
     void settle(Reservation reservation, long tokens) {
-        if (reservation.bucket() < 0 || tokens == reservation.tokens()) {
-            return;
+        if (reservation.bucket() >= 0 && tokens != reservation.tokens()) {
+            unsent.computeIfAbsent(reservation.bucket(), bucket -> new AtomicLong())
+                    .addAndGet(tokens - reservation.tokens());
         }
-        SETTLE.run(redis, 1, keys[0], Long.toString(reservation.bucket()), Long.toString(tokens - reservation.tokens()))
-                .subscribe().with(ok -> {
-                }, failure -> LlmLog.LOG.budgetUnreadable(FailureKind.of(failure)));
     }
 
     /**
@@ -182,7 +215,7 @@ final class TokenBudget {
      *
      * @param bucket negative when nothing was reserved ({@link #FREE}: no budget) or could be ({@link #DENIED})
      */
-    record Reservation(long bucket, int tokens) {
+    record Reservation(long bucket, long tokens) {
 
         static final Reservation FREE = new Reservation(-1, 0);
         static final Reservation DENIED = new Reservation(-2, 0);

@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.function.IntSupplier;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 import dev.conversationworker.model.LlmUsage;
+import dev.conversationworker.support.TokenCount;
 
 /**
  * The tokens of one analysis, call by call: each HTTP call is {@linkplain #open opened} just before its request is
@@ -16,7 +18,7 @@ import dev.conversationworker.model.LlmUsage;
  * a call given up before it was sent costs nothing.
  * <p>
  * With a {@link TokenBudget}, opening a call reserves its worst case for the fleet, and settling it replaces the
- * reservation by what it cost (for a lost call, its prompt: the prompt is counted for the reservation anyway).
+ * reservation by what it cost (for a lost call, when the total is read).
  * <p>
  * One per analysis, passed down the call chain; no state is shared between analyses. Thread-safe: the primary and
  * the fallback settle from different event loops, and the deadline may read the total while a call is open (an
@@ -51,32 +53,33 @@ final class UsageLedger {
         this.budget = budget;
     }
 
-    /** Whether calls reserve their worst case first: then their prompts are counted before the first one. */
-    boolean budgeted() {
-        return budget.limited();
-    }
-
     /**
      * A request is about to be sent: its worst case is reserved first, when there is a budget.
      *
-     * @param promptTokens the prompt counted with the model's tokenizer: asked for only when the call is lost, or,
-     *        with a budget, at once (count it off the event loop before: see {@link #budgeted})
-     * @param maxCompletionTokens the most the answer may cost
+     * @param promptTokens the prompt counted with the model's tokenizer: asked for only when the call is lost, or
+     *        when the budget has no room for {@code promptBound} (then counted on a worker thread)
+     * @param promptBound at least the prompt's tokens, cheaply ({@link TokenCount#chatPromptTokensAtMost})
+     * @param maxCompletionTokens the most its answer may have
      * @return the call, or a {@link LlmCallException#budgetSpent} failure when the budget has no room for it
      */
-    Uni<Call> open(String endpoint, IntSupplier promptTokens, int maxCompletionTokens) {
+    Uni<Call> open(String endpoint, IntSupplier promptTokens, long promptBound, int maxCompletionTokens) {
         if (!budget.limited()) {
             return Uni.createFrom().item(opened(endpoint, promptTokens, TokenBudget.Reservation.FREE));
         }
-        int worstCase = promptTokens.getAsInt() + maxCompletionTokens;
-        return budget.reserve(worstCase).map(reservation -> {
-            if (reservation.denied()) {
-                throw LlmCallException.budgetSpent(endpoint + " is not called: the fleet's LLM budget of "
-                        + budget.tokensPerHour() + " tokens per hour has no room for its worst case of " + worstCase
-                        + " tokens now");
-            }
-            return opened(endpoint, promptTokens, reservation);
-        });
+        return budget.reserve(promptBound + maxCompletionTokens, false)
+                .chain(bounded -> bounded.denied()
+                        ? Uni.createFrom().item(() -> (long) promptTokens.getAsInt() + maxCompletionTokens)
+                                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                                .chain(exact -> budget.reserve(exact).map(reservation -> {
+                                    if (reservation.denied()) {
+                                        throw LlmCallException.budgetSpent(endpoint + " is not called: the fleet's "
+                                                + "LLM budget of " + budget.tokensPerHour() + " tokens per hour has "
+                                                + "no room for its worst case of " + exact + " tokens now");
+                                    }
+                                    return reservation;
+                                }))
+                        : Uni.createFrom().item(bounded))
+                .map(reservation -> opened(endpoint, promptTokens, reservation));
     }
 
     private Call opened(String endpoint, IntSupplier promptTokens, TokenBudget.Reservation reservation) {
@@ -156,13 +159,11 @@ final class UsageLedger {
 
         /**
          * Its answer lost: if it was sent, the provider bills the prompt it read, counted when the total is read (on a
-         * worker thread, not here on an event loop), or now if a budget counted it already; if not, nothing.
+         * worker thread, not here on an event loop); if not, nothing.
          */
         void lost() {
             if (!sent) {
                 settle(this, LlmUsage.NONE);
-            } else if (reservation.bucket() >= 0) {
-                settle(this, lostUsage());
             }
         }
 

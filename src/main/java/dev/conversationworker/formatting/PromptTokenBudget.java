@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.ToIntFunction;
 
 import dev.conversationworker.support.SafeTruncation;
+import dev.conversationworker.support.TokenCount;
 
 /**
  * Cuts rendered lines to {@code formatting.max-prompt-tokens}, counted with the primary model's tokenizer, the unit
@@ -38,7 +39,7 @@ final class PromptTokenBudget {
         String text = rendered.text();
         // Counting costs CPU on every analysis, so it is skipped where it cannot matter: a BPE token is at least one
         // UTF-8 byte, so a text of at most maxTokens bytes has at most maxTokens tokens.
-        if (utf8Length(text) <= maxTokens || tokens.applyAsInt(text) <= maxTokens) {
+        if (TokenCount.atMost(text) <= maxTokens || tokens.applyAsInt(text) <= maxTokens) {
             return rendered;
         }
         RenderedLines cut = mostRecentThatFit(rendered);
@@ -107,27 +108,5 @@ final class PromptTokenBudget {
             }
         }
         return SafeTruncation.prefix(line, fits) + "…";
-    }
-
-    /**
-     * The UTF-8 length without encoding; a lone surrogate counts 3 bytes, as much as a tokenizer may give it.
-     */
-    static long utf8Length(CharSequence text) {
-        long bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
-                    && Character.isLowSurrogate(text.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 }

@@ -71,8 +71,10 @@ class FleetTokenBudgetTest {
             }
             TokenCount tokens = TokenCount.forModel(MODEL);
             int maxCompletion = TestConfigs.fastLlm(1 << 20).maxCompletionTokens();
-            int worstOfAll = prompts.stream()
-                    .mapToInt(p -> tokens.chatPromptTokens(p.system(), p.user()) + maxCompletion).max().orElseThrow();
+            // One call's worst case: its prompt and the most its answer may have.
+            long worstOfAll = prompts.stream()
+                    .mapToLong(p -> tokens.chatPromptTokens(p.system(), p.user()) + maxCompletion).max()
+                    .orElseThrow();
 
             // A burst: both instances analyse every prompt at once (512 out each, the rest waiting for a slot).
             AtomicInteger answered = new AtomicInteger();
@@ -91,7 +93,9 @@ class FleetTokenBudgetTest {
             assertThat(spentInTheBurst).as("spent in the burst, against a budget of " + budget)
                     .isLessThanOrEqualTo(budget + worstOfAll);
 
-            // Then one call after another, from either instance, until the budget has no room for the next.
+            // Then one call after another, from either instance, until the budget has no room for the next (fast
+            // answers now: a thousand calls or so are left).
+            llm.defaultLatency(model -> 1);
             for (int i = 0; i < 10_000; i++) {
                 int before = refused.get();
                 fleet.get(i % 2).analyse(prompts.get(i % prompts.size()), answered, refused)
@@ -123,8 +127,8 @@ class FleetTokenBudgetTest {
         TokenBudget second = slidingBudget(10_000);
         assertThat(first.reserve(4_000).await().indefinitely().denied()).isFalse();
         TokenBudget.Reservation settled = second.reserve(4_000).await().indefinitely();
-        second.settle(settled, 1_000); // a call whose worst case was 4,000 cost 1,000
-        Thread.sleep(100); // the settle is sent without waiting for it
+        second.settle(settled, 1_000); // a call whose worst case was 4,000 cost 1,000: sent with the next run
+        second.refresh().await().indefinitely();
         assertThat(first.reserve(4_000).await().indefinitely().denied()).as("1,000 + 8,000 fit in 10,000").isFalse();
         assertThat(second.reserve(4_000).await().indefinitely().denied()).isTrue();
         assertThat(first.reserve(4_000).await().indefinitely().denied()).isTrue();

@@ -23,7 +23,7 @@ class UsageLedgerTest {
 
     /** Unbudgeted, a call opens at once. */
     private UsageLedger.Call open(String endpoint, int promptTokens) {
-        return ledger.open(endpoint, () -> promptTokens, 800).await().indefinitely();
+        return ledger.open(endpoint, () -> promptTokens, 2_000, 800).await().indefinitely();
     }
 
     private static UsageLedger.Call sent(UsageLedger.Call call) {
@@ -61,11 +61,11 @@ class UsageLedgerTest {
         UsageLedger.Call open = sent(ledger.open("primary", () -> {
             counted.incrementAndGet();
             return 700;
-        }, 800).await().indefinitely());
+        }, 2_000, 800).await().indefinitely());
         open("fallback", 700); // still waiting for a connection: nothing to bill yet
         ledger.open("fallback", () -> {
             throw new AssertionError("an answered call's prompt is never counted here");
-        }, 800).await().indefinitely().answered(new LlmUsage(690, 40, 0, 1, false));
+        }, 2_000, 800).await().indefinitely().answered(new LlmUsage(690, 40, 0, 1, false));
         assertThat(counted).hasValue(0);
         assertThat(ledger.total()).isEqualTo(new LlmUsage(1390, 40, 0, 2, true));
         assertThat(counted).hasValue(1);
@@ -79,7 +79,7 @@ class UsageLedgerTest {
         sent(ledger.open("fallback", () -> {
             counted.incrementAndGet();
             return 900;
-        }, 800).await().indefinitely()).lost(); // on the event loop that cancelled it
+        }, 2_000, 800).await().indefinitely()).lost(); // on the event loop that cancelled it
 
         assertThat(counted).as("no tokenizer on the event loop").hasValue(0);
         assertThat(ledger.needsCounting()).isTrue();
@@ -91,7 +91,8 @@ class UsageLedgerTest {
     @Test
     void earlierAttemptsOfAWaitingAnalysisAreCarriedOver() {
         UsageLedger again = new UsageLedger(new LlmUsage(300, 0, 0, 2, true), UsageLedger.Sink.NONE);
-        again.open("primary", () -> 300, 800).await().indefinitely().answered(new LlmUsage(300, 25, 256, 1, false));
+        again.open("primary", () -> 300, 2_000, 800).await().indefinitely()
+                .answered(new LlmUsage(300, 25, 256, 1, false));
         assertThat(again.total()).isEqualTo(new LlmUsage(600, 25, 256, 3, true));
     }
 

@@ -104,7 +104,7 @@ class ConversationFormatterTokenBudgetTest {
         List<HistoryEntry> history = conversation(20, new Random(3), ENGLISH, 20);
         FormattedConversation out = new ConversationFormatter(12_000, 4000, 400, counting).format(history);
 
-        assertThat(PromptTokenBudget.utf8Length(out.text())).isGreaterThan(400);
+        assertThat(TokenCount.atMost(out.text())).isGreaterThan(400);
         assertThat(GPT_4O.of(out.text())).isLessThanOrEqualTo(400);
         assertThat(counted).hasValue(1);
         assertThat(out).isEqualTo(new ConversationFormatter(12_000, 4000).format(history));
@@ -151,10 +151,10 @@ class ConversationFormatterTokenBudgetTest {
     @Test
     void theUtf8LengthIsTheEncodedOneAndALoneSurrogateCountsThree() {
         for (String text : List.of("", "abc", "Làm sao để đổi mật khẩu?", "😀👨‍👩‍👧🇻🇳", "你好 <|endoftext|>")) {
-            assertThat(PromptTokenBudget.utf8Length(text)).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
+            assertThat(TokenCount.atMost(text)).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
         }
-        assertThat(PromptTokenBudget.utf8Length("a\uD83D")).isEqualTo(4);
-        assertThat(PromptTokenBudget.utf8Length("\uDE00\uD83D")).isEqualTo(6);
+        assertThat(TokenCount.atMost("a\uD83D")).isEqualTo(4);
+        assertThat(TokenCount.atMost("\uDE00\uD83D")).isEqualTo(6);
     }
 
     @Test

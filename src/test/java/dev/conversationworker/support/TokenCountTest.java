@@ -40,4 +40,26 @@ class TokenCountTest {
         int expected = 3 + (3 + count.of("system") + count.of("be brief")) + (3 + count.of("user") + count.of("hi"));
         assertThat(count.chatPromptTokens("be brief", "hi")).isEqualTo(expected);
     }
+
+    /** What a budget reserves for a prompt is never less than its count, in any script, for both encodings. */
+    @Test
+    void theCheapBoundOfAPromptIsNeverBelowItsCount() {
+        java.util.Random random = new java.util.Random(22);
+        String[] words = {"refund", "hoàn tiền", "đơn hàng", "😡", "<|endoftext|>", "12345", "  ", "\n", "ｆｕｌｌ",
+                "naïve", "€"};
+        for (String model : new String[]{"gpt-4o-mini", "gpt-4"}) {
+            TokenCount count = TokenCount.forModel(model);
+            for (int i = 0; i < 300; i++) {
+                StringBuilder user = new StringBuilder();
+                for (int w = random.nextInt(200); w > 0; w--) {
+                    user.append(words[random.nextInt(words.length)]).append(random.nextBoolean() ? " " : "");
+                }
+                assertThat(count.chatPromptTokensAtMost("be brief", user.toString()))
+                        .as(model + ": " + user).isGreaterThanOrEqualTo(count.chatPromptTokens("be brief",
+                                user.toString()));
+            }
+            assertThat(TokenCount.atMost("héllo 😡")).isEqualTo("héllo 😡".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8).length);
+        }
+    }
 }
