@@ -39,6 +39,7 @@ record FinishedOffsets(long committed, NavigableSet<Long> beyond) {
     private static final byte BITSET = 'B';
     private static final byte RUNS = 'R';
     private static final int CHECKSUM_BYTES = 4;
+    private static final int MAX_VARINT_BYTES = 9;
 
     /** What {@link #toMetadata} wrote: the first {@code kept} offsets of {@link #beyond}; the rest did not fit. */
     record Encoded(String metadata, int kept, int leftOut) {
@@ -72,6 +73,16 @@ record FinishedOffsets(long committed, NavigableSet<Long> beyond) {
     /** True when the record at {@code offset} finished already and must not be processed again. */
     boolean finished(long offset) {
         return beyond.contains(offset);
+    }
+
+    /**
+     * How far past the committed offset records may finish with the map still written whole, whatever its pattern:
+     * a bitset of that many bits fits in {@code maxChars} (24,368 offsets at the broker's default). In exactly-once
+     * mode the consumer is to start no record beyond it (decision 10), so that nothing is ever left out.
+     */
+    static long spanThatAlwaysFits(int maxChars) {
+        long bytes = (maxChars - PREFIX.length()) * 3L / 4 - (1 + MAX_VARINT_BYTES + CHECKSUM_BYTES);
+        return Math.max(0, bytes * 8);
     }
 
     /**
@@ -274,7 +285,7 @@ record FinishedOffsets(long committed, NavigableSet<Long> beyond) {
     /** A non-negative long of at most nine bytes (63 bits); anything else is not ours. */
     private static long readVarint(ByteBuffer in) {
         long value = 0;
-        for (int shift = 0; shift < 63; shift += 7) {
+        for (int shift = 0; shift < MAX_VARINT_BYTES * 7; shift += 7) {
             int b = in.get() & 0xFF;
             value |= (long) (b & 0x7F) << shift;
             if ((b & 0x80) == 0) {

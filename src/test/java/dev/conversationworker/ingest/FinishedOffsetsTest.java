@@ -141,6 +141,30 @@ class FinishedOffsetsTest {
     }
 
     @Test
+    void anyMapWithinTheSpanThatAlwaysFitsIsWrittenWhole() {
+        assertThat(FinishedOffsets.spanThatAlwaysFits(MAX)).isEqualTo(24_368);
+        assertThat(FinishedOffsets.spanThatAlwaysFits(0)).isZero();
+        for (int limit : new int[]{40, 333, MAX, 20_000}) {
+            long span = FinishedOffsets.spanThatAlwaysFits(limit);
+            // The worst case: a committed offset of nine varint bytes, and a mixed map up to the span's end.
+            long committed = Long.MAX_VALUE - span - 1;
+            Random random = new Random(limit);
+            NavigableSet<Long> finished = new TreeSet<>();
+            for (long i = 1; i <= span; i++) {
+                if (random.nextInt(3) == 0) {
+                    finished.add(committed + i);
+                }
+            }
+            finished.add(committed + span);
+
+            FinishedOffsets.Encoded encoded = new FinishedOffsets(committed, finished).toMetadata(limit);
+
+            assertThat(encoded.complete()).as("limit %d", limit).isTrue();
+            assertThat(encoded.metadata().length()).isLessThanOrEqualTo(limit);
+        }
+    }
+
+    @Test
     void offsetsNearTheEndOfTheLongRangeComeBack() {
         long committed = Long.MAX_VALUE - 100;
         NavigableSet<Long> finished = new TreeSet<>(
