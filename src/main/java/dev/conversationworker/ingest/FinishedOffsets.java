@@ -155,17 +155,15 @@ record FinishedOffsets(long committed, NavigableSet<Long> beyond) {
     private int longestPrefixThatFits(long[] relative, int maxChars) {
         int headerBytes = 1 + varintLength(committed) + CHECKSUM_BYTES;
         long runBytes = 0;
-        int runStart = 0;
         long runBytesBeforeRun = 0;
+        int runStart = 0;
         for (int k = 1; k <= relative.length; k++) {
             int i = k - 1;
-            if (i > 0 && relative[i] == relative[i - 1] + 1) {
-                runBytes = runBytesBeforeRun + pairBytes(relative, runStart, i);
-            } else {
+            if (i == 0 || relative[i] != relative[i - 1] + 1) {
                 runBytesBeforeRun = runBytes;
                 runStart = i;
-                runBytes = runBytesBeforeRun + pairBytes(relative, runStart, i);
             }
+            runBytes = runBytesBeforeRun + pairBytes(relative, runStart, i);
             long payload = Math.min(runBytes, bitsetBytes(relative[i]));
             if (PREFIX.length() + base64Length(headerBytes + payload) > maxChars) {
                 return k - 1;
