@@ -45,6 +45,13 @@ final class TokenBudget {
     private static final Duration READING = Duration.ofSeconds(1);
 
     static final Duration BUCKET = Duration.ofSeconds(10);
+    /**
+     * A lease is a hundredth of the hourly budget, held for at most a {@link #READING}: one round trip serves many
+     * calls. Leases are taken only while the budget has room for this many of them; nearer its end, each call
+     * reserves its own worst case, so what one instance holds never keeps another from the last tokens.
+     */
+    private static final long LEASES_PER_HOUR = 100;
+    private static final long LEASES_LEFT_FOR_LEASING = 4;
     static final int BUCKETS_BEFORE = (int) (Duration.ofHours(1).toMillis() / BUCKET.toMillis());
 
     /** No budget: every call may be made, and nothing is asked of Redis. */
@@ -61,7 +68,9 @@ final class TokenBudget {
     private final int bucketsBefore;
     private final AtomicLong remaining;
     private final AtomicBoolean unreadable = new AtomicBoolean();
-    /** Settled calls not yet sent to Redis: what they cost minus what they reserved, by bucket. */
+    /** This instance's lease: tokens reserved in Redis at once for many calls; null when it has none. */
+    private Lease lease;
+    /** Settled calls and leases not yet sent to Redis: what they cost minus what they reserved, by bucket. */
     private final Map<Long, AtomicLong> unsent = new ConcurrentHashMap<>();
 
     /**
@@ -139,17 +148,36 @@ final class TokenBudget {
 
     /**
      * A reservation of {@code tokens} in the fleet's window, or {@link Reservation#DENIED}. The calls settled since
-     * the last run go with it: one round trip per call.
+     * the last run go with it.
      */
     Uni<Reservation> reserve(long tokens) {
         return reserve(tokens, true);
     }
 
-    /** @param last false when a refusal will be followed by a smaller reservation: then it does not turn it spent */
+    /**
+     * Taken from this instance's lease if it has room (no round trip); else, while the budget is far from spent, a
+     * new lease is taken for it; near the end, the call's own reservation.
+     *
+     * @param last false when a refusal will be followed by a smaller reservation: then it does not turn it spent
+     */
     Uni<Reservation> reserve(long tokens, boolean last) {
         if (!limited()) {
             return Uni.createFrom().item(Reservation.FREE);
         }
+        Reservation local = fromLease(tokens);
+        if (local != null) {
+            return Uni.createFrom().item(local);
+        }
+        long leaseSize = Math.max(tokens, tokensPerHour / LEASES_PER_HOUR);
+        if (leaseSize > tokens && remaining.get() >= LEASES_LEFT_FOR_LEASING * leaseSize) {
+            return reserveInRedis(leaseSize, false).chain(lease -> lease.denied()
+                    ? reserveInRedis(tokens, last)
+                    : Uni.createFrom().item(() -> newLease(lease, tokens)));
+        }
+        return reserveInRedis(tokens, last);
+    }
+
+    private Uni<Reservation> reserveInRedis(long tokens, boolean last) {
         return run(tokens, last).map(reply -> {
             long left = reply.get(1).toLong();
             switch (reply.get(3).toInteger()) {
@@ -158,7 +186,9 @@ final class TokenBudget {
                 default -> {
                 }
             }
-            return reply.get(0).toInteger() == 1 ? new Reservation(reply.get(2).toLong(), tokens) : Reservation.DENIED;
+            return reply.get(0).toInteger() == 1
+                    ? new Reservation(reply.get(2).toLong(), tokens, null)
+                    : Reservation.DENIED;
         }).onFailure().recoverWithItem(failure -> {
             if (unreadable.compareAndSet(false, true)) {
                 LlmLog.LOG.budgetUnreadable(FailureKind.of(failure));
@@ -167,9 +197,47 @@ final class TokenBudget {
         });
     }
 
-    /** Sends the calls settled since the last run and reads the window: the gauge stays true while no call is made. */
+    private synchronized Reservation fromLease(long tokens) {
+        if (lease == null || lease.granted - lease.used < tokens) {
+            return null;
+        }
+        lease.used += tokens;
+        lease.open++;
+        return new Reservation(lease.bucket, tokens, lease);
+    }
+
+    /** A lease granted in Redis: the current one retires, and the call takes the first tokens of the new one. */
+    private synchronized Reservation newLease(Reservation granted, long tokens) {
+        retireLease();
+        lease = new Lease(granted.bucket(), granted.tokens());
+        return fromLease(tokens);
+    }
+
+    /** No more calls take from the lease; once its calls have settled, what it did not use goes back to the fleet. */
+    private synchronized void retireLease() {
+        if (lease != null) {
+            lease.retired = true;
+            settleIfDone(lease);
+            lease = null;
+        }
+    }
+
+    private void settleIfDone(Lease done) {
+        if (done.retired && done.open == 0 && done.used != done.granted) {
+            unsent.computeIfAbsent(done.bucket, bucket -> new AtomicLong()).addAndGet(done.used - done.granted);
+        }
+    }
+
+    /**
+     * Retires the lease (its unused tokens go back to the fleet), sends the calls settled since the last run and
+     * reads the window: the gauge stays true while no call is made.
+     */
     Uni<Void> refresh() {
-        return limited() ? run(0, false).replaceWithVoid() : Uni.createFrom().voidItem();
+        if (!limited()) {
+            return Uni.createFrom().voidItem();
+        }
+        retireLease();
+        return run(0, false).replaceWithVoid();
     }
 
     private Uni<Response> run(long tokens, boolean last) {
@@ -201,24 +269,52 @@ final class TokenBudget {
 
     /**
      * The call is over and cost {@code tokens}: its reservation is to be replaced by that, with the next reservation
-     * or reading (within {@link #READING}), whichever comes first; until then the worst case stays counted.
+     * or reading (within {@link #READING}), whichever comes first; until then the worst case stays counted. A call of
+     * a lease gives back to the lease what it did not use.
      */
     void settle(Reservation reservation, long tokens) {
-        if (reservation.bucket() >= 0 && tokens != reservation.tokens()) {
+        if (reservation.lease() != null) {
+            synchronized (this) {
+                Lease of = reservation.lease();
+                of.used += tokens - reservation.tokens();
+                of.open--;
+                settleIfDone(of);
+            }
+        } else if (reservation.bucket() >= 0 && tokens != reservation.tokens()) {
             unsent.computeIfAbsent(reservation.bucket(), bucket -> new AtomicLong())
                     .addAndGet(tokens - reservation.tokens());
         }
     }
 
     /**
-     * Tokens held for one call in the window's bucket {@code bucket}.
+     * Tokens this instance took for its calls at once, reserved in Redis in bucket {@code bucket} (guarded by the
+     * budget's lock): {@code used} by the calls it served (their worst case, then what they cost), {@code open} of
+     * them not settled yet.
+     */
+    private static final class Lease {
+
+        private final long bucket;
+        private final long granted;
+        private long used;
+        private int open;
+        private boolean retired;
+
+        private Lease(long bucket, long granted) {
+            this.bucket = bucket;
+            this.granted = granted;
+        }
+    }
+
+    /**
+     * Tokens held for one call in the window's bucket {@code bucket}, taken from a {@code lease} of this instance or
+     * (null) reserved for the call itself.
      *
      * @param bucket negative when nothing was reserved ({@link #FREE}: no budget) or could be ({@link #DENIED})
      */
-    record Reservation(long bucket, long tokens) {
+    record Reservation(long bucket, long tokens, Lease lease) {
 
-        static final Reservation FREE = new Reservation(-1, 0);
-        static final Reservation DENIED = new Reservation(-2, 0);
+        static final Reservation FREE = new Reservation(-1, 0, null);
+        static final Reservation DENIED = new Reservation(-2, 0, null);
 
         boolean denied() {
             return bucket == -2;
