@@ -31,7 +31,10 @@ import dev.conversationworker.support.RedisScript;
  * the provider billed. A call is made only if its worst case fits, so the fleet
  * spends no more than the budget, at any concurrency, since reservations count the moment they are made (a provider
  * that counts a prompt above our bound could overspend by that). Settles travel with the next reservation, or a
- * reading each {@link #READING}: one round trip per call. The window is 360 buckets of 10 s in Redis time (one clock
+ * reading each {@link #READING}. While the budget is far from spent, an instance reserves a {@link Lease} of a
+ * hundredth of it at once and serves its calls from it in memory, giving back what it did not use each
+ * {@link #READING}: one round trip serves many calls (reserved in Redis like a call, a lease changes nothing of the
+ * bound). The window is 360 buckets of 10 s in Redis time (one clock
  * for the fleet), plus the current one: it errs by at most 10 s, towards spending less.
  * <p>
  * Whoever turns the budget from free to spent, or back (with a tenth of it free, so it does not flap at the edge),
