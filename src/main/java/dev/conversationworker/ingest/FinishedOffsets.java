@@ -263,7 +263,7 @@ record FinishedOffsets(long committed, NavigableSet<Long> beyond) {
     }
 
     /** Unsigned LEB128: seven bits a byte, low first, the high bit saying another byte follows. */
-    private static void writeVarint(ByteArrayOutputStream out, long value) {
+    static void writeVarint(ByteArrayOutputStream out, long value) {
         long rest = value;
         while ((rest & ~0x7FL) != 0) {
             out.write((int) ((rest & 0x7F) | 0x80));

@@ -3,9 +3,6 @@ package dev.conversationworker.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +20,7 @@ import dev.conversationworker.model.AnalysisResult;
 import dev.conversationworker.model.Severity;
 import dev.conversationworker.support.StoredJson;
 import dev.conversationworker.support.TokenCount;
+import dev.conversationworker.testsupport.EvaluationReport;
 import dev.conversationworker.testsupport.LabelledConversations;
 import dev.conversationworker.testsupport.LabelledConversations.Labelled;
 import dev.conversationworker.testsupport.LabelledConversations.Phrasing;
@@ -111,13 +109,7 @@ class TriageEvaluationTest {
         OTHER_SEEDS.stream().filter(s -> s != seed).forEach(s -> others.put(s, heldOut(judge(s), true)));
 
         String report = report(seed, judged, heldOut, tuning, others);
-        System.out.println(report);
-        Files.createDirectories(Path.of("target"));
-        Files.writeString(Path.of("target", "triage-evaluation.md"), report, StandardCharsets.UTF_8);
-        String doc = System.getProperty("triage.evaluation.doc");
-        if (doc != null && !doc.isBlank()) {
-            Files.writeString(Path.of(doc), report, StandardCharsets.UTF_8);
-        }
+        EvaluationReport.write(report, "triage-evaluation.md", "triage.evaluation.doc");
 
         assertThat(heldOutOnly()).as("alarm phrases added since tuning that match held-out phrasings only")
                 .isSubsetOf(BEFORE_TUNING);

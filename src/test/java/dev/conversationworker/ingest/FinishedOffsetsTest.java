@@ -251,23 +251,14 @@ class FinishedOffsetsTest {
     private static String forged(char layout, long committed, long... varints) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         bytes.write(layout);
-        writeVarint(bytes, committed);
+        FinishedOffsets.writeVarint(bytes, committed);
         for (long value : varints) {
-            writeVarint(bytes, value);
+            FinishedOffsets.writeVarint(bytes, value);
         }
         CRC32C crc = new CRC32C();
         crc.update(bytes.toByteArray());
         bytes.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
         return FinishedOffsets.PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.toByteArray());
-    }
-
-    private static void writeVarint(ByteArrayOutputStream out, long value) {
-        long rest = value;
-        while ((rest & ~0x7FL) != 0) {
-            out.write((int) ((rest & 0x7F) | 0x80));
-            rest >>>= 7;
-        }
-        out.write((int) rest);
     }
 
     private static NavigableSet<Long> range(long first, long last) {

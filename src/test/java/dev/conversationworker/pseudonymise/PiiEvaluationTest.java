@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -23,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import dev.conversationworker.pseudonymise.PiiEvaluationSet.Message;
 import dev.conversationworker.pseudonymise.PiiEvaluationSet.Span;
 import dev.conversationworker.support.PromptText;
+import dev.conversationworker.testsupport.EvaluationReport;
 
 /**
  * Recall and precision per kind on the generated evaluation set ({@link PiiEvaluationSet}), printed and written to
@@ -84,13 +82,7 @@ class PiiEvaluationTest {
         List<Evaluation> others = OTHER_SEEDS.stream().filter(s -> s != seed).map(this::evaluate).toList();
         Latency latency = measureLatency(main.messages());
         String report = report(main, others, latency);
-        System.out.println(report);
-        Files.createDirectories(Path.of("target"));
-        Files.writeString(Path.of("target", "pii-evaluation.md"), report, StandardCharsets.UTF_8);
-        String doc = System.getProperty("pii.evaluation.doc");
-        if (doc != null && !doc.isBlank()) {
-            Files.writeString(Path.of(doc), report, StandardCharsets.UTF_8);
-        }
+        EvaluationReport.write(report, "pii-evaluation.md", "pii.evaluation.doc");
 
         SoftAssertions softly = new SoftAssertions();
         for (Evaluation evaluation : concat(main, others)) {
