@@ -6,8 +6,9 @@
 -- towards spending less).
 -- ARGV[1]: the budget (tokens in the window); ARGV[2]: the tokens to reserve (a call's worst case; 0 only settles
 -- and reads); ARGV[3]: buckets before the current one; ARGV[4]: a bucket's length (ms); ARGV[5]: tokens free that
--- make a spent budget "free again" (so it does not flap at the edge); ARGV[6]: 1 if a refusal is final (it turns
--- the budget spent), 0 if the caller will try a smaller worst case; then pairs of a bucket and a change: calls
+-- make a spent budget "free again" (so it does not flap at the edge); ARGV[6]: the least a smaller try after a
+-- refusal could ask, 0 if there is none: a refusal turns the budget spent only if not even that fits; then pairs
+-- of a bucket and a change: calls
 -- settled since the last run, what they cost minus what they reserved there (a bucket that has left the window
 -- counts no more, so nothing changes for it).
 -- Returns {granted (1 or 0), tokens left after it, its bucket, turned: 1 spent now, 2 free again, 0 neither}.
@@ -40,6 +41,7 @@ for i = 7, #ARGV - 1, 2 do
 end
 local granted = 0
 local turned = 0
+local least_after = tonumber(ARGV[6])
 if want > 0 then
   if total + want <= limit then
     granted = 1
@@ -48,7 +50,7 @@ if want > 0 then
     if limit - total >= tonumber(ARGV[5]) and redis.call('DEL', KEYS[2]) == 1 then
       turned = 2
     end
-  elseif ARGV[6] == '1' and redis.call('SETNX', KEYS[2], '1') == 1 then
+  elseif (least_after == 0 or limit - total < least_after) and redis.call('SETNX', KEYS[2], '1') == 1 then
     turned = 1
   end
 end

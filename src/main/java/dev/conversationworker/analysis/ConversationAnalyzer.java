@@ -151,19 +151,21 @@ public class ConversationAnalyzer {
     }
 
     /**
-     * The offline analyzer first (here, on the thread that formatted the conversation); the LLM only for what it
-     * finds at least {@code llm.budget.triage-min-severity}, and for those too its answer stands when the budget is
-     * spent.
+     * The offline analyzer first (on a worker thread: it reads the whole history); the LLM only for what it finds at
+     * least {@code llm.budget.triage-min-severity}, and for those too its answer stands when the budget is spent.
      */
     private Uni<AnalysisOutcome> triage(List<HistoryEntry> history, FormattedConversation formatted, Context trace) {
-        AnalysisResult triaged = offline.analyse(history);
-        if (!triaged.severity().atLeast(config.budget().triageMinSeverity())) {
-            spend.triaged(LlmSpendMetrics.TRIAGE_DECISIONS.get(1));
-            return Uni.createFrom().item(offlineAnswer(triaged, OfflineReason.TRIAGE));
-        }
-        spend.triaged(LlmSpendMetrics.TRIAGE_DECISIONS.get(0));
-        return askLlm(formatted, trace, LlmUsage.NONE,
-                () -> Uni.createFrom().item(offlineAnswer(triaged, OfflineReason.BUDGET_SPENT)));
+        return Uni.createFrom().item(() -> offline.analyse(history))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(triaged -> {
+                    if (!triaged.severity().atLeast(config.budget().triageMinSeverity())) {
+                        spend.triaged(LlmSpendMetrics.TRIAGE_DECISIONS.get(1));
+                        return Uni.createFrom().item(offlineAnswer(triaged, OfflineReason.TRIAGE));
+                    }
+                    spend.triaged(LlmSpendMetrics.TRIAGE_DECISIONS.get(0));
+                    return askLlm(formatted, trace, LlmUsage.NONE,
+                            () -> Uni.createFrom().item(offlineAnswer(triaged, OfflineReason.BUDGET_SPENT)));
+                });
     }
 
     private static AnalysisOutcome offlineAnswer(AnalysisResult result, OfflineReason reason) {

@@ -71,6 +71,8 @@ final class TokenBudget {
     private final int bucketsBefore;
     private final AtomicLong remaining;
     private final AtomicBoolean unreadable = new AtomicBoolean();
+    /** A lease is being asked of Redis: other calls meanwhile reserve their own, rather than a lease each. */
+    private final AtomicBoolean leasing = new AtomicBoolean();
     /** This instance's lease: tokens reserved in Redis at once for many calls; null when it has none. */
     private Lease lease;
     /** Settled calls and leases not yet sent to Redis: what they cost minus what they reserved, by bucket. */
@@ -150,20 +152,23 @@ final class TokenBudget {
     }
 
     /**
-     * A reservation of {@code tokens} in the fleet's window, or {@link Reservation#DENIED}. The calls settled since
+     * A reservation of {@code tokens} in the fleet's window, or a {@linkplain Reservation#denied denied} one. The calls settled since
      * the last run go with it.
      */
     Uni<Reservation> reserve(long tokens) {
-        return reserve(tokens, true);
+        return reserve(tokens, 0);
     }
 
     /**
-     * Taken from this instance's lease if it has room (no round trip); else, while the budget is far from spent, a
-     * new lease is taken for it; near the end, the call's own reservation.
+     * Taken from this instance's lease if it has room (no round trip); else, while the budget is far from spent and
+     * no other call of this instance is asking for one, a new lease is taken for it; else the call's own
+     * reservation. Once asked of Redis, a reservation is seen through even if the caller leaves (a deadline, a lost
+     * hedge): a grant that comes too late is given back, not left counted for an hour.
      *
-     * @param last false when a refusal will be followed by a smaller reservation: then it does not turn it spent
+     * @param leastAfter the least a smaller reservation after a refusal could ask (0: none follows): a refusal
+     *        turns the budget spent only if not even that would fit
      */
-    Uni<Reservation> reserve(long tokens, boolean last) {
+    Uni<Reservation> reserve(long tokens, long leastAfter) {
         if (!limited()) {
             return Uni.createFrom().item(Reservation.FREE);
         }
@@ -172,31 +177,50 @@ final class TokenBudget {
             return Uni.createFrom().item(local);
         }
         long leaseSize = Math.max(tokens, tokensPerHour / LEASES_PER_HOUR);
-        if (leaseSize > tokens && remaining.get() >= LEASES_LEFT_FOR_LEASING * leaseSize) {
-            return reserveInRedis(leaseSize, false).chain(lease -> lease.denied()
-                    ? reserveInRedis(tokens, last)
-                    : Uni.createFrom().item(() -> newLease(lease, tokens)));
-        }
-        return reserveInRedis(tokens, last);
+        boolean lease = leaseSize > tokens && remaining.get() >= LEASES_LEFT_FOR_LEASING * leaseSize
+                && leasing.compareAndSet(false, true);
+        Uni<Reservation> asked = lease
+                ? reserveInRedis(leaseSize, tokens)
+                        .eventually(() -> leasing.set(false))
+                        .chain(granted -> granted.denied()
+                                ? reserveInRedis(tokens, leastAfter)
+                                : Uni.createFrom().item(() -> newLease(granted, tokens)))
+                : reserveInRedis(tokens, leastAfter);
+        Uni<Reservation> detached = asked.memoize().indefinitely();
+        detached.subscribe().with(ignored -> {
+        }, ignored -> {
+        });
+        AtomicBoolean taken = new AtomicBoolean();
+        return detached.invoke(() -> taken.set(true))
+                .onCancellation().invoke(() -> detached.subscribe().with(late -> {
+                    if (!taken.get() && !late.denied()) {
+                        settle(late, 0);
+                    }
+                }, ignored -> {
+                }));
     }
 
-    private Uni<Reservation> reserveInRedis(long tokens, boolean last) {
-        return run(tokens, last).map(reply -> {
+    private Uni<Reservation> reserveInRedis(long tokens, long leastAfter) {
+        return run(tokens, leastAfter).map(reply -> {
             long left = reply.get(1).toLong();
-            switch (reply.get(3).toInteger()) {
-                case 1 -> turned.accept(new LlmBudgetTurned(true, tokensPerHour, Math.max(0, left), whenSpent));
-                case 2 -> turned.accept(new LlmBudgetTurned(false, tokensPerHour, left, whenSpent));
-                default -> {
+            Reservation reservation = reply.get(0).toInteger() == 1
+                    ? new Reservation(reply.get(2).toLong(), tokens, null, left)
+                    : Reservation.denied(left);
+            int turn = reply.get(3).toInteger();
+            if (turn != 0) {
+                // Telling must not undo what Redis granted: a failure here is logged, not the reservation's.
+                try {
+                    turned.accept(new LlmBudgetTurned(turn == 1, tokensPerHour, Math.max(0, left), whenSpent));
+                } catch (RuntimeException e) {
+                    LOG.warnf("The LLM budget's turn could not be told: %s", e);
                 }
             }
-            return reply.get(0).toInteger() == 1
-                    ? new Reservation(reply.get(2).toLong(), tokens, null)
-                    : Reservation.DENIED;
+            return reservation;
         }).onFailure().recoverWithItem(failure -> {
             if (unreadable.compareAndSet(false, true)) {
                 LlmLog.LOG.budgetUnreadable(FailureKind.of(failure));
             }
-            return Reservation.DENIED;
+            return Reservation.denied(0);
         });
     }
 
@@ -205,8 +229,7 @@ final class TokenBudget {
             return null;
         }
         lease.used += tokens;
-        lease.open++;
-        return new Reservation(lease.bucket, tokens, lease);
+        return new Reservation(lease.bucket, tokens, lease, lease.granted - lease.used);
     }
 
     /** A lease granted in Redis: the current one retires, and the call takes the first tokens of the new one. */
@@ -216,18 +239,22 @@ final class TokenBudget {
         return fromLease(tokens);
     }
 
-    /** No more calls take from the lease; once its calls have settled, what it did not use goes back to the fleet. */
+    /**
+     * No more calls take from the lease, and what it holds beyond the worst cases of its calls goes back to the
+     * fleet now; its calls still open settle with the fleet directly.
+     */
     private synchronized void retireLease() {
         if (lease != null) {
+            unsentChange(lease.bucket, lease.used - lease.granted);
+            lease.granted = lease.used;
             lease.retired = true;
-            settleIfDone(lease);
             lease = null;
         }
     }
 
-    private void settleIfDone(Lease done) {
-        if (done.retired && done.open == 0 && done.used != done.granted) {
-            unsent.computeIfAbsent(done.bucket, bucket -> new AtomicLong()).addAndGet(done.used - done.granted);
+    private void unsentChange(long bucket, long change) {
+        if (change != 0) {
+            unsent.computeIfAbsent(bucket, b -> new AtomicLong()).addAndGet(change);
         }
     }
 
@@ -240,13 +267,13 @@ final class TokenBudget {
             return Uni.createFrom().voidItem();
         }
         retireLease();
-        return run(0, false).replaceWithVoid();
+        return run(0, 0).replaceWithVoid();
     }
 
-    private Uni<Response> run(long tokens, boolean last) {
+    private Uni<Response> run(long tokens, long leastAfter) {
         List<String> args = new ArrayList<>(List.of(keys[0], keys[1], Long.toString(tokensPerHour),
                 Long.toString(tokens), Integer.toString(bucketsBefore), Long.toString(bucketMs),
-                Long.toString(Math.max(1, tokensPerHour / 10)), last ? "1" : "0"));
+                Long.toString(Math.max(1, tokensPerHour / 10)), Long.toString(leastAfter)));
         Map<Long, Long> settling = new HashMap<>();
         unsent.forEach((bucket, change) -> {
             long taken = change.getAndSet(0);
@@ -264,42 +291,45 @@ final class TokenBudget {
                     unreadable.set(false);
                     remaining.set(Math.max(0, reply.get(1).toLong()));
                 })
-                // Not taken: they are sent again with the next run (until their bucket leaves the window, at most an
-                // hour: a worst case counted longer only makes the fleet spend less).
-                .onFailure().invoke(() -> settling.forEach(
-                        (bucket, change) -> unsent.computeIfAbsent(bucket, b -> new AtomicLong()).addAndGet(change)));
+                // Not known to be taken (Redis may have run it and the reply been lost): what adds is sent again,
+                // what gives back is dropped, so a settle is never applied twice to the fleet's favour (a worst case
+                // counted longer only makes the fleet spend less).
+                .onFailure().invoke(() -> settling.forEach((bucket, change) -> {
+                    if (change > 0) {
+                        unsentChange(bucket, change);
+                    }
+                }));
     }
 
     /**
      * The call is over and cost {@code tokens}: its reservation is to be replaced by that, with the next reservation
      * or reading (within {@link #READING}), whichever comes first; until then the worst case stays counted. A call of
-     * a lease gives back to the lease what it did not use.
+     * the current lease gives back to the lease what it did not use; one of a retired lease, to the fleet.
      */
     void settle(Reservation reservation, long tokens) {
+        long change = tokens - reservation.tokens();
         if (reservation.lease() != null) {
             synchronized (this) {
-                Lease of = reservation.lease();
-                of.used += tokens - reservation.tokens();
-                of.open--;
-                settleIfDone(of);
+                if (!reservation.lease().retired) {
+                    reservation.lease().used += change;
+                    return;
+                }
             }
-        } else if (reservation.bucket() >= 0 && tokens != reservation.tokens()) {
-            unsent.computeIfAbsent(reservation.bucket(), bucket -> new AtomicLong())
-                    .addAndGet(tokens - reservation.tokens());
+        }
+        if (reservation.bucket() >= 0) {
+            unsentChange(reservation.bucket(), change);
         }
     }
 
     /**
      * Tokens this instance took for its calls at once, reserved in Redis in bucket {@code bucket} (guarded by the
-     * budget's lock): {@code used} by the calls it served (their worst case, then what they cost), {@code open} of
-     * them not settled yet.
+     * budget's lock): {@code used} by the calls it served (their worst case, then what they cost).
      */
     private static final class Lease {
 
         private final long bucket;
-        private final long granted;
+        private long granted;
         private long used;
-        private int open;
         private boolean retired;
 
         private Lease(long bucket, long granted) {
@@ -312,12 +342,16 @@ final class TokenBudget {
      * Tokens held for one call in the window's bucket {@code bucket}, taken from a {@code lease} of this instance or
      * (null) reserved for the call itself.
      *
-     * @param bucket negative when nothing was reserved ({@link #FREE}: no budget) or could be ({@link #DENIED})
+     * @param bucket negative when nothing was reserved ({@link #FREE}: no budget) or could be ({@link #denied})
+     * @param left what the budget had left after it (as far as this instance knows)
      */
-    record Reservation(long bucket, long tokens, Lease lease) {
+    record Reservation(long bucket, long tokens, Lease lease, long left) {
 
-        static final Reservation FREE = new Reservation(-1, 0, null);
-        static final Reservation DENIED = new Reservation(-2, 0, null);
+        static final Reservation FREE = new Reservation(-1, 0, null, Long.MAX_VALUE);
+
+        static Reservation denied(long left) {
+            return new Reservation(-2, 0, null, left);
+        }
 
         boolean denied() {
             return bucket == -2;

@@ -18,7 +18,7 @@ import dev.conversationworker.support.TokenCount;
  * a call given up before it was sent costs nothing.
  * <p>
  * With a {@link TokenBudget}, opening a call reserves its worst case for the fleet, and settling it replaces the
- * reservation by what it cost (for a lost call, when the total is read).
+ * reservation by what it cost; a call lost after it was sent keeps its worst case (the provider may bill it all).
  * <p>
  * One per analysis, passed down the call chain; no state is shared between analyses. Thread-safe: the primary and
  * the fallback settle from different event loops, and the deadline may read the total while a call is open (an
@@ -66,20 +66,20 @@ final class UsageLedger {
         if (!budget.limited()) {
             return Uni.createFrom().item(opened(endpoint, promptTokens, TokenBudget.Reservation.FREE));
         }
-        return budget.reserve(promptBound + maxCompletionTokens, false)
-                .chain(bounded -> bounded.denied()
+        return budget.reserve(promptBound + maxCompletionTokens, maxCompletionTokens)
+                // Refused for the bound, the exact count may still fit; not when not even an answer would.
+                .chain(bounded -> bounded.denied() && bounded.left() >= maxCompletionTokens
                         ? Uni.createFrom().item(() -> (long) promptTokens.getAsInt() + maxCompletionTokens)
                                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                                .chain(exact -> budget.reserve(exact).map(reservation -> {
-                                    if (reservation.denied()) {
-                                        throw LlmCallException.budgetSpent(endpoint + " is not called: the fleet's "
-                                                + "LLM budget of " + budget.tokensPerHour() + " tokens per hour has "
-                                                + "no room for its worst case of " + exact + " tokens now");
-                                    }
-                                    return reservation;
-                                }))
+                                .chain(budget::reserve)
                         : Uni.createFrom().item(bounded))
-                .map(reservation -> opened(endpoint, promptTokens, reservation));
+                .map(reservation -> {
+                    if (reservation.denied()) {
+                        throw LlmCallException.budgetSpent(endpoint + " is not called: the fleet's LLM budget of "
+                                + budget.tokensPerHour() + " tokens per hour is spent");
+                    }
+                    return opened(endpoint, promptTokens, reservation);
+                });
     }
 
     private Call opened(String endpoint, IntSupplier promptTokens, TokenBudget.Reservation reservation) {
@@ -109,7 +109,7 @@ final class UsageLedger {
         }
         for (Call call : stillOpen) {
             if (call.sent) {
-                settle(call, call.lostUsage());
+                settle(call, call.lostUsage(), true);
             }
         }
         synchronized (this) {
@@ -117,7 +117,11 @@ final class UsageLedger {
         }
     }
 
-    private void settle(Call call, LlmUsage usage) {
+    /**
+     * @param lost its answer was lost after it was sent: the ledger counts its prompt, but the budget keeps its
+     *        worst case, for a provider may finish (and bill) a request whose client went away
+     */
+    private void settle(Call call, LlmUsage usage, boolean lost) {
         synchronized (this) {
             if (!open.remove(call)) {
                 return; // settled already
@@ -125,7 +129,9 @@ final class UsageLedger {
             settled = settled.plus(usage);
         }
         sink.billed(call.endpoint, usage);
-        budget.settle(call.reservation, usage.promptTokens() + usage.completionTokens());
+        budget.settle(call.reservation, lost
+                ? call.reservation.tokens()
+                : usage.promptTokens() + usage.completionTokens());
     }
 
     /** One HTTP call of the analysis; the first of its settling methods counts, later ones do nothing. */
@@ -149,12 +155,12 @@ final class UsageLedger {
 
         /** An answer with its usage (reported, or estimated when the provider left it out). */
         void answered(LlmUsage usage) {
-            settle(this, usage);
+            settle(this, usage, false);
         }
 
         /** An answer that bills nothing: an error status (429, 5xx, 4xx), processed by no model. */
         void refused() {
-            settle(this, new LlmUsage(0, 0, 0, 1, false));
+            settle(this, new LlmUsage(0, 0, 0, 1, false), false);
         }
 
         /**
@@ -163,7 +169,7 @@ final class UsageLedger {
          */
         void lost() {
             if (!sent) {
-                settle(this, LlmUsage.NONE);
+                settle(this, LlmUsage.NONE, false);
             }
         }
 

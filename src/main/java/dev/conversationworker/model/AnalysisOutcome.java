@@ -43,9 +43,9 @@ public record AnalysisOutcome(AnalysisStatus status, Provider provider, String m
                 promptVersion, reason);
     }
 
-    /** Failed in the end, with this error: the calls made for it and the prompt version stay. */
+    /** Failed in the end, with this error: the calls made for it, the prompt version and why no LLM was asked stay. */
     public AnalysisOutcome failedAs(String failure, boolean unreachable) {
         return new AnalysisOutcome(AnalysisStatus.FAILED, Provider.NONE, null, llmLatencyMs, null, failure,
-                unreachable, usage, promptVersion, null);
+                unreachable, usage, promptVersion, offlineReason);
     }
 }

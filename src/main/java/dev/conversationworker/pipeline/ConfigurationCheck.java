@@ -44,6 +44,9 @@ class ConfigurationCheck {
                 .atLeast("formatting.max-chars", formatting.maxChars(), ConversationFormatter.MIN_CHARS)
                 .atLeast("formatting.max-prompt-tokens", formatting.maxPromptTokens(),
                         ConversationFormatter.MIN_PROMPT_TOKENS)
+                // A budget must hold one of the largest calls, or every such call is refused for good.
+                .atLeast("llm.budget.tokens-per-hour", llm.budget().tokensPerHour().orElse(Long.MAX_VALUE),
+                        (long) formatting.maxPromptTokens() + llm.maxCompletionTokens())
                 .positive("worker.max-in-flight", worker.maxInFlight())
                 .positive("worker.max-in-flight-bytes", worker.maxInFlightBytes().asLongValue())
                 .positive("analysis.max-resuming", wait.maxResuming())

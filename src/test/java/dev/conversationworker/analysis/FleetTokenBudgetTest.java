@@ -154,6 +154,27 @@ class FleetTokenBudgetTest {
         assertThat(second.remaining()).isEqualTo(2_000);
     }
 
+    @Test
+    void aLeaseServesCallsInMemoryAndGivesBackWhatItDidNotUseWhenItRetires() {
+        // 1,000,000 tokens: a lease is 10,000.
+        TokenBudget first = TokenBudget.fleet(redis, prefix, 1_000_000, "offline", turns::add);
+        TokenBudget second = TokenBudget.fleet(redis, prefix, 1_000_000, "offline", turns::add);
+        TokenBudget.Reservation one = first.reserve(2_000).await().indefinitely();
+        assertThat(one.lease()).as("the first call takes a lease").isNotNull();
+        second.refresh().await().indefinitely();
+        assertThat(second.remaining()).as("the fleet sees the lease").isEqualTo(990_000);
+        TokenBudget.Reservation two = first.reserve(3_000).await().indefinitely();
+        assertThat(two.lease()).as("the next is served from it").isSameAs(one.lease());
+        first.settle(one, 500);
+
+        first.refresh().await().indefinitely(); // the lease retires: 5,000 of it is held, by the open call
+        second.refresh().await().indefinitely();
+        assertThat(second.remaining()).isEqualTo(1_000_000 - 500 - 3_000);
+        first.settle(two, 700); // a call of a retired lease settles with the fleet
+        first.refresh().await().indefinitely();
+        assertThat(first.remaining()).isEqualTo(1_000_000 - 500 - 700);
+    }
+
     private TokenBudget slidingBudget(long tokens) {
         return TokenBudget.fleet(redis, prefix, tokens, "offline", turns::add, Duration.ofMillis(100), 9);
     }
