@@ -152,8 +152,8 @@ final class TokenBudget {
     }
 
     /**
-     * A reservation of {@code tokens} in the fleet's window, or a {@linkplain Reservation#denied denied} one. The calls settled since
-     * the last run go with it.
+     * A reservation of {@code tokens} in the fleet's window, or a {@linkplain Reservation#denied denied} one. The
+     * calls settled since the last run go with it.
      */
     Uni<Reservation> reserve(long tokens) {
         return reserve(tokens, 0);
