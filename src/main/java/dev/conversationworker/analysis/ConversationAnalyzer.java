@@ -1,7 +1,6 @@
 package dev.conversationworker.analysis;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -219,13 +218,13 @@ public class ConversationAnalyzer {
                 .failWith(() -> new TimeoutException("no valid answer within the deadline of "
                         + config.deadline().toMillis() + " ms"))
                 .map(a -> AnalysisOutcome.answered(a.endpoint(), a.model(), a.latencyMs(), a.result()))
-                .onFailure(failure -> whenSpent != null && budgetSpent(failure))
+                .onFailure(failure -> whenSpent != null && LlmFailures.budgetSpent(failure))
                 .recoverWithUni(failure -> whenSpent.get())
                 .onFailure().recoverWithItem(failure -> {
-                    AnalysisOutcome failed = AnalysisOutcome.failed(describe(failure),
-                            (System.nanoTime() - started) / 1_000_000, unreachable(failure));
+                    AnalysisOutcome failed = AnalysisOutcome.failed(LlmFailures.describe(failure),
+                            (System.nanoTime() - started) / 1_000_000, LlmFailures.unreachable(failure));
                     // Waiting for budget is not an outage: the waiting room must not page as if it were.
-                    return budgetSpent(failure) ? failed.because(OfflineReason.BUDGET_SPENT) : failed;
+                    return LlmFailures.budgetSpent(failure) ? failed.because(OfflineReason.BUDGET_SPENT) : failed;
                 })
                 // Read once the race is over and the losers are cancelled; a call still open counts as lost, its
                 // prompt counted by the tokenizer on a worker thread (milliseconds for a long one).
@@ -233,13 +232,6 @@ public class ConversationAnalyzer {
                         ? Uni.createFrom().item(() -> outcome.costing(ledger.total(), AnalysisPrompt.VERSION))
                                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                         : Uni.createFrom().item(outcome.costing(ledger.total(), AnalysisPrompt.VERSION)));
-    }
-
-    /** No answer, and some call was not made for want of budget. */
-    private static boolean budgetSpent(Throwable failure) {
-        List<Throwable> all = new ArrayList<>(List.of(failure.getSuppressed()));
-        all.add(failure);
-        return all.stream().anyMatch(f -> f instanceof LlmCallException call && call.budgetSpent());
     }
 
     private Uni<LlmAnswer> timed(LlmEndpoint endpoint, AnalysisPrompt prompt, Context trace, boolean hedged,
@@ -253,7 +245,8 @@ public class ConversationAnalyzer {
                         spend.budgetRefused(); // not a call: no latency, and no warning per analysis (CW0305 said it)
                         return;
                     }
-                    metrics.llmCall(endpoint.name(), outcomeOf(failure), Duration.ofNanos(System.nanoTime() - started));
+                    metrics.llmCall(endpoint.name(), LlmFailures.outcomeOf(failure),
+                            Duration.ofNanos(System.nanoTime() - started));
                     // Not calling an endpoint whose circuit is open is expected (it was logged when it opened).
                     boolean notCalled = failure instanceof LlmCallException call && call.circuitOpen();
                     if (notCalled) {
@@ -268,41 +261,5 @@ public class ConversationAnalyzer {
                 })
                 .onCancellation().invoke(() -> metrics.llmCall(endpoint.name(), LlmOutcome.CANCELLED,
                         Duration.ofNanos(System.nanoTime() - started)));
-    }
-
-    private static LlmOutcome outcomeOf(Throwable failure) {
-        if (failure instanceof InvalidAnswerException) {
-            return LlmOutcome.INVALID;
-        }
-        if (failure instanceof LlmCallException call) {
-            return call.retryable() ? LlmOutcome.UNAVAILABLE : LlmOutcome.REJECTED;
-        }
-        return LlmOutcome.ERROR;
-    }
-
-    /** No LLM could be reached: the deadline passed, or some endpoint was down, overloaded or refused the key. */
-    private static boolean unreachable(Throwable failure) {
-        List<Throwable> all = new ArrayList<>(List.of(failure.getSuppressed()));
-        all.add(failure);
-        return all.stream().anyMatch(f -> f instanceof TimeoutException
-                || f instanceof LlmCallException call && call.unreachable());
-    }
-
-    /**
-     * The {@code error} of a failed analysis: our own messages (HTTP status, invalid answer, deadline, circuit) as
-     * they are, anything else reduced to its {@link FailureKind}, so no host, address, port or URL is published.
-     */
-    static String describe(Throwable failure) {
-        StringBuilder text = new StringBuilder(describeOne(failure));
-        for (Throwable s : failure.getSuppressed()) {
-            text.append("; ").append(describeOne(s));
-        }
-        return text.toString();
-    }
-
-    private static String describeOne(Throwable failure) {
-        boolean ours = failure instanceof LlmCallException || failure instanceof InvalidAnswerException
-                || failure.getClass() == TimeoutException.class;
-        return ours && failure.getMessage() != null ? failure.getMessage() : FailureKind.of(failure);
     }
 }

@@ -2,11 +2,9 @@ package dev.conversationworker.analysis;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -31,7 +29,7 @@ import dev.conversationworker.support.RedisScript;
  * the provider billed. A call is made only if its worst case fits, so the fleet
  * spends no more than the budget, at any concurrency, since reservations count the moment they are made (a provider
  * that counts a prompt above our bound could overspend by that). Settles travel with the next reservation, or a
- * reading each {@link #READING}. While the budget is far from spent, an instance reserves a {@link Lease} of a
+ * reading each {@link #READING}. While the budget is far from spent, an instance reserves a {@linkplain InstanceLease lease} of a
  * hundredth of it at once and serves its calls from it in memory, giving back what it did not use each
  * {@link #READING}: one round trip serves many calls (reserved in Redis like a call, a lease changes nothing of the
  * bound). The window is 360 buckets of 10 s in Redis time (one clock
@@ -73,10 +71,8 @@ final class TokenBudget {
     private final AtomicBoolean unreadable = new AtomicBoolean();
     /** A lease is being asked of Redis: other calls meanwhile reserve their own, rather than a lease each. */
     private final AtomicBoolean leasing = new AtomicBoolean();
-    /** This instance's lease: tokens reserved in Redis at once for many calls; null when it has none. */
-    private Lease lease;
-    /** Settled calls and leases not yet sent to Redis: what they cost minus what they reserved, by bucket. */
-    private final Map<Long, AtomicLong> unsent = new ConcurrentHashMap<>();
+    private final InstanceLease lease = new InstanceLease();
+    private final PendingSettles unsent = new PendingSettles();
 
     /**
      * The budget {@code llm.budget} sets, if any: its turns logged and passed on, its gauge registered and read
@@ -172,19 +168,19 @@ final class TokenBudget {
         if (!limited()) {
             return Uni.createFrom().item(Reservation.FREE);
         }
-        Reservation local = fromLease(tokens);
+        Reservation local = lease.take(tokens);
         if (local != null) {
             return Uni.createFrom().item(local);
         }
         long leaseSize = Math.max(tokens, tokensPerHour / LEASES_PER_HOUR);
-        boolean lease = leaseSize > tokens && remaining.get() >= LEASES_LEFT_FOR_LEASING * leaseSize
+        boolean leaseIt = leaseSize > tokens && remaining.get() >= LEASES_LEFT_FOR_LEASING * leaseSize
                 && leasing.compareAndSet(false, true);
-        Uni<Reservation> asked = lease
+        Uni<Reservation> asked = leaseIt
                 ? reserveInRedis(leaseSize, tokens)
                         .eventually(() -> leasing.set(false))
                         .chain(granted -> granted.denied()
                                 ? reserveInRedis(tokens, leastAfter)
-                                : Uni.createFrom().item(() -> newLease(granted, tokens)))
+                                : Uni.createFrom().item(() -> lease.replace(granted, tokens, unsent)))
                 : reserveInRedis(tokens, leastAfter);
         Uni<Reservation> detached = asked.memoize().indefinitely();
         detached.subscribe().with(ignored -> {
@@ -224,40 +220,6 @@ final class TokenBudget {
         });
     }
 
-    private synchronized Reservation fromLease(long tokens) {
-        if (lease == null || lease.granted - lease.used < tokens) {
-            return null;
-        }
-        lease.used += tokens;
-        return new Reservation(lease.bucket, tokens, lease, lease.granted - lease.used);
-    }
-
-    /** A lease granted in Redis: the current one retires, and the call takes the first tokens of the new one. */
-    private synchronized Reservation newLease(Reservation granted, long tokens) {
-        retireLease();
-        lease = new Lease(granted.bucket(), granted.tokens());
-        return fromLease(tokens);
-    }
-
-    /**
-     * No more calls take from the lease, and what it holds beyond the worst cases of its calls goes back to the
-     * fleet now; its calls still open settle with the fleet directly.
-     */
-    private synchronized void retireLease() {
-        if (lease != null) {
-            unsentChange(lease.bucket, lease.used - lease.granted);
-            lease.granted = lease.used;
-            lease.retired = true;
-            lease = null;
-        }
-    }
-
-    private void unsentChange(long bucket, long change) {
-        if (change != 0) {
-            unsent.computeIfAbsent(bucket, b -> new AtomicLong()).addAndGet(change);
-        }
-    }
-
     /**
      * Retires the lease (its unused tokens go back to the fleet), sends the calls settled since the last run and
      * reads the window: the gauge stays true while no call is made.
@@ -266,7 +228,7 @@ final class TokenBudget {
         if (!limited()) {
             return Uni.createFrom().voidItem();
         }
-        retireLease();
+        lease.retire(unsent);
         return run(0, 0).replaceWithVoid();
     }
 
@@ -274,31 +236,14 @@ final class TokenBudget {
         List<String> args = new ArrayList<>(List.of(keys[0], keys[1], Long.toString(tokensPerHour),
                 Long.toString(tokens), Integer.toString(bucketsBefore), Long.toString(bucketMs),
                 Long.toString(Math.max(1, tokensPerHour / 10)), Long.toString(leastAfter)));
-        Map<Long, Long> settling = new HashMap<>();
-        unsent.forEach((bucket, change) -> {
-            long taken = change.getAndSet(0);
-            if (taken != 0) {
-                settling.put(bucket, taken);
-                args.add(Long.toString(bucket));
-                args.add(Long.toString(taken));
-            }
-        });
-        // A bucket an hour old gets no more settles (a call lasts llm.deadline): its entry goes.
-        long gone = System.currentTimeMillis() / bucketMs - bucketsBefore - 2;
-        unsent.entrySet().removeIf(entry -> entry.getKey() < gone && entry.getValue().get() == 0);
+        // A bucket an hour old gets no more settles (a call lasts llm.deadline).
+        Map<Long, Long> settling = unsent.takeInto(args, System.currentTimeMillis() / bucketMs - bucketsBefore - 2);
         return RESERVE.run(redis, 2, args.toArray(String[]::new))
                 .invoke(reply -> {
                     unreadable.set(false);
                     remaining.set(Math.max(0, reply.get(1).toLong()));
                 })
-                // Not known to be taken (Redis may have run it and the reply been lost): what adds is sent again,
-                // what gives back is dropped, so a settle is never applied twice to the fleet's favour (a worst case
-                // counted longer only makes the fleet spend less).
-                .onFailure().invoke(() -> settling.forEach((bucket, change) -> {
-                    if (change > 0) {
-                        unsentChange(bucket, change);
-                    }
-                }));
+                .onFailure().invoke(() -> unsent.putBackAfterFailure(settling));
     }
 
     /**
@@ -308,33 +253,11 @@ final class TokenBudget {
      */
     void settle(Reservation reservation, long tokens) {
         long change = tokens - reservation.tokens();
-        if (reservation.lease() != null) {
-            synchronized (this) {
-                if (!reservation.lease().retired) {
-                    reservation.lease().used += change;
-                    return;
-                }
-            }
+        if (reservation.lease() != null && lease.settle(reservation.lease(), change)) {
+            return;
         }
         if (reservation.bucket() >= 0) {
-            unsentChange(reservation.bucket(), change);
-        }
-    }
-
-    /**
-     * Tokens this instance took for its calls at once, reserved in Redis in bucket {@code bucket} (guarded by the
-     * budget's lock): {@code used} by the calls it served (their worst case, then what they cost).
-     */
-    private static final class Lease {
-
-        private final long bucket;
-        private long granted;
-        private long used;
-        private boolean retired;
-
-        private Lease(long bucket, long granted) {
-            this.bucket = bucket;
-            this.granted = granted;
+            unsent.add(reservation.bucket(), change);
         }
     }
 
@@ -345,7 +268,7 @@ final class TokenBudget {
      * @param bucket negative when nothing was reserved ({@link #FREE}: no budget) or could be ({@link #denied})
      * @param left what the budget had left after it (as far as this instance knows)
      */
-    record Reservation(long bucket, long tokens, Lease lease, long left) {
+    record Reservation(long bucket, long tokens, InstanceLease.Lease lease, long left) {
 
         static final Reservation FREE = new Reservation(-1, 0, null, Long.MAX_VALUE);
 

@@ -50,7 +50,7 @@ class FailureKindTest {
         deadline.addSuppressed(new ConnectException("Connection refused: llm.internal/10.0.3.7:8443"));
         deadline.addSuppressed(new InvalidAnswerException("fallback gave an invalid answer: model refused"));
 
-        assertThat(ConversationAnalyzer.describe(deadline)).isEqualTo("no valid answer within the deadline of "
+        assertThat(LlmFailures.describe(deadline)).isEqualTo("no valid answer within the deadline of "
                 + "30000 ms; primary answered HTTP 503; connection refused; fallback gave an invalid answer: model "
                 + "refused");
     }
