@@ -67,11 +67,11 @@ class AnalysisPromptTest {
                 .hasSize(6);
         // Not the conversation, not the boundary: every request of this worker has the same version.
         assertThat(AnalysisPrompt.VERSION)
-                .as("the prompt changed, so analyses get a new promptVersion: update CURRENT (README, Cost)")
+                .as("the prompt changed, so analyses get a new promptVersion: update CURRENT (docs/cost.md, prompt changes)")
                 .isEqualTo(CURRENT);
     }
 
-    /** The prompt's version now; a change of the prompt changes it, on purpose (see the README on rollouts). */
+    /** The prompt's version now; a change of the prompt changes it, on purpose (see docs/cost.md on rollouts). */
     private static final String CURRENT = "d74b5c8d44eb";
     private static final String PINNED_FOR_FIXED_INPUT = "1ba786f55b02";
 
