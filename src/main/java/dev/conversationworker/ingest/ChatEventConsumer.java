@@ -58,12 +58,24 @@ public class ChatEventConsumer {
     @Inject
     TopicsConfig topics;
 
+    @Inject
+    ExactlyOnceCommitter committer;
+
     private KeyedDispatcher dispatcher;
-    private final PartitionHandover handover = new PartitionHandover();
+    private PartitionHandover handover;
+    private boolean exactlyOnce;
+    /** Exactly-once mode: how far past its first unfinished record a partition is read (the map must fit). */
+    private long window;
     private volatile boolean stopping;
 
     @PostConstruct
     void init() {
+        exactlyOnce = committer.enabled();
+        handover = new PartitionHandover(exactlyOnce);
+        if (exactlyOnce) {
+            window = FinishedOffsets.spanThatAlwaysFits(config.offsetMetadataMaxBytes());
+            committer.start(handover);
+        }
         dispatcher = new KeyedDispatcher(config.maxInFlight(), config.maxInFlightBytes().asLongValue());
         metrics.gauge(WorkerMetrics.Gauge.EVENTS_IN_FLIGHT, dispatcher::inFlight);
         metrics.gauge(WorkerMetrics.Gauge.EVENTS_IN_FLIGHT_PEAK, dispatcher::peakInFlight);
@@ -86,6 +98,9 @@ public class ChatEventConsumer {
                 : dispatcher.inFlight() + " left unacknowledged after " + config.shutdownTimeout().toMillis()
                         + " ms; they will be redelivered");
         pipeline.stop();
+        if (exactlyOnce) {
+            committer.stop(ChatEventsRebalanceListener.COMMIT_TIMEOUT); // before SmallRye closes the consumer
+        }
     }
 
     @Incoming(CHANNEL)
@@ -97,14 +112,26 @@ public class ChatEventConsumer {
         if (ticket == null) {
             return Uni.createFrom().voidItem(); // its partition moved to another instance, which reads it again
         }
+        if (ticket.finished()) {
+            return Uni.createFrom().completionStage(record.ack()); // committed as finished, in the last map
+        }
         long bytes = (record.getPayload() == null ? 0 : record.getPayload().length)
                 + (kafka.getKey() == null ? 0 : ((byte[]) kafka.getKey()).length);
-        return dispatcher.submit(orderingKey(kafka), bytes, () -> {
+        Uni<Void> admitted = exactlyOnce ? handover.windowFor(ticket, window) : Uni.createFrom().voidItem();
+        return admitted.chain(() -> dispatcher.submit(orderingKey(kafka), bytes, () -> {
             if (!handover.start(ticket)) {
                 return Uni.createFrom().voidItem(); // moved while it waited behind its conversation: not ours now
             }
             return handle(record, kafka, ticket).onTermination().invoke(() -> handover.ended(ticket));
-        });
+        }));
+    }
+
+    boolean exactlyOnce() {
+        return exactlyOnce;
+    }
+
+    ExactlyOnceCommitter committer() {
+        return committer;
     }
 
     PartitionHandover handover() {
@@ -155,13 +182,15 @@ public class ChatEventConsumer {
             PartitionHandover.Ticket ticket) {
         String where = where(kafka);
         Context trace = Traces.of(record);
-        return pipeline.process((byte[]) kafka.getKey(), record.getPayload(), kafka.getPartition(),
-                kafka.getOffset(), trace)
+        Outbox outbox = exactlyOnce ? new Outbox() : null;
+        return Uni.createFrom().deferred(() -> pipeline.process((byte[]) kafka.getKey(), record.getPayload(),
+                kafka.getPartition(), kafka.getOffset(), trace, outbox))
                 .onFailure(ChatEventConsumer::isUnexpected)
                 .invoke(failure -> log(kafka, () -> IngestLog.LOG.unexpectedFailure(where, failure)))
                 .onFailure(ChatEventConsumer::isUnexpected).retry()
                 .atMost(Math.max(0, config.maxUnexpectedAttempts() - 1))
-                .onItemOrFailure().transformToUni((done, failure) -> settle(record, kafka, ticket, failure, trace))
+                .onItemOrFailure()
+                .transformToUni((done, failure) -> settle(record, kafka, ticket, failure, trace, outbox))
                 .onFailure()
                 .invoke(failure -> log(kafka,
                         () -> IngestLog.LOG.leftForRedelivery(where, LogSafe.oneLine(String.valueOf(failure)))))
@@ -170,8 +199,15 @@ public class ChatEventConsumer {
 
     /** Acknowledges what is done, dead-letters poison and what keeps failing, leaves the rest for redelivery. */
     private Uni<Void> settle(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka,
-            PartitionHandover.Ticket ticket, Throwable failure, Context trace) {
+            PartitionHandover.Ticket ticket, Throwable failure, Context trace, Outbox outbox) {
         if (failure == null) {
+            if (exactlyOnce) {
+                // Refused for good (an analysis too large for its topic): the record is dead-lettered instead.
+                return committer.send(ticket, outbox.orElse(refusal -> {
+                    metrics.deadLetter(DeadLetterReason.PROCESSING_FAILED);
+                    return deadLetters.outbox(kafka, record.getPayload(), refusal, trace);
+                })).chain(() -> Uni.createFrom().completionStage(record.ack()));
+            }
             return acknowledge(record, ticket);
         }
         String where = where(kafka);
@@ -206,6 +242,10 @@ public class ChatEventConsumer {
      */
     private Uni<Void> deadLetter(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka,
             PartitionHandover.Ticket ticket, Throwable failure, Context trace) {
+        if (exactlyOnce) {
+            return committer.send(ticket, deadLetters.outbox(kafka, record.getPayload(), failure, trace))
+                    .chain(() -> Uni.createFrom().completionStage(record.ack()));
+        }
         String where = where(kafka);
         return Uni.createFrom().deferred(() -> deadLetters.write(kafka, record.getPayload(), failure, trace))
                 .onFailure(writeFailure -> !stopping && TransientFailures.isTransient(writeFailure))

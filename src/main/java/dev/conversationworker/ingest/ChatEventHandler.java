@@ -16,8 +16,10 @@ public interface ChatEventHandler {
      *
      * @param partition the record's partition and {@code offset} its offset there
      * @param trace the record's trace context: the records it causes carry it on
+     * @param outbox exactly-once mode: where the records it causes go, to be committed with its offset; null in
+     *        at-least-once mode, where they are published at once
      */
-    Uni<Void> process(byte[] key, byte[] value, int partition, long offset, Context trace);
+    Uni<Void> process(byte[] key, byte[] value, int partition, long offset, Context trace, Outbox outbox);
 
     /** The worker is stopping: transient failures are no longer retried (their records stay unacknowledged). */
     void stop();

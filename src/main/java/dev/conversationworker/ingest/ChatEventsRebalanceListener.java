@@ -3,6 +3,7 @@ package dev.conversationworker.ingest;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +15,8 @@ import org.apache.kafka.common.TopicPartition;
 
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
+
+import dev.conversationworker.support.LogSafe;
 
 /**
  * The input consumer's rebalance callbacks (named by {@code consumer-rebalance-listener.name} on the channel). They
@@ -28,7 +31,9 @@ public class ChatEventsRebalanceListener implements KafkaConsumerRebalanceListen
     public static final String NAME = "chat-events-handover";
 
     /** Bounded, so that a broker away cannot hold a rebalance (or a shutdown) for Kafka's default minute. */
-    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
+    /** Reading the committed offsets waits for transactions still open on them (KIP-447): up to their timeout. */
+    private static final Duration COMMITTED_READ_TIMEOUT = ExactlyOnceCommitter.TRANSACTION_TIMEOUT.multipliedBy(3);
 
     @Inject
     ChatEventConsumer events;
@@ -60,13 +65,48 @@ public class ChatEventsRebalanceListener implements KafkaConsumerRebalanceListen
         }
     }
 
+    /**
+     * In exactly-once mode also: the group metadata that the next transactions' offsets are sent with (the
+     * generation changes with every rebalance, also for partitions kept), and the map of records the last commit
+     * says finished beyond its offset, so that they are not run again.
+     */
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         events.handover().assigned(partitions);
+        if (!events.exactlyOnce()) {
+            return;
+        }
+        events.committer().groupMetadata(consumer.groupMetadata());
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed;
+        try {
+            committed = consumer.committed(Set.copyOf(partitions), COMMITTED_READ_TIMEOUT);
+        } catch (RuntimeException e) {
+            // Without the maps, what finished beyond the committed offsets runs again: repeats, never a loss.
+            IngestLog.LOG.transactionFailed("the committed offsets of " + partitions,
+                    LogSafe.oneLine(String.valueOf(e)));
+            return;
+        }
+        committed.forEach((partition, offset) -> {
+            if (offset == null) {
+                return;
+            }
+            FinishedOffsets finished = FinishedOffsets.fromMetadata(offset.offset(), offset.metadata());
+            if (!finished.beyond().isEmpty()) {
+                events.handover().seed(partition, finished);
+                IngestLog.LOG.finishedSkipped(partition.toString(), finished.beyond().size(), offset.offset());
+            }
+        });
     }
 
     private void hand(Consumer<?, ?> consumer, Collection<TopicPartition> partitions, boolean commit) {
         if (partitions.isEmpty()) {
+            return;
+        }
+        if (events.exactlyOnce()) {
+            handInTransaction(consumer, partitions, commit);
             return;
         }
         long start = System.nanoTime();
@@ -97,5 +137,36 @@ public class ChatEventsRebalanceListener implements KafkaConsumerRebalanceListen
             IngestLog.LOG.partitionsHandedOver(partitions.size(), waitedMs, released.stillRunning(),
                     "could not commit " + offsets + " (" + e + "); the next owner repeats from the last commit");
         }
+    }
+
+    /**
+     * Exactly-once mode: what runs in the partitions may end and join the open transaction, which is then committed
+     * with their offsets before they are released. Lost, the open transaction is aborted instead: the records of the
+     * partitions lost run again at their new owner, and what it held of the others is sent again.
+     */
+    private void handInTransaction(Consumer<?, ?> consumer, Collection<TopicPartition> partitions, boolean commit) {
+        long start = System.nanoTime();
+        PartitionHandover.Released released;
+        String outcome;
+        try {
+            if (commit) {
+                events.committer().groupMetadata(consumer.groupMetadata());
+                events.handover().stop(partitions, events.stopping() ? Duration.ZERO : config.shutdownTimeout());
+                boolean committed = events.committer().commitNow(COMMIT_TIMEOUT);
+                released = events.handover().release(partitions);
+                outcome = committed
+                        ? "committed in a transaction"
+                        : "could not commit in time; the next owner repeats from the last commit";
+            } else {
+                released = events.handover().revoke(partitions, Duration.ZERO);
+                events.committer().abortNow(COMMIT_TIMEOUT);
+                outcome = "lost, the open transaction aborted";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        IngestLog.LOG.partitionsHandedOver(partitions.size(), (System.nanoTime() - start) / 1_000_000,
+                released.stillRunning(), outcome);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -19,6 +20,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
+import dev.conversationworker.ops.TopicsConfig;
 import dev.conversationworker.ops.Traces;
 import dev.conversationworker.support.DeadLetterHeaders;
 
@@ -52,6 +54,9 @@ public class DeadLetterWriter {
     @Inject
     Traces traces;
 
+    @Inject
+    TopicsConfig topics;
+
     /**
      * Completes once Kafka has accepted the dead letter (acks=all). Fails with {@link DeadLetterTooLargeException}
      * when not even the smallest copy fits the topic, and with Kafka's failure for anything else.
@@ -62,6 +67,36 @@ public class DeadLetterWriter {
 
     private Uni<Void> attempt(IncomingKafkaRecordMetadata<?, ?> source, byte[] value, Throwable reason, int step,
             Context trace) {
+        ProducerRecord<byte[], byte[]> letter = letter(source, value, reason, step);
+        return emitter.sendMessage(traces.carry(Message.of(letter.value())
+                .addMetadata(OutgoingKafkaRecordMetadata.<byte[]>builder().withKey(letter.key())
+                        .withHeaders(letter.headers()).build()),
+                trace))
+                .onFailure(DeadLetterWriter::isTooLarge).recoverWithUni(failure -> step < LAST_STEP
+                        ? attempt(source, value, reason, step + 1, trace)
+                        : Uni.createFrom().failure(new DeadLetterTooLargeException(failure)));
+    }
+
+    /**
+     * Exactly-once mode: the dead letter as an outbox, to be committed with its record's offset; refused as too
+     * large, it is replaced by the next smaller copy, and by nothing after the smallest.
+     */
+    Outbox outbox(IncomingKafkaRecordMetadata<?, ?> source, byte[] value, Throwable reason, Context trace) {
+        return outbox(source, value, reason, -1, trace);
+    }
+
+    private Outbox outbox(IncomingKafkaRecordMetadata<?, ?> source, byte[] value, Throwable reason, int step,
+            Context trace) {
+        ProducerRecord<byte[], byte[]> letter = letter(source, value, reason, step);
+        traces.inject(trace, letter.headers());
+        return new Outbox(refusal -> step < LAST_STEP && isTooLarge(refusal)
+                ? outbox(source, value, reason, step + 1, trace)
+                : null).send(letter);
+    }
+
+    /** The dead letter at a step of cutting: -1 whole, then each of {@link #VALUE_SIZES}. */
+    private ProducerRecord<byte[], byte[]> letter(IncomingKafkaRecordMetadata<?, ?> source, byte[] value,
+            Throwable reason, int step) {
         byte[] key = (byte[]) source.getKey();
         byte[] sentValue = value;
         byte[] sentKey = key;
@@ -78,13 +113,7 @@ public class DeadLetterWriter {
             }
             headers.add(DeadLetterHeaders.PREFIX + "truncated", cut.toString().getBytes(StandardCharsets.UTF_8));
         }
-        return emitter.sendMessage(traces.carry(Message.of(sentValue)
-                .addMetadata(OutgoingKafkaRecordMetadata.<byte[]>builder().withKey(sentKey).withHeaders(headers)
-                        .build()),
-                trace))
-                .onFailure(DeadLetterWriter::isTooLarge).recoverWithUni(failure -> step < LAST_STEP
-                        ? attempt(source, value, reason, step + 1, trace)
-                        : Uni.createFrom().failure(new DeadLetterTooLargeException(failure)));
+        return new ProducerRecord<>(topics.deadLetter(), null, sentKey, sentValue, headers);
     }
 
     /** Not even the dead letter cut to its headers fits the dead-letter topic. */

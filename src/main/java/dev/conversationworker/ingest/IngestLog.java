@@ -44,4 +44,20 @@ interface IngestLog extends BasicLogger {
     @LogMessage(level = INFO)
     @Message(id = 107, value = "Handed over %d partition(s) that moved to another instance: waited %d ms for the events running there, %d still running; %s")
     void partitionsHandedOver(int partitions, long waitedMs, int stillRunning, String outcome);
+
+    @LogMessage(level = INFO)
+    @Message(id = 108, value = "Exactly once: analyses, notifications, dead letters and input offsets are committed in Kafka transactions of transactional.id %s, every %d ms; readers must set isolation.level=read_committed")
+    void exactlyOnce(String transactionalId, long commitIntervalMs);
+
+    @LogMessage(level = WARN)
+    @Message(id = 109, value = "Transaction of %s failed (%s): aborted, and what it held of this instance's partitions is sent again")
+    void transactionFailed(String transactionalId, String failure);
+
+    @LogMessage(level = WARN)
+    @Message(id = 110, value = "The map of records finished beyond the committed offset of %s does not fit worker.offset-metadata-max-bytes: %d kept, %d left out (they are processed again after a crash)")
+    void finishedMapCut(String partition, int kept, int leftOut);
+
+    @LogMessage(level = INFO)
+    @Message(id = 111, value = "Partition %s: the last commit's map says %d record(s) beyond offset %d finished; they are skipped")
+    void finishedSkipped(String partition, int records, long committed);
 }

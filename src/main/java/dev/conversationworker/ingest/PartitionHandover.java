@@ -1,13 +1,17 @@
 package dev.conversationworker.ingest;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.TopicPartition;
+
+import io.smallrye.mutiny.Uni;
 
 /**
  * Hands partitions over cleanly when they move to another instance (a rollout, a scale event, a rebalance).
@@ -26,8 +30,11 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class PartitionHandover {
 
-    /** One record as received: its partition's generation tells whether it may still run here. */
-    record Ticket(TopicPartition partition, long offset, long generation) {
+    /**
+     * One record as received: its partition's generation tells whether it may still run here; {@code finished}, that
+     * it finished before (a committed map says so) and must not run again.
+     */
+    record Ticket(TopicPartition partition, long offset, long generation, boolean finished) {
     }
 
     /** What a revocation leaves: the offsets to commit, and how many records were still running at its end. */
@@ -36,6 +43,8 @@ final class PartitionHandover {
 
     // All guarded by this.
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+    /** Exactly-once mode: records finished beyond the first unfinished one are kept for the commit's map. */
+    private final boolean tracksFinished;
 
     private static final class PartitionState {
 
@@ -44,6 +53,21 @@ final class PartitionHandover {
         long lastReceived = -1;
         final TreeSet<Long> unacknowledged = new TreeSet<>();
         int running;
+        /** Finished beyond the first unfinished record (exactly-once): this instance's and those of the map read. */
+        final TreeSet<Long> finished = new TreeSet<>();
+        /** Changed since the last commit was taken. */
+        boolean dirty;
+        /** Records waiting until the partition's first unfinished record is near enough for the map to hold them. */
+        final List<Runnable> waitingForWindow = new ArrayList<>();
+    }
+
+    PartitionHandover() {
+        this(false);
+    }
+
+    /** @param tracksFinished exactly-once mode: keeps what finished beyond the head, for {@link #toCommit} */
+    PartitionHandover(boolean tracksFinished) {
+        this.tracksFinished = tracksFinished;
     }
 
     /** A record arrives; {@code null} when its partition was revoked from this instance (its new owner reads it). */
@@ -53,9 +77,31 @@ final class PartitionHandover {
         if (state.revoked) {
             return null;
         }
-        state.unacknowledged.add(offset);
         state.lastReceived = Math.max(state.lastReceived, offset);
-        return new Ticket(tp, offset, state.generation);
+        if (state.finished.contains(offset)) {
+            return new Ticket(tp, offset, state.generation, true);
+        }
+        state.unacknowledged.add(offset);
+        return new Ticket(tp, offset, state.generation, false);
+    }
+
+    /**
+     * Completes when the record may start in exactly-once mode: at most {@code span} offsets past its partition's
+     * first unfinished record, so that the commit's map of finished records always fits ({@link FinishedOffsets});
+     * until then the consumer, waiting here, fetches nothing more. At once when the partition moved.
+     */
+    Uni<Void> windowFor(Ticket ticket, long span) {
+        return Uni.createFrom().emitter(room -> {
+            synchronized (this) {
+                PartitionState state = current(ticket);
+                if (state != null && !state.unacknowledged.isEmpty()
+                        && ticket.offset() - state.unacknowledged.first() >= span) {
+                    state.waitingForWindow.add(() -> room.complete(null));
+                    return;
+                }
+            }
+            room.complete(null);
+        });
     }
 
     /** The record's turn has come: false when its partition moved away meanwhile, so it must not run here. */
@@ -76,10 +122,69 @@ final class PartitionHandover {
         }
     }
 
-    synchronized void acknowledged(Ticket ticket) {
-        PartitionState state = current(ticket);
-        if (state != null) {
+    /** The record finished (in exactly-once mode: its outputs joined the open transaction). */
+    void acknowledged(Ticket ticket) {
+        List<Runnable> inWindow = List.of();
+        synchronized (this) {
+            PartitionState state = current(ticket);
+            if (state == null) {
+                return;
+            }
+            boolean wasFirst = !state.unacknowledged.isEmpty() && state.unacknowledged.first() == ticket.offset();
             state.unacknowledged.remove(ticket.offset());
+            if (tracksFinished) {
+                state.finished.add(ticket.offset());
+                state.dirty = true;
+            }
+            if (wasFirst && !state.waitingForWindow.isEmpty()) {
+                inWindow = List.copyOf(state.waitingForWindow); // each looks again, and waits again if still far
+                state.waitingForWindow.clear();
+            }
+        }
+        inWindow.forEach(Runnable::run);
+    }
+
+    /** Whether the ticket's partition is still this instance's, in the ticket's generation. */
+    synchronized boolean owned(Ticket ticket) {
+        PartitionState state = current(ticket);
+        return state != null;
+    }
+
+    /**
+     * Exactly-once mode, on assignment: what the last commit says finished beyond its offset is not run again, and
+     * is carried into the next commits until the committed offset passes it.
+     */
+    synchronized void seed(TopicPartition tp, FinishedOffsets committed) {
+        PartitionState state = partitions.computeIfAbsent(tp, ignored -> new PartitionState());
+        state.finished.addAll(committed.beyond());
+    }
+
+    /**
+     * Exactly-once mode: the offset and the map of finished records to commit for each partition that moved since
+     * the last call; the caller commits them, or hands them back ({@link #notCommitted}).
+     */
+    synchronized Map<TopicPartition, FinishedOffsets> toCommit() {
+        Map<TopicPartition, FinishedOffsets> commit = new HashMap<>();
+        for (Map.Entry<TopicPartition, PartitionState> entry : partitions.entrySet()) {
+            PartitionState state = entry.getValue();
+            if (!state.dirty || state.lastReceived < 0) {
+                continue;
+            }
+            long committed = state.unacknowledged.isEmpty() ? state.lastReceived + 1 : state.unacknowledged.first();
+            state.finished.headSet(committed).clear();
+            commit.put(entry.getKey(), new FinishedOffsets(committed, new TreeSet<>(state.finished)));
+            state.dirty = false;
+        }
+        return commit;
+    }
+
+    /** Offsets {@link #toCommit taken} whose transaction did not commit: they are taken again next time. */
+    synchronized void notCommitted(Collection<TopicPartition> taken) {
+        for (TopicPartition tp : taken) {
+            PartitionState state = partitions.get(tp);
+            if (state != null) {
+                state.dirty = true;
+            }
         }
     }
 
@@ -98,20 +203,42 @@ final class PartitionHandover {
      * have ended or {@code patience} is up, then forgets the partitions and says what to commit for them.
      */
     synchronized Released revoke(Collection<TopicPartition> revoked, Duration patience) throws InterruptedException {
+        stop(revoked, patience);
+        return release(revoked);
+    }
+
+    /**
+     * The first half of {@link #revoke}: nothing more starts in {@code revoked}, and what runs there may end within
+     * {@code patience} (its state is kept, for the commit that follows in exactly-once mode).
+     */
+    synchronized void stop(Collection<TopicPartition> revoked, Duration patience) throws InterruptedException {
         for (TopicPartition tp : revoked) {
             PartitionState state = partitions.computeIfAbsent(tp, ignored -> new PartitionState());
             state.revoked = true;
         }
         long deadline = System.nanoTime() + patience.toNanos();
-        int running = running(revoked);
-        while (running > 0) {
+        while (running(revoked) > 0) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 break;
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
-            running = running(revoked);
         }
+    }
+
+    /** The second half of {@link #revoke}: the partitions are forgotten; says what to commit for them. */
+    Released release(Collection<TopicPartition> revoked) {
+        List<Runnable> waiting = new ArrayList<>();
+        Released released;
+        synchronized (this) {
+            released = forget(revoked, waiting);
+        }
+        waiting.forEach(Runnable::run); // admitted, they find their partition gone and never start
+        return released;
+    }
+
+    private Released forget(Collection<TopicPartition> revoked, List<Runnable> waiting) {
+        int running = running(revoked);
         Map<TopicPartition, Long> commit = new HashMap<>();
         for (TopicPartition tp : revoked) {
             PartitionState state = partitions.get(tp);
@@ -122,8 +249,12 @@ final class PartitionHandover {
             // still runs of this generation ends unheard.
             state.generation++;
             state.unacknowledged.clear();
+            state.finished.clear();
+            state.dirty = false;
             state.lastReceived = -1;
             state.running = 0;
+            waiting.addAll(state.waitingForWindow);
+            state.waitingForWindow.clear();
         }
         return new Released(commit, running);
     }
@@ -131,7 +262,8 @@ final class PartitionHandover {
     private int running(Collection<TopicPartition> revoked) {
         int running = 0;
         for (TopicPartition tp : revoked) {
-            running += partitions.get(tp).running;
+            PartitionState state = partitions.get(tp);
+            running += state == null ? 0 : state.running;
         }
         return running;
     }

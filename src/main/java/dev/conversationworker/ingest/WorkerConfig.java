@@ -1,6 +1,7 @@
 package dev.conversationworker.ingest;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
@@ -50,7 +51,34 @@ public interface WorkerConfig {
     @WithDefault("20s")
     Duration shutdownTimeout();
 
+    /** {@code at-least-once}: an analysis is published, then its record's offset committed (a crash between the two
+     * publishes it again, with the same id). {@code exactly-once}: a record's analyses, notifications and dead letter
+     * and its offset are committed in one Kafka transaction (decision 10); readers set
+     * {@code isolation.level=read_committed}. */
+    @WithDefault("at-least-once")
+    DeliveryGuarantee deliveryGuarantee();
+
+    /** With {@code exactly-once}: how often the open transaction is committed. Readers see an analysis up to this
+     * much later; processing goes on while it commits. */
+    @WithDefault("100ms")
+    Duration commitInterval();
+
+    /** With {@code exactly-once}: this instance's {@code transactional.id}, unique in the fleet. Stable per slot (a
+     * StatefulSet's pod name) lets a restarted instance abort its predecessor's open transaction at once; unset, it
+     * is the host name and a random suffix, and an open transaction of a crashed instance holds read-committed
+     * readers for up to {@code transaction.timeout.ms} (10 s). */
+    Optional<String> transactionalId();
+
+    /** With {@code exactly-once}: the brokers' {@code offset.metadata.max.bytes}, which bounds the map of records
+     * finished beyond the committed offset, and so how far past its first unfinished record a partition is read. */
+    @WithDefault("4096")
+    int offsetMetadataMaxBytes();
+
     enum Ordering {
         KEY, PARTITION
+    }
+
+    enum DeliveryGuarantee {
+        AT_LEAST_ONCE, EXACTLY_ONCE
     }
 }

@@ -115,6 +115,16 @@ public class Traces {
         return traced;
     }
 
+    /**
+     * A record sent without the connector (exactly-once mode's own producer) carries {@code trace} as its
+     * {@code traceparent}, replacing any the headers held.
+     */
+    public void inject(Context trace, Headers headers) {
+        if (Span.fromContext(trace).getSpanContext().isValid()) {
+            W3C.inject(trace, headers, HEADERS);
+        }
+    }
+
     private static final String TRACEPARENT = "traceparent";
     private static final String TRACESTATE = "tracestate";
     private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();

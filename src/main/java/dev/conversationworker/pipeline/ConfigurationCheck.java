@@ -6,12 +6,15 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.quarkus.runtime.StartupEvent;
 
 import dev.conversationworker.analysis.LlmConfig;
 import dev.conversationworker.formatting.ConversationFormatter;
 import dev.conversationworker.formatting.FormattingConfig;
 import dev.conversationworker.history.HistoryConfig;
+import dev.conversationworker.ingest.DeliveryGuaranteeDefaults;
 import dev.conversationworker.ingest.WorkerConfig;
 import dev.conversationworker.pseudonymise.PseudonymiseConfig;
 import dev.conversationworker.schedule.AnalysisConfig;
@@ -24,6 +27,8 @@ class ConfigurationCheck {
     void check(@Observes @Priority(10) StartupEvent event, WorkerConfig worker, HistoryConfig history,
             FormattingConfig formatting,
             LlmConfig llm, AnalysisConfig analysis, PseudonymiseConfig pseudonymise) {
+        String inputCommitStrategy = ConfigProvider.getConfig()
+                .getOptionalValue(DeliveryGuaranteeDefaults.COMMIT_STRATEGY, String.class).orElse("throttled");
         AnalysisConfig.Waiting wait = analysis.waiting();
         AnalysisConfig.Idle idle = analysis.idle();
         List<String> broken = new ConfigurationRules()
@@ -47,6 +52,10 @@ class ConfigurationCheck {
                 // A budget must hold one of the largest calls, or every such call is refused for good.
                 .atLeast("llm.budget.tokens-per-hour", llm.budget().tokensPerHour().orElse(Long.MAX_VALUE),
                         (long) formatting.maxPromptTokens() + llm.maxCompletionTokens())
+                .oneCommitterOfOffsets(worker.deliveryGuarantee() == WorkerConfig.DeliveryGuarantee.EXACTLY_ONCE,
+                        inputCommitStrategy)
+                .positive("worker.commit-interval (ms)", worker.commitInterval().toMillis())
+                .atLeast("worker.offset-metadata-max-bytes", worker.offsetMetadataMaxBytes(), 64)
                 .positive("worker.max-in-flight", worker.maxInFlight())
                 .positive("worker.max-in-flight-bytes", worker.maxInFlightBytes().asLongValue())
                 .positive("analysis.max-resuming", wait.maxResuming())

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.conversationworker.ingest.DeliveryGuaranteeDefaults;
+
 /**
  * Rules between settings of different keys, which no single {@code @ConfigMapping} can check: each broken rule is
  * one message naming the keys and their values. Checked at start-up ({@link ConfigurationCheck}), so that a worker
@@ -48,6 +50,16 @@ final class ConfigurationRules {
     }
 
     static final int MIN_HISTORY_KEY_CHARS = 32;
+
+    /**
+     * Exactly once commits offsets in the worker's transactions only: a commit of SmallRye's beside them would
+     * overwrite their map of finished records (and commit outputs' offsets outside their transaction).
+     */
+    ConfigurationRules oneCommitterOfOffsets(boolean exactlyOnce, String commitStrategy) {
+        return require(!exactlyOnce || "ignore".equals(commitStrategy), "worker.delivery-guarantee=exactly-once "
+                + "commits the input's offsets itself: " + DeliveryGuaranteeDefaults.COMMIT_STRATEGY
+                + " must be ignore (its default in that mode), got " + commitStrategy);
+    }
 
     ConfigurationRules notNegative(String key, long value) {
         return require(value >= 0, key + " must not be negative, got " + value);

@@ -13,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import dev.conversationworker.analysis.ConversationAnalyzer;
 import dev.conversationworker.idle.ClaimedConversation;
 import dev.conversationworker.ingest.ChatEventHandler;
+import dev.conversationworker.ingest.Outbox;
 import dev.conversationworker.model.AnalysisOutcome;
 import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.model.ChatEvent;
@@ -69,11 +70,13 @@ public class ConversationPipeline implements ChatEventHandler {
     /**
      * @param partition the record's partition and {@code offset} its offset: a message is stored with them, and a
      *        trigger reads only the messages stored before it
+     * @param outbox exactly-once mode: where its analysis and notification go, committed with its offset
      */
     @Override
-    public Uni<Void> process(byte[] recordKey, byte[] recordValue, int partition, long offset, Context trace) {
+    public Uni<Void> process(byte[] recordKey, byte[] recordValue, int partition, long offset, Context trace,
+            Outbox outbox) {
         return parse.parse(recordKey, recordValue, trace).chain(event -> {
-            TracedEvent traced = new TracedEvent(trace, event.conversationId(), event.eventId());
+            TracedEvent traced = new TracedEvent(trace, event.conversationId(), event.eventId(), outbox);
             return event.isMessage()
                     ? storeMessage(event, partition, offset, traced)
                     : trigger(event, partition, offset, traced);

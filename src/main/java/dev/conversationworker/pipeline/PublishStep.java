@@ -5,13 +5,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Singleton;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
+
 import io.smallrye.mutiny.Uni;
 
 import dev.conversationworker.history.ConversationHistory;
+import dev.conversationworker.ingest.ExactlyOnceCommitter;
+import dev.conversationworker.ingest.Outbox;
 import dev.conversationworker.model.AnalysisRecord;
 import dev.conversationworker.notification.NotificationPublisher;
 import dev.conversationworker.ops.EventLogFields;
@@ -38,9 +44,11 @@ class PublishStep {
     private final ConversationHistory history;
     private final WorkerMetrics metrics;
     private final Clock clock;
+    private final ExactlyOnceCommitter transactions;
 
     PublishStep(StepRunner steps, AnalysisPublisher analyses, NotificationPublisher notifications,
-            ConversationHistory history, WorkerMetrics metrics, Clock clock) {
+            ConversationHistory history, WorkerMetrics metrics, Clock clock, ExactlyOnceCommitter transactions) {
+        this.transactions = transactions;
         this.steps = steps;
         this.analyses = analyses;
         this.notifications = notifications;
@@ -81,6 +89,9 @@ class PublishStep {
 
     private Uni<Void> publishNow(AnalysisRecord analysis, Map<String, String> originals, OffsetDateTime triggeredAt,
             Runnable onRetry, TracedEvent event) {
+        if (transactions.enabled()) {
+            return publishInTransaction(analysis, originals, triggeredAt, onRetry, event);
+        }
         AnalysisRecord published = RestoredAnalysis.of(analysis, originals);
         return steps.untilDone(Stage.PUBLISH_ANALYSIS, event, () -> analyses.publish(published, event.trace()),
                 onRetry)
@@ -90,12 +101,42 @@ class PublishStep {
                     return steps.untilDone(Stage.PUBLISH_NOTIFICATION, event, () -> notification, onRetry);
                 })
                 .call(() -> steps.untilDone(Stage.MARK_PUBLISHED, event, () -> markPublished(analysis), onRetry))
-                .invoke(() -> {
-                    metrics.analysis(analysis.status(), analysis.provider());
-                    if (triggeredAt != null) {
-                        metrics.endToEnd(Duration.between(triggeredAt.toInstant(), clock.instant()));
-                    }
-                });
+                .invoke(() -> counted(analysis, triggeredAt));
+    }
+
+    /**
+     * Exactly-once mode: the analysis and its notification join a transaction instead of being sent: the record's
+     * (committed with its offset), or, for work of no record, one of their own, waited for here. Marked published and
+     * counted once committed: a mark before, with the transaction then aborted, would make the rerun skip it.
+     */
+    private Uni<Void> publishInTransaction(AnalysisRecord analysis, Map<String, String> originals,
+            OffsetDateTime triggeredAt, Runnable onRetry, TracedEvent event) {
+        Outbox outbox = event.outbox() != null ? event.outbox() : new Outbox();
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        records.add(analyses.record(RestoredAnalysis.of(analysis, originals), event.trace()));
+        Uni<Void> notification = notifications.notifyIfNeeded(analysis, event.trace(), records::add);
+        return steps.untilDone(Stage.PUBLISH_NOTIFICATION, event, () -> {
+            records.subList(1, records.size()).clear(); // what an attempt that failed staged
+            return notification;
+        }, onRetry).chain(() -> {
+            records.forEach(outbox::send);
+            outbox.afterCommit(() -> {
+                markPublished(analysis).subscribe().with(done -> {
+                }, failure -> event.log(() -> PipelineLog.LOG.publishedMarkNotWritten(analysis.analysisId(),
+                        String.valueOf(failure.getMessage()))));
+                counted(analysis, triggeredAt);
+            });
+            return event.outbox() != null
+                    ? Uni.createFrom().voidItem()
+                    : steps.untilDone(Stage.PUBLISH_ANALYSIS, event, () -> transactions.commit(outbox), onRetry);
+        });
+    }
+
+    private void counted(AnalysisRecord analysis, OffsetDateTime triggeredAt) {
+        metrics.analysis(analysis.status(), analysis.provider());
+        if (triggeredAt != null) {
+            metrics.endToEnd(Duration.between(triggeredAt.toInstant(), clock.instant()));
+        }
     }
 
     /** A mark that cannot be written must not make a published analysis fail (and be published again). */
