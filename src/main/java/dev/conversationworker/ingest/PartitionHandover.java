@@ -96,7 +96,8 @@ final class PartitionHandover {
                 PartitionState state = current(ticket);
                 if (state != null && !state.unacknowledged.isEmpty()
                         && ticket.offset() - state.unacknowledged.first() >= span) {
-                    state.waitingForWindow.add(() -> room.complete(null));
+                    // Looks again once the first unfinished record has finished: the next one may still be far.
+                    state.waitingForWindow.add(() -> windowFor(ticket, span).subscribe().with(room::complete));
                     return;
                 }
             }
@@ -137,7 +138,7 @@ final class PartitionHandover {
                 state.dirty = true;
             }
             if (wasFirst && !state.waitingForWindow.isEmpty()) {
-                inWindow = List.copyOf(state.waitingForWindow); // each looks again, and waits again if still far
+                inWindow = List.copyOf(state.waitingForWindow);
                 state.waitingForWindow.clear();
             }
         }

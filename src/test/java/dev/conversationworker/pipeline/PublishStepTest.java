@@ -18,6 +18,7 @@ class PublishStepTest {
     void anAnalysisIsStampedWithTheInjectedClockToTheMillisecond() {
         Clock clock = Clock.fixed(Instant.parse("2026-12-02T05:30:01.234567Z"), ZoneOffset.UTC);
 
-        assertThat(new PublishStep(null, null, null, null, null, clock).now()).isEqualTo("2026-12-02T05:30:01.234Z");
+        assertThat(new PublishStep(null, null, null, null, null, clock, null).now())
+                .isEqualTo("2026-12-02T05:30:01.234Z");
     }
 }
