@@ -35,7 +35,8 @@ import dev.conversationworker.testsupport.WorkerProcess;
  * runs every picked variant with that build first, then with this one, so a change is measured against what it
  * changes in one invocation; {@code -Dbench.budget=1000000000} runs every picked variant again with
  * {@code LLM_BUDGET_TOKENS_PER_HOUR} set to that many tokens an hour (as the variant "…, budget"): with a budget far
- * above what a run spends, the difference is the CPU of budget accounting. {@code -Dbench.personal-data=true} puts
+ * above what a run spends, the difference is the CPU of budget accounting; {@code -Dbench.exactly-once=true} runs
+ * every picked variant again in exactly-once mode (as "…, exactly-once"), read as its consumers must, read committed. {@code -Dbench.personal-data=true} puts
  * personal data in every customer message ({@link Workload}). Each row gives the tokens and the cost of an analysis
  * (summed from every analysis record's {@code usage}, at {@link #EXAMPLE_PRICES}) and how far the records' usage is
  * from what the LLM simulator billed.
@@ -159,6 +160,8 @@ public final class Benchmark {
     private final OptionalLong budget = System.getProperty("bench.budget", "").isBlank()
             ? OptionalLong.empty()
             : OptionalLong.of(Long.parseLong(System.getProperty("bench.budget").trim()));
+    /** {@code -Dbench.exactly-once=true}: each picked variant runs again with {@code worker.delivery-guarantee=exactly-once}. */
+    private final boolean exactlyOnce = Boolean.getBoolean("bench.exactly-once");
     private final List<Result> results = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     /** Reports of scenarios that are not rows of the table (the soak's). */
@@ -282,6 +285,10 @@ public final class Benchmark {
         if (budget.isPresent()) {
             measureBuilds(run.with(run.variant() + ", budget",
                     Map.of("LLM_BUDGET_TOKENS_PER_HOUR", Long.toString(budget.getAsLong()))));
+        }
+        if (exactlyOnce) {
+            measureBuilds(run.with(run.variant() + ", exactly-once",
+                    Map.of("WORKER_DELIVERY_GUARANTEE", "exactly-once")));
         }
     }
 

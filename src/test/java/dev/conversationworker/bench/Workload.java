@@ -203,6 +203,8 @@ final class Workload implements AutoCloseable {
         props.put("group.id", "bench-reader-" + System.nanoTime());
         props.put("auto.offset.reset", "earliest");
         props.put("max.poll.records", "2000");
+        // As a consumer of exactly-once mode must; the same as before for a worker without transactions.
+        props.put("isolation.level", "read_committed");
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new StringDeserializer())) {
             consumer.subscribe(Set.of(analysesTopic, dlqTopic));
