@@ -1,6 +1,7 @@
 package dev.conversationworker.ingest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import jakarta.annotation.PostConstruct;
@@ -182,15 +183,19 @@ public class ChatEventConsumer {
             PartitionHandover.Ticket ticket) {
         String where = where(kafka);
         Context trace = Traces.of(record);
-        Outbox outbox = exactlyOnce ? new Outbox() : null;
-        return Uni.createFrom().deferred(() -> pipeline.process((byte[]) kafka.getKey(), record.getPayload(),
-                kafka.getPartition(), kafka.getOffset(), trace, outbox))
+        // Each attempt stages into an outbox of its own: what a failed attempt staged is never sent.
+        AtomicReference<Outbox> outbox = new AtomicReference<>();
+        return Uni.createFrom().deferred(() -> {
+            outbox.set(exactlyOnce ? new Outbox() : null);
+            return pipeline.process((byte[]) kafka.getKey(), record.getPayload(), kafka.getPartition(),
+                    kafka.getOffset(), trace, outbox.get());
+        })
                 .onFailure(ChatEventConsumer::isUnexpected)
                 .invoke(failure -> log(kafka, () -> IngestLog.LOG.unexpectedFailure(where, failure)))
                 .onFailure(ChatEventConsumer::isUnexpected).retry()
                 .atMost(Math.max(0, config.maxUnexpectedAttempts() - 1))
                 .onItemOrFailure()
-                .transformToUni((done, failure) -> settle(record, kafka, ticket, failure, trace, outbox))
+                .transformToUni((done, failure) -> settle(record, kafka, ticket, failure, trace, outbox.get()))
                 .onFailure()
                 .invoke(failure -> log(kafka,
                         () -> IngestLog.LOG.leftForRedelivery(where, LogSafe.oneLine(String.valueOf(failure)))))

@@ -149,9 +149,13 @@ public class ChatEventsRebalanceListener implements KafkaConsumerRebalanceListen
         PartitionHandover.Released released;
         String outcome;
         try {
-            if (commit) {
+            if (commit && events.stopping()) {
+                // The drain has committed what finished and closed the producer (ShutdownBudget): nothing is left.
+                released = events.handover().release(partitions);
+                outcome = "committed when the worker stopped";
+            } else if (commit) {
                 events.committer().groupMetadata(consumer.groupMetadata());
-                events.handover().stop(partitions, events.stopping() ? Duration.ZERO : config.shutdownTimeout());
+                events.handover().stop(partitions, config.shutdownTimeout());
                 boolean committed = events.committer().commitNow(COMMIT_TIMEOUT);
                 released = events.handover().release(partitions);
                 outcome = committed

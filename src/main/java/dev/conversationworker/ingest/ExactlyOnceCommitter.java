@@ -415,6 +415,11 @@ public class ExactlyOnceCommitter {
             if (instead != null) {
                 send(pending.replacedBy(instead));
             } else {
+                if (pending.ticket() != null) {
+                    // As at least once: said loudly, and the record finished (a rerun would meet the same refusal).
+                    IngestLog.LOG.deadLetterUnwritable(pending.ticket().partition() + "@" + pending.ticket().offset(),
+                            LogSafe.oneLine(String.valueOf(refusal)));
+                }
                 pending.committed().completeExceptionally(refusal);
             }
         }
