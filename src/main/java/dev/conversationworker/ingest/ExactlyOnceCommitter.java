@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,6 +41,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Vertx;
 
 import dev.conversationworker.support.LogSafe;
 
@@ -150,8 +153,9 @@ public class ExactlyOnceCommitter {
     /** An event's outbox: completes once it is in the open transaction with the event marked finished. */
     Uni<Void> send(PartitionHandover.Ticket ticket, Outbox outbox) {
         Pending pending = new Pending(ticket, outbox);
+        Executor caller = callersThread();
         requests.add(pending);
-        return Uni.createFrom().completionStage(pending.sent());
+        return Uni.createFrom().completionStage(pending.sent()).emitOn(caller);
     }
 
     /**
@@ -160,8 +164,20 @@ public class ExactlyOnceCommitter {
      */
     public Uni<Void> commit(Outbox outbox) {
         Pending pending = new Pending(null, outbox);
+        Executor caller = callersThread();
         requests.add(pending);
-        return Uni.createFrom().completionStage(pending.committed());
+        return Uni.createFrom().completionStage(pending.committed()).emitOn(caller);
+    }
+
+    /**
+     * Where the work goes on once the committer has taken its outbox: back on the caller's Vert.x context (its event
+     * loop), else on the worker pool. Never on the committer's own thread, which every event's commit waits for.
+     */
+    private static Executor callersThread() {
+        io.vertx.core.Context context = Vertx.currentContext();
+        return context == null
+                ? Infrastructure.getDefaultWorkerPool()
+                : command -> context.runOnContext(ignored -> command.run());
     }
 
     /**
