@@ -123,7 +123,13 @@ public class ChatEventConsumer {
             if (!handover.start(ticket)) {
                 return Uni.createFrom().voidItem(); // moved while it waited behind its conversation: not ours now
             }
-            return handle(record, kafka, ticket).onTermination().invoke(() -> handover.ended(ticket));
+            // Exactly once: the conversation's next event waits until what this one published is committed and
+            // marked published (an event redelivered upstream must find the mark); the partition's hand-over
+            // does not: the event ended when its outbox joined the transaction.
+            return handle(record, kafka, ticket).onTermination().invoke(() -> handover.ended(ticket))
+                    .chain(handed -> handed == null || handed.isEmpty()
+                            ? Uni.createFrom().voidItem()
+                            : handed.whenCommitted().onFailure().recoverWithNull());
         }));
     }
 
@@ -179,7 +185,8 @@ public class ChatEventConsumer {
         return partition + "/" + new String(key, StandardCharsets.ISO_8859_1);
     }
 
-    private Uni<Void> handle(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka,
+    /** @return exactly once: the outbox handed to the committer (null: none, or at least once) */
+    private Uni<Outbox> handle(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka,
             PartitionHandover.Ticket ticket) {
         String where = where(kafka);
         Context trace = Traces.of(record);
@@ -203,23 +210,23 @@ public class ChatEventConsumer {
     }
 
     /** Acknowledges what is done, dead-letters poison and what keeps failing, leaves the rest for redelivery. */
-    private Uni<Void> settle(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka,
+    private Uni<Outbox> settle(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka,
             PartitionHandover.Ticket ticket, Throwable failure, Context trace, Outbox outbox) {
         if (failure == null) {
             if (exactlyOnce) {
                 // Refused for good (an analysis too large for its topic): the record is dead-lettered instead.
-                return committer.send(ticket, outbox.orElse(refusal -> {
+                return hand(record, ticket, outbox.orElse(refusal -> {
                     metrics.deadLetter(DeadLetterReason.PROCESSING_FAILED);
                     return deadLetters.outbox(kafka, record.getPayload(), refusal, trace);
-                })).chain(() -> Uni.createFrom().completionStage(record.ack()));
+                }));
             }
-            return acknowledge(record, ticket);
+            return acknowledge(record, ticket).replaceWith((Outbox) null);
         }
         String where = where(kafka);
         if (TransientFailures.isTransient(failure)) {
             // Only while stopping: the pipeline retries transient failures for as long as it runs.
             log(kafka, () -> IngestLog.LOG.leftForRedelivery(where, LogSafe.oneLine(String.valueOf(failure))));
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().nullItem();
         }
         boolean invalid = failure instanceof InvalidEventException;
         if (invalid) {
@@ -229,6 +236,12 @@ public class ChatEventConsumer {
         deadLettered.fire(new DeadLettered(failure.getMessage()));
         log(kafka, () -> IngestLog.LOG.deadLettering(where, LogSafe.oneLine(failure.getMessage())));
         return deadLetter(record, kafka, ticket, failure, trace);
+    }
+
+    /** Exactly once: the outbox joins the open transaction with the record's offset; then acknowledged. */
+    private Uni<Outbox> hand(Message<byte[]> record, PartitionHandover.Ticket ticket, Outbox outbox) {
+        return committer.send(ticket, outbox).chain(() -> Uni.createFrom().completionStage(record.ack()))
+                .replaceWith(outbox);
     }
 
     private Uni<Void> acknowledge(Message<byte[]> record, PartitionHandover.Ticket ticket) {
@@ -245,11 +258,10 @@ public class ChatEventConsumer {
      * retried with backoff for as long as the worker runs, never leaving the record neither acknowledged nor
      * retried; when stopping, it is left for redelivery.
      */
-    private Uni<Void> deadLetter(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka,
+    private Uni<Outbox> deadLetter(Message<byte[]> record, IncomingKafkaRecordMetadata<?, ?> kafka,
             PartitionHandover.Ticket ticket, Throwable failure, Context trace) {
         if (exactlyOnce) {
-            return committer.send(ticket, deadLetters.outbox(kafka, record.getPayload(), failure, trace))
-                    .chain(() -> Uni.createFrom().completionStage(record.ack()));
+            return hand(record, ticket, deadLetters.outbox(kafka, record.getPayload(), failure, trace));
         }
         String where = where(kafka);
         return Uni.createFrom().deferred(() -> deadLetters.write(kafka, record.getPayload(), failure, trace))
@@ -269,7 +281,7 @@ public class ChatEventConsumer {
                             LogSafe.oneLine(String.valueOf(writeFailure))));
                     return null;
                 })
-                .chain(() -> acknowledge(record, ticket));
+                .chain(() -> acknowledge(record, ticket)).replaceWith((Outbox) null);
     }
 
     /** A line about a record names its conversation by the record's key (the contract: the conversation id). */

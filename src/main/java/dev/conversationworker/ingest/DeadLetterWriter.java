@@ -89,9 +89,9 @@ public class DeadLetterWriter {
             Context trace) {
         ProducerRecord<byte[], byte[]> letter = letter(source, value, reason, step);
         traces.inject(trace, letter.headers());
-        return new Outbox(refusal -> step < LAST_STEP && isTooLarge(refusal)
+        return new Outbox().send(letter).orElse(refusal -> step < LAST_STEP && isTooLarge(refusal)
                 ? outbox(source, value, reason, step + 1, trace)
-                : null).send(letter);
+                : null);
     }
 
     /** The dead letter at a step of cutting: -1 whole, then each of {@link #VALUE_SIZES}. */

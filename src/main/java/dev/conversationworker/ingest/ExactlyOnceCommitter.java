@@ -41,8 +41,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.vertx.core.Vertx;
 
 import dev.conversationworker.support.LogSafe;
 
@@ -98,12 +96,15 @@ public class ExactlyOnceCommitter {
     private sealed interface Request {
     }
 
-    /** An outbox handed over; {@code ticket} is null for work of no event (an idle or a resumed analysis). */
+    /**
+     * An outbox handed over, or the fallback that replaced it ({@code committed} stays the first one's);
+     * {@code ticket} is null for work of no event (an idle or a resumed analysis).
+     */
     private record Pending(PartitionHandover.Ticket ticket, Outbox outbox, CompletableFuture<Void> sent,
-            CompletableFuture<Void> committed, AtomicReference<RuntimeException> refused) implements Request {
+            CompletableFuture<Outbox> committed, AtomicReference<RuntimeException> refused) implements Request {
 
         Pending(PartitionHandover.Ticket ticket, Outbox outbox) {
-            this(ticket, outbox, new CompletableFuture<>(), new CompletableFuture<>(), new AtomicReference<>());
+            this(ticket, outbox, new CompletableFuture<>(), outbox.committed(), new AtomicReference<>());
         }
 
         Pending replacedBy(Outbox replacement) {
@@ -150,10 +151,13 @@ public class ExactlyOnceCommitter {
         group = metadata;
     }
 
-    /** An event's outbox: completes once it is in the open transaction with the event marked finished. */
+    /**
+     * An event's outbox: completes once it is in the open transaction with the event marked finished;
+     * {@link Outbox#whenCommitted} then tells when it is committed.
+     */
     Uni<Void> send(PartitionHandover.Ticket ticket, Outbox outbox) {
         Pending pending = new Pending(ticket, outbox);
-        Executor caller = callersThread();
+        Executor caller = Outbox.callersThread();
         requests.add(pending);
         return Uni.createFrom().completionStage(pending.sent()).emitOn(caller);
     }
@@ -163,21 +167,8 @@ public class ExactlyOnceCommitter {
      * once committed, fails when refused for good.
      */
     public Uni<Void> commit(Outbox outbox) {
-        Pending pending = new Pending(null, outbox);
-        Executor caller = callersThread();
-        requests.add(pending);
-        return Uni.createFrom().completionStage(pending.committed()).emitOn(caller);
-    }
-
-    /**
-     * Where the work goes on once the committer has taken its outbox: back on the caller's Vert.x context (its event
-     * loop), else on the worker pool. Never on the committer's own thread, which every event's commit waits for.
-     */
-    private static Executor callersThread() {
-        io.vertx.core.Context context = Vertx.currentContext();
-        return context == null
-                ? Infrastructure.getDefaultWorkerPool()
-                : command -> context.runOnContext(ignored -> command.run());
+        requests.add(new Pending(null, outbox));
+        return outbox.whenCommitted();
     }
 
     /**
@@ -312,6 +303,7 @@ public class ExactlyOnceCommitter {
     private void send(Pending pending) {
         if (pending.ticket() != null && !handover.owned(pending.ticket())) {
             pending.sent().complete(null); // its partition moved: the new owner runs the event again
+            pending.committed().complete(null);
             return;
         }
         try {
@@ -366,15 +358,7 @@ public class ExactlyOnceCommitter {
         inTransaction.clear();
         producer.beginTransaction();
         for (Pending pending : done) {
-            pending.committed().complete(null);
-            for (Runnable action : pending.outbox().afterCommitActions()) {
-                try {
-                    action.run();
-                } catch (RuntimeException e) {
-                    IngestLog.LOG.transactionFailed(transactionalId,
-                            "after commit: " + LogSafe.oneLine(String.valueOf(e)));
-                }
-            }
+            pending.committed().complete(pending.outbox());
         }
         return true;
     }

@@ -243,6 +243,9 @@ final class PartitionHandover {
         Map<TopicPartition, Long> commit = new HashMap<>();
         for (TopicPartition tp : revoked) {
             PartitionState state = partitions.get(tp);
+            if (state == null) {
+                continue; // nothing ever received from it here
+            }
             if (state.lastReceived >= 0) {
                 commit.put(tp, state.unacknowledged.isEmpty() ? state.lastReceived + 1 : state.unacknowledged.first());
             }

@@ -107,7 +107,8 @@ class PublishStep {
     /**
      * Exactly-once mode: the analysis and its notification join a transaction instead of being sent: the record's
      * (committed with its offset), or, for work of no record, one of their own, waited for here. Marked published and
-     * counted once committed: a mark before, with the transaction then aborted, would make the rerun skip it.
+     * counted once committed, before the conversation's next event starts: a mark before, with the transaction then
+     * aborted, would make the rerun skip it.
      */
     private Uni<Void> publishInTransaction(AnalysisRecord analysis, Map<String, String> originals,
             OffsetDateTime triggeredAt, Runnable onRetry, TracedEvent event) {
@@ -120,12 +121,11 @@ class PublishStep {
             return notification;
         }, onRetry).chain(() -> {
             records.forEach(outbox::send);
-            outbox.afterCommit(() -> {
-                markPublished(analysis).subscribe().with(done -> {
-                }, failure -> event.log(() -> PipelineLog.LOG.publishedMarkNotWritten(analysis.analysisId(),
-                        String.valueOf(failure.getMessage()))));
-                counted(analysis, triggeredAt);
-            });
+            outbox.afterCommit(() -> steps.untilDone(Stage.MARK_PUBLISHED, event, () -> markPublished(analysis))
+                    .invoke(() -> counted(analysis, triggeredAt))
+                    .onFailure().invoke(failure -> event.log(() -> PipelineLog.LOG.publishedMarkNotWritten(
+                            analysis.analysisId(), String.valueOf(failure.getMessage()))))
+                    .onFailure().recoverWithNull());
             return event.outbox() != null
                     ? Uni.createFrom().voidItem()
                     : steps.untilDone(Stage.PUBLISH_ANALYSIS, event, () -> transactions.commit(outbox), onRetry);
