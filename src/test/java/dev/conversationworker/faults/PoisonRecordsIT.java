@@ -40,7 +40,20 @@ class PoisonRecordsIT {
 
     @Test
     void hostileRecordsAheadOfHealthyOnesStopNothing() throws Exception {
-        try (IsolatedRun run = new IsolatedRun("poison", Infrastructure.get().redisHosts(), Map.of())) {
+        hostileRecordsAheadOfHealthyOnes("poison", Map.of());
+    }
+
+    /**
+     * The same in exactly-once mode, where a dead letter joins a transaction: one too large for the topic fails the
+     * transaction, which is aborted and sent again with the dead letter cut.
+     */
+    @Test
+    void hostileRecordsAheadOfHealthyOnesStopNothingInExactlyOnceMode() throws Exception {
+        hostileRecordsAheadOfHealthyOnes("poison-eo", Map.of("WORKER_DELIVERY_GUARANTEE", "exactly-once"));
+    }
+
+    private void hostileRecordsAheadOfHealthyOnes(String label, Map<String, String> env) throws Exception {
+        try (IsolatedRun run = new IsolatedRun(label, Infrastructure.get().redisHosts(), env)) {
             run.llm().defaultLatency(model -> 20);
             KafkaTestClient kafka = run.kafka();
             KafkaTestClient poison = kafka.unchecked(); // records that break the input contract, on purpose

@@ -8,6 +8,8 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.conversationworker.ingest.DeliveryGuaranteeDefaults;
+
 class ConfigurationRulesTest {
 
     @Test
@@ -42,6 +44,20 @@ class ConfigurationRulesTest {
                                 + "analysis.retry-max-backoff (PT1M)",
                         "worker.max-in-flight must be at least 1, got 0",
                         "formatting.max-prompt-tokens must be at least 100, got 99");
+    }
+
+    @Test
+    void exactlyOnceRefusesACommitStrategyOfSmallRyesBesideItsTransactions() {
+        assertThat(new ConfigurationRules().oneCommitterOfOffsets(true, "ignore").oneCommitterOfOffsets(false,
+                "throttled").broken()).isEmpty();
+        assertThat(new ConfigurationRules().oneCommitterOfOffsets(true, "throttled").broken()).containsExactly(
+                "worker.delivery-guarantee=exactly-once commits the input's offsets itself: "
+                        + "mp.messaging.incoming.chat-events.commit-strategy must be ignore (its default in that "
+                        + "mode), got throttled");
+        assertThat(DeliveryGuaranteeDefaults.commitStrategy("exactly-once")).isEqualTo("ignore");
+        assertThat(DeliveryGuaranteeDefaults.commitStrategy("EXACTLY_ONCE")).isEqualTo("ignore");
+        assertThat(DeliveryGuaranteeDefaults.commitStrategy(null)).isEqualTo("throttled");
+        assertThat(DeliveryGuaranteeDefaults.commitStrategy("at-least-once")).isEqualTo("throttled");
     }
 
     @Test
