@@ -119,17 +119,21 @@ public class ChatEventConsumer {
         long bytes = (record.getPayload() == null ? 0 : record.getPayload().length)
                 + (kafka.getKey() == null ? 0 : ((byte[]) kafka.getKey()).length);
         Uni<Void> admitted = exactlyOnce ? handover.windowFor(ticket, window) : Uni.createFrom().voidItem();
-        return admitted.chain(() -> dispatcher.submit(orderingKey(kafka), bytes, () -> {
+        return admitted.chain(() -> dispatcher.submit(orderingKey(kafka), bytes, freeSlot -> {
             if (!handover.start(ticket)) {
                 return Uni.createFrom().voidItem(); // moved while it waited behind its conversation: not ours now
             }
             // Exactly once: the conversation's next event waits until what this one published is committed and
-            // marked published (an event redelivered upstream must find the mark); the partition's hand-over
-            // does not: the event ended when its outbox joined the transaction.
+            // marked published (an event redelivered upstream must find the mark); neither the partition's
+            // hand-over nor the in-flight bound does: the event ended when its outbox joined the transaction.
             return handle(record, kafka, ticket).onTermination().invoke(() -> handover.ended(ticket))
-                    .chain(handed -> handed == null || handed.isEmpty()
-                            ? Uni.createFrom().voidItem()
-                            : handed.whenCommitted().onFailure().recoverWithNull());
+                    .chain(handed -> {
+                        if (handed == null || handed.isEmpty()) {
+                            return Uni.createFrom().voidItem();
+                        }
+                        freeSlot.run();
+                        return handed.whenCommitted().onFailure().recoverWithNull();
+                    });
         }));
     }
 

@@ -33,7 +33,7 @@ public class ChatEventsRebalanceListener implements KafkaConsumerRebalanceListen
     /** Bounded, so that a broker away cannot hold a rebalance (or a shutdown) for Kafka's default minute. */
     static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
     /** Reading the committed offsets waits for transactions still open on them (KIP-447): up to their timeout. */
-    private static final Duration COMMITTED_READ_TIMEOUT = ExactlyOnceCommitter.TRANSACTION_TIMEOUT.multipliedBy(3);
+    private static final Duration COMMITTED_READ_TIMEOUT = TransactionalProducers.TRANSACTION_TIMEOUT.multipliedBy(3);
 
     @Inject
     ChatEventConsumer events;

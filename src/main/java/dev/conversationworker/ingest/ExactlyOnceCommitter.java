@@ -1,12 +1,10 @@
 package dev.conversationworker.ingest;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -20,21 +18,10 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.RecordBatchTooLargeException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,9 +51,6 @@ import dev.conversationworker.support.LogSafe;
  */
 @ApplicationScoped
 public class ExactlyOnceCommitter {
-
-    /** How long a read-committed reader may be held by a transaction this instance left open when it died. */
-    static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
 
     @Inject
     WorkerConfig config;
@@ -131,7 +115,7 @@ public class ExactlyOnceCommitter {
         }
         handover = partitions;
         transactionalId = config.transactionalId().filter(id -> !id.isBlank())
-                .orElseGet(ExactlyOnceCommitter::uniqueId);
+                .orElseGet(TransactionalProducers::uniqueId);
         committed = Counter.builder("cw.transactions").tag("outcome", "committed")
                 .description("Kafka transactions of exactly-once mode, by outcome").register(registry);
         aborted = Counter.builder("cw.transactions").tag("outcome", "aborted")
@@ -267,34 +251,12 @@ public class ExactlyOnceCommitter {
     }
 
     private boolean open() throws InterruptedException {
-        Map<String, Object> props = new HashMap<>();
-        kafkaConfig.forEach((key, value) -> {
-            if (ProducerConfig.configNames().contains(key)) {
-                props.put(key, value);
-            }
-        });
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis());
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        // As the dead-letter channel: a refusal for size comes from the topic, and the dead letter is cut.
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "cw-transactions-" + transactionalId);
-        Producer<byte[], byte[]> made = null;
         try {
-            made = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-            made.initTransactions(); // fences this id's earlier producer and aborts its open transaction
-            made.beginTransaction();
-            producer = made;
+            producer = TransactionalProducers.open(kafkaConfig, transactionalId);
             backoff = config.retryInitialBackoff();
             return true;
         } catch (KafkaException e) {
             IngestLog.LOG.transactionFailed(transactionalId, LogSafe.oneLine(String.valueOf(e)));
-            if (made != null) {
-                made.close(Duration.ZERO);
-            }
             pause();
             return false;
         }
@@ -330,6 +292,12 @@ public class ExactlyOnceCommitter {
     private boolean commit() {
         if (mustAbort) {
             abortAndSendAgain(new KafkaException("a record of the transaction was refused"));
+            return false;
+        }
+        if (inTransaction.stream().anyMatch(p -> p.ticket() != null && !handover.owned(p.ticket()))) {
+            // A partition was released without its commit (the hand-over's commit timed out): its records' outputs
+            // must not commit without their offsets, as its new owner runs them again.
+            abortAndSendAgain(new KafkaException("a partition moved away before its transaction committed"));
             return false;
         }
         Map<TopicPartition, FinishedOffsets> taken = handover.toCommit();
@@ -382,7 +350,7 @@ public class ExactlyOnceCommitter {
     private void abortAndSendAgain(RuntimeException cause) {
         aborted.increment();
         mustAbort = false;
-        if (producer != null && !fatal(cause)) {
+        if (producer != null && !TransactionalProducers.fatal(cause)) {
             try {
                 producer.abortTransaction();
                 producer.beginTransaction();
@@ -407,7 +375,7 @@ public class ExactlyOnceCommitter {
         pause();
         for (Pending pending : again) {
             RuntimeException refusal = pending.refused().get();
-            if (refusal == null || !refusedForGood(refusal)) {
+            if (refusal == null || !TransactionalProducers.refusedForGood(refusal)) {
                 send(pending.replacedBy(pending.outbox()));
                 continue;
             }
@@ -444,27 +412,5 @@ public class ExactlyOnceCommitter {
             }
             producer = null;
         }
-    }
-
-    /** The producer cannot go on after these: a new one is made (its {@code initTransactions} fences the old). */
-    private static boolean fatal(Throwable failure) {
-        return failure instanceof ProducerFencedException || failure instanceof OutOfOrderSequenceException
-                || failure instanceof AuthorizationException || failure instanceof UnsupportedVersionException;
-    }
-
-    /** Sending the same record again would meet the same refusal. */
-    static boolean refusedForGood(Throwable failure) {
-        return failure instanceof RecordTooLargeException || failure instanceof RecordBatchTooLargeException
-                || failure instanceof InvalidRecordException || failure instanceof SerializationException;
-    }
-
-    private static String uniqueId() {
-        String host;
-        try {
-            host = System.getenv().getOrDefault("HOSTNAME", InetAddress.getLocalHost().getHostName());
-        } catch (java.net.UnknownHostException e) {
-            host = "worker";
-        }
-        return "conversation-worker-" + host + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

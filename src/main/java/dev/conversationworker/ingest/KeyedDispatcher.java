@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.smallrye.mutiny.Uni;
@@ -33,7 +35,8 @@ final class KeyedDispatcher {
     private long peakInFlightBytes;
     private boolean closed;
 
-    private record Work(long bytes, Supplier<Uni<Void>> run) {
+    /** {@code slotFreed}: its place in the bound is given back (when it ends, or earlier by itself). */
+    private record Work(long bytes, Function<Runnable, Uni<Void>> run, AtomicBoolean slotFreed) {
     }
 
     private record Admission(long bytes, Runnable admit) {
@@ -56,9 +59,18 @@ final class KeyedDispatcher {
      * @param work must not fail: it reports its own outcome (acks or nacks its record)
      */
     Uni<Void> submit(String key, long bytes, Supplier<Uni<Void>> work) {
+        return submit(key, bytes, freeSlot -> work.get());
+    }
+
+    /**
+     * Likewise, for work that goes on holding its key after it stops holding a place in the bound: it calls the
+     * {@code Runnable} it is given when it only waits (exactly once: for its transaction to commit), which admits
+     * other work while the key's next piece still waits for this one to end.
+     */
+    Uni<Void> submit(String key, long bytes, Function<Runnable, Uni<Void>> work) {
         return Uni.createFrom().emitter(admitted -> {
             Runnable admit = () -> {
-                enqueue(key, new Work(bytes, work));
+                enqueue(key, new Work(bytes, work, new AtomicBoolean()));
                 admitted.complete(null);
             };
             synchronized (this) {
@@ -140,21 +152,34 @@ final class KeyedDispatcher {
     }
 
     private void start(String key, Work work) {
-        Uni.createFrom().deferred(work.run()::get).subscribe()
+        Uni.createFrom().deferred(() -> work.run().apply(() -> freeSlot(work))).subscribe()
                 .with(ignored -> finished(key, work), failure -> finished(key, work));
     }
 
     private void finished(String key, Work done) {
         Work next;
-        List<Runnable> admitted = new ArrayList<>();
         synchronized (this) {
-            inFlight--;
-            inFlightBytes -= done.bytes();
             Deque<Work> queue = waitingByKey.get(key);
             next = queue.poll();
             if (next == null) {
                 waitingByKey.remove(key);
             }
+        }
+        freeSlot(done);
+        if (next != null) {
+            start(key, next);
+        }
+    }
+
+    /** Gives the work's place in the bound back, once, and admits what waited for room. */
+    private void freeSlot(Work work) {
+        if (work.slotFreed().getAndSet(true)) {
+            return;
+        }
+        List<Runnable> admitted = new ArrayList<>();
+        synchronized (this) {
+            inFlight--;
+            inFlightBytes -= work.bytes();
             if (inFlight == 0) {
                 notifyAll();
             }
@@ -164,9 +189,6 @@ final class KeyedDispatcher {
                 take(admission.bytes());
                 admitted.add(admission.admit());
             }
-        }
-        if (next != null) {
-            start(key, next);
         }
         admitted.forEach(Runnable::run);
     }

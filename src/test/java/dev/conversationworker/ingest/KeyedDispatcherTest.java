@@ -55,6 +55,31 @@ class KeyedDispatcherTest {
     }
 
     @Test
+    void workThatOnlyWaitsGivesItsPlaceBackButHoldsItsKeyUntilItEnds() {
+        KeyedDispatcher dispatcher = new KeyedDispatcher(1, Long.MAX_VALUE);
+        AtomicReference<UniEmitter<? super Void>> committed = new AtomicReference<>();
+        dispatcher.submit("a", 0, freeSlot -> {
+            freeSlot.run();
+            freeSlot.run(); // once only
+            return Uni.createFrom().<Void>emitter(committed::set);
+        }).await().atMost(Duration.ofSeconds(1));
+        AtomicBoolean sameKeyRan = new AtomicBoolean();
+        AtomicBoolean otherKeyRan = new AtomicBoolean();
+
+        dispatcher.submit("b", 0, () -> Uni.createFrom().voidItem().invoke(() -> otherKeyRan.set(true)))
+                .await().atMost(Duration.ofSeconds(1));
+        assertThat(otherKeyRan).as("admitted into the place given back, and run").isTrue();
+        dispatcher.submit("a", 0, () -> Uni.createFrom().voidItem().invoke(() -> sameKeyRan.set(true)))
+                .await().atMost(Duration.ofSeconds(1));
+        assertThat(sameKeyRan).as("behind the first, which still waits").isFalse();
+
+        committed.get().complete(null);
+        assertThat(sameKeyRan).isTrue();
+        await().atMost(Duration.ofSeconds(1)).until(() -> dispatcher.inFlight() == 0);
+        assertThat(dispatcher.activeKeys()).isZero();
+    }
+
+    @Test
     void oneKeyRunsOneAtATime() {
         KeyedDispatcher dispatcher = new KeyedDispatcher(8, Long.MAX_VALUE);
         AtomicInteger running = new AtomicInteger();
