@@ -34,7 +34,9 @@ import dev.conversationworker.support.TransientFailures;
  * pipeline says its effects are durable; poison, and what keeps failing for no transient reason, is written to the
  * dead-letter topic with the reason in its headers ({@link DeadLetterWriter}) and then acknowledged. What could
  * not finish because the worker is stopping is left unacknowledged, for the next owner. The throttled commit strategy commits only up
- * to the first record not yet acknowledged, so nothing unfinished is skipped.
+ * to the first record not yet acknowledged, so nothing unfinished is skipped. In exactly-once mode a record is not
+ * acknowledged but handed, with what it produced (its {@link Outbox}), to the {@link ExactlyOnceCommitter}, which
+ * commits both in one transaction; records the last commit's map says finished are skipped.
  */
 @ApplicationScoped
 public class ChatEventConsumer {

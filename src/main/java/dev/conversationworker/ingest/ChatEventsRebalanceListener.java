@@ -80,15 +80,7 @@ public class ChatEventsRebalanceListener implements KafkaConsumerRebalanceListen
         if (partitions.isEmpty()) {
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> committed;
-        try {
-            committed = consumer.committed(Set.copyOf(partitions), COMMITTED_READ_TIMEOUT);
-        } catch (RuntimeException e) {
-            // Without the maps, what finished beyond the committed offsets runs again: repeats, never a loss.
-            IngestLog.LOG.transactionFailed("the committed offsets of " + partitions,
-                    LogSafe.oneLine(String.valueOf(e)));
-            return;
-        }
+        Map<TopicPartition, OffsetAndMetadata> committed = committed(consumer, partitions);
         committed.forEach((partition, offset) -> {
             if (offset == null) {
                 return;
@@ -136,6 +128,24 @@ public class ChatEventsRebalanceListener implements KafkaConsumerRebalanceListen
         } catch (RuntimeException e) {
             IngestLog.LOG.partitionsHandedOver(partitions.size(), waitedMs, released.stillRunning(),
                     "could not commit " + offsets + " (" + e + "); the next owner repeats from the last commit");
+        }
+    }
+
+    /**
+     * The committed offsets and maps, tried three times: without them what finished beyond the offsets would run
+     * again and publish twice, so after that the poll fails (the channel goes DOWN, and a restart tries again).
+     */
+    private static Map<TopicPartition, OffsetAndMetadata> committed(Consumer<?, ?> consumer,
+            Collection<TopicPartition> partitions) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return consumer.committed(Set.copyOf(partitions), COMMITTED_READ_TIMEOUT);
+            } catch (RuntimeException e) {
+                IngestLog.LOG.committedUnreadable(partitions.toString(), LogSafe.oneLine(String.valueOf(e)), attempt);
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -65,6 +66,9 @@ public class ExactlyOnceCommitter {
     private final LinkedBlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     // The committer thread's own.
     private final List<Pending> inTransaction = new ArrayList<>();
+    /** Handed over while the transaction holds {@link #maxUncommitted} already: told sent once one commits. */
+    private final List<Pending> heldBack = new ArrayList<>();
+    private int maxUncommitted;
     private Producer<byte[], byte[]> producer;
     private boolean mustAbort;
     private Duration backoff;
@@ -124,6 +128,7 @@ public class ExactlyOnceCommitter {
                 .description("Time to add the offsets to a transaction and commit it").publishPercentileHistogram()
                 .register(registry);
         backoff = config.retryInitialBackoff();
+        maxUncommitted = 4 * config.maxInFlight();
         thread = new Thread(this::run, "cw-transactions");
         thread.setDaemon(true);
         thread.start();
@@ -208,13 +213,14 @@ public class ExactlyOnceCommitter {
                 } else if (request instanceof Pending pending) {
                     send(pending);
                 } else if (request instanceof AbortNow abort) {
-                    abortAndSendAgain(new KafkaException("partitions lost"));
+                    abortAndSendAgain(new KafkaException("partitions lost"), false);
                     abort.done().complete(null);
                 } else if (request instanceof CommitNow now) {
                     drainPending();
                     boolean done = commit();
                     if (now.stop()) {
                         close();
+                        refuseWhatIsLeft();
                         now.done().complete(null);
                         return;
                     }
@@ -232,7 +238,30 @@ public class ExactlyOnceCommitter {
             } catch (RuntimeException e) {
                 // A bug here must not end the thread that holds every event's commit: said, and carried on.
                 IngestLog.LOG.transactionFailed(transactionalId, LogSafe.oneLine(String.valueOf(e)));
-                abortAndSendAgain(e);
+                try {
+                    abortAndSendAgain(e, true);
+                } catch (RuntimeException again) {
+                    close();
+                }
+            }
+        }
+    }
+
+    /** The worker stops: what was not committed is not waited for (it runs again at the partitions' next owner). */
+    private void refuseWhatIsLeft() {
+        IllegalStateException stopped = new IllegalStateException("the worker stopped before it was committed");
+        inTransaction.forEach(pending -> pending.committed().completeExceptionally(stopped));
+        inTransaction.clear();
+        heldBack.forEach(pending -> pending.sent().completeExceptionally(stopped));
+        heldBack.clear();
+        for (Request request = requests.poll(); request != null; request = requests.poll()) {
+            if (request instanceof Pending pending) {
+                pending.sent().completeExceptionally(stopped);
+                pending.committed().completeExceptionally(stopped);
+            } else if (request instanceof CommitNow now) {
+                now.done().complete(null);
+            } else if (request instanceof AbortNow abort) {
+                abort.done().complete(null);
             }
         }
     }
@@ -285,22 +314,27 @@ public class ExactlyOnceCommitter {
             handover.acknowledged(pending.ticket());
         }
         inTransaction.add(pending);
-        pending.sent().complete(null);
+        if (inTransaction.size() <= maxUncommitted) {
+            pending.sent().complete(null);
+        } else {
+            heldBack.add(pending); // commits keep failing: the consumer waits instead of piling up outputs
+        }
     }
 
     /** True when committed (or nothing to commit); false when aborted, its work sent again into the next one. */
     private boolean commit() {
         if (mustAbort) {
-            abortAndSendAgain(new KafkaException("a record of the transaction was refused"));
+            abortAndSendAgain(new KafkaException("a record of the transaction was refused"), true);
             return false;
         }
-        if (inTransaction.stream().anyMatch(p -> p.ticket() != null && !handover.owned(p.ticket()))) {
+        Map<TopicPartition, FinishedOffsets> taken = handover.toCommit(
+                inTransaction.stream().map(Pending::ticket).filter(Objects::nonNull).toList());
+        if (taken == null) {
             // A partition was released without its commit (the hand-over's commit timed out): its records' outputs
             // must not commit without their offsets, as its new owner runs them again.
-            abortAndSendAgain(new KafkaException("a partition moved away before its transaction committed"));
+            abortAndSendAgain(new KafkaException("a partition moved away before its transaction committed"), false);
             return false;
         }
-        Map<TopicPartition, FinishedOffsets> taken = handover.toCommit();
         if (taken.isEmpty() && inTransaction.isEmpty()) {
             return true;
         }
@@ -311,24 +345,50 @@ public class ExactlyOnceCommitter {
                 if (metadata == null) {
                     throw new KafkaException("no consumer group metadata yet");
                 }
-                producer.sendOffsetsToTransaction(offsets(taken), metadata);
+                Map<TopicPartition, OffsetAndMetadata> offsets = offsets(taken);
+                untilNotTimedOut(() -> producer.sendOffsetsToTransaction(offsets, metadata));
             }
-            producer.commitTransaction();
-        } catch (KafkaException e) {
+            untilNotTimedOut(producer::commitTransaction);
+        } catch (KafkaException | IllegalStateException e) {
             handover.notCommitted(taken.keySet());
             IngestLog.LOG.transactionFailed(transactionalId, LogSafe.oneLine(String.valueOf(e)));
-            abortAndSendAgain(e);
+            abortAndSendAgain(e, true);
             return false;
         }
         commitTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         committed.increment();
+        backoff = config.retryInitialBackoff();
         List<Pending> done = List.copyOf(inTransaction);
         inTransaction.clear();
-        producer.beginTransaction();
+        heldBack.forEach(pending -> pending.sent().complete(null));
+        heldBack.clear();
         for (Pending pending : done) {
             pending.committed().complete(pending.outbox());
         }
+        try {
+            producer.beginTransaction();
+        } catch (KafkaException | IllegalStateException e) {
+            IngestLog.LOG.transactionFailed(transactionalId, LogSafe.oneLine(String.valueOf(e)));
+            close(); // made again before anything more is sent
+        }
         return true;
+    }
+
+    /**
+     * Runs a step of the commit again while it times out: after a timeout Kafka's producer only accepts the same
+     * call again, and the broker may already hold the commit, so aborting then could publish what it held twice.
+     */
+    private static void untilNotTimedOut(Runnable step) {
+        while (true) {
+            try {
+                step.run();
+                return;
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private Map<TopicPartition, OffsetAndMetadata> offsets(Map<TopicPartition, FinishedOffsets> taken) {
@@ -346,15 +406,17 @@ public class ExactlyOnceCommitter {
     /**
      * Aborts the open transaction (or, when the producer cannot go on, makes a new one) and sends again what it held,
      * but for what is no longer this instance's: each outbox with a record refused for good goes as its fallback.
+     *
+     * @param pause after a failure, the backoff before trying again; none for an abort decided here
      */
-    private void abortAndSendAgain(RuntimeException cause) {
+    private void abortAndSendAgain(Throwable cause, boolean pause) {
         aborted.increment();
         mustAbort = false;
         if (producer != null && !TransactionalProducers.fatal(cause)) {
             try {
                 producer.abortTransaction();
                 producer.beginTransaction();
-            } catch (KafkaException e) {
+            } catch (RuntimeException e) {
                 close();
             }
         } else {
@@ -362,17 +424,18 @@ public class ExactlyOnceCommitter {
         }
         List<Pending> again = List.copyOf(inTransaction);
         inTransaction.clear();
+        if (pause) {
+            pause();
+        }
         while (producer == null) {
             try {
-                if (open()) {
-                    break;
-                }
+                open();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                again.forEach(pending -> pending.committed().completeExceptionally(e));
                 return;
             }
         }
-        pause();
         for (Pending pending : again) {
             RuntimeException refusal = pending.refused().get();
             if (refusal == null || !TransactionalProducers.refusedForGood(refusal)) {

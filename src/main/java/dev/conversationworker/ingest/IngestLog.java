@@ -60,4 +60,8 @@ interface IngestLog extends BasicLogger {
     @LogMessage(level = INFO)
     @Message(id = 111, value = "Partition %s: the last commit's map says %d record(s) beyond offset %d finished; they are skipped")
     void finishedSkipped(String partition, int records, long committed);
+
+    @LogMessage(level = WARN)
+    @Message(id = 112, value = "Could not read the committed offsets of %s (%s), attempt %d of 3: without their maps, records finished before would run again")
+    void committedUnreadable(String partitions, String failure, int attempt);
 }

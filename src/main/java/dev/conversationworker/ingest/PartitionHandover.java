@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.TopicPartition;
@@ -27,6 +28,10 @@ import io.smallrye.mutiny.Uni;
  * published trigger not analysed again).
  * <p>
  * Partitions never seen revoked are owned: without rebalance callbacks this class changes nothing.
+ * <p>
+ * In exactly-once mode it also keeps, per partition, the records finished beyond the first unfinished one: the
+ * committer takes them with the offset ({@link #toCommit}) into the commit's map, and a map read on assignment
+ * ({@link #seed}) makes the records it lists be skipped.
  */
 final class PartitionHandover {
 
@@ -97,7 +102,10 @@ final class PartitionHandover {
                 if (state != null && !state.unacknowledged.isEmpty()
                         && ticket.offset() - state.unacknowledged.first() >= span) {
                     // Looks again once the first unfinished record has finished: the next one may still be far.
-                    state.waitingForWindow.add(() -> windowFor(ticket, span).subscribe().with(room::complete));
+                    // On the waiter's own thread, not the committer's or the polling thread that freed it.
+                    Executor waiter = Outbox.callersThread();
+                    state.waitingForWindow.add(() -> waiter
+                            .execute(() -> windowFor(ticket, span).subscribe().with(room::complete)));
                     return;
                 }
             }
@@ -165,15 +173,36 @@ final class PartitionHandover {
      * the last call; the caller commits them, or hands them back ({@link #notCommitted}).
      */
     synchronized Map<TopicPartition, FinishedOffsets> toCommit() {
+        return toCommit(List.of());
+    }
+
+    /**
+     * Likewise, checking in the same step that every ticket whose outputs the transaction holds is still this
+     * instance's: null when one is not (its partition was released meanwhile), as those outputs must not commit
+     * without their offset.
+     */
+    synchronized Map<TopicPartition, FinishedOffsets> toCommit(Collection<Ticket> inTransaction) {
+        for (Ticket ticket : inTransaction) {
+            if (current(ticket) == null) {
+                return null;
+            }
+        }
         Map<TopicPartition, FinishedOffsets> commit = new HashMap<>();
         for (Map.Entry<TopicPartition, PartitionState> entry : partitions.entrySet()) {
             PartitionState state = entry.getValue();
             if (!state.dirty || state.lastReceived < 0) {
                 continue;
             }
-            long committed = state.unacknowledged.isEmpty() ? state.lastReceived + 1 : state.unacknowledged.first();
-            state.finished.headSet(committed).clear();
-            commit.put(entry.getKey(), new FinishedOffsets(committed, new TreeSet<>(state.finished)));
+            long next = state.lastReceived + 1;
+            long committed = state.unacknowledged.isEmpty() ? next : state.unacknowledged.first();
+            // Finished by the map read on assignment and not received yet: the offset may pass them, but they stay
+            // known (until received and skipped), else reading them would run them again.
+            while (committed >= next && state.finished.contains(committed)) {
+                committed++;
+            }
+            state.finished.headSet(Math.min(committed, next)).clear();
+            commit.put(entry.getKey(), new FinishedOffsets(committed,
+                    new TreeSet<>(state.finished.tailSet(committed, false))));
             state.dirty = false;
         }
         return commit;

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.conversationworker.testsupport.Infrastructure;
 import dev.conversationworker.testsupport.IsolatedRun;
-import dev.conversationworker.testsupport.KafkaProcess;
 import dev.conversationworker.testsupport.WorkerProcess;
 
 /**
@@ -86,23 +85,9 @@ class ExactlyOnceIT {
 
     @Test
     void aBrokerRestartPublishesEachAnalysisOnce() throws Exception {
-        try (KafkaProcess kafka = KafkaProcess.formatAndStart();
-                IsolatedRun run = new IsolatedRun("eo-broker-restart", kafka.bootstrapServers(),
-                        Infrastructure.get().redisHosts(), EXACTLY_ONCE)) {
-            run.llm().defaultLatency(model -> 400);
-            run.produce(600, 2);
-            try (WorkerProcess worker = run.startWorker()) {
-                Thread.sleep(2000);
-                assertThat(run.allAnalysed()).as("the restart must land mid-run").isFalse();
-                kafka.stop();
-                Thread.sleep(5000);
-                kafka.start();
-                run.awaitAllAnalysed(Duration.ofMinutes(2));
-            }
-            int repeats = run.verifyNothingLostNothingDoubled();
-            System.out.printf("[exactly-once broker restart] 1800 events through a broker restart: none lost, %d "
-                    + "duplicates read committed%n", repeats);
-            assertThat(repeats).as("analyses a read-committed consumer saw twice").isZero();
-        }
+        int repeats = BrokerRestartIT.restartMidRun("eo-broker-restart", EXACTLY_ONCE);
+        System.out.printf("[exactly-once broker restart] 1800 events through a broker restart: none lost, %d "
+                + "duplicates read committed%n", repeats);
+        assertThat(repeats).as("analyses a read-committed consumer saw twice").isZero();
     }
 }
