@@ -29,7 +29,8 @@ import dev.conversationworker.support.TransientFailures;
 /**
  * The last step: the analysis is published, then its notification (when it calls for one), then it is remembered
  * as published (so a redelivered trigger skips it). An idle analysis is first asked whether it may still be
- * published. Pure orchestration over Kafka and Redis: the integration tests cover it ({@code AnalysisContractTest},
+ * published. In exactly-once mode the analysis and its notification join a Kafka transaction instead, and are
+ * marked published once it commits. Pure orchestration over Kafka and Redis: the integration tests cover it ({@code AnalysisContractTest},
  * {@code RedeliveredAfterPublishingTest}, the fault tests).
  */
 @Singleton
