@@ -213,7 +213,7 @@ public class ExactlyOnceCommitter {
                 } else if (request instanceof Pending pending) {
                     send(pending);
                 } else if (request instanceof AbortNow abort) {
-                    abortAndSendAgain(new KafkaException("partitions lost"), false);
+                    abortAndSendAgain(false);
                     abort.done().complete(null);
                 } else if (request instanceof CommitNow now) {
                     drainPending();
@@ -239,7 +239,7 @@ public class ExactlyOnceCommitter {
                 // A bug here must not end the thread that holds every event's commit: said, and carried on.
                 IngestLog.LOG.transactionFailed(transactionalId, LogSafe.oneLine(String.valueOf(e)));
                 try {
-                    abortAndSendAgain(e, true);
+                    abortAndSendAgain(true);
                 } catch (RuntimeException again) {
                     close();
                 }
@@ -324,7 +324,7 @@ public class ExactlyOnceCommitter {
     /** True when committed (or nothing to commit); false when aborted, its work sent again into the next one. */
     private boolean commit() {
         if (mustAbort) {
-            abortAndSendAgain(new KafkaException("a record of the transaction was refused"), true);
+            abortAndSendAgain(true); // a record of the transaction was refused
             return false;
         }
         Map<TopicPartition, FinishedOffsets> taken = handover.toCommit(
@@ -332,7 +332,7 @@ public class ExactlyOnceCommitter {
         if (taken == null) {
             // A partition was released without its commit (the hand-over's commit timed out): its records' outputs
             // must not commit without their offsets, as its new owner runs them again.
-            abortAndSendAgain(new KafkaException("a partition moved away before its transaction committed"), false);
+            abortAndSendAgain(false);
             return false;
         }
         if (taken.isEmpty() && inTransaction.isEmpty()) {
@@ -352,7 +352,7 @@ public class ExactlyOnceCommitter {
         } catch (KafkaException | IllegalStateException e) {
             handover.notCommitted(taken.keySet());
             IngestLog.LOG.transactionFailed(transactionalId, LogSafe.oneLine(String.valueOf(e)));
-            abortAndSendAgain(e, true);
+            abortAndSendAgain(true);
             return false;
         }
         commitTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -378,12 +378,14 @@ public class ExactlyOnceCommitter {
      * Runs a step of the commit again while it times out: after a timeout Kafka's producer only accepts the same
      * call again, and the broker may already hold the commit, so aborting then could publish what it held twice.
      */
-    private static void untilNotTimedOut(Runnable step) {
+    private void untilNotTimedOut(Runnable step) {
         while (true) {
             try {
                 step.run();
                 return;
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // Bounded by the producer's delivery.timeout.ms: then the batches holding it fail, and so does this.
+                IngestLog.LOG.commitTimedOut(transactionalId, LogSafe.oneLine(String.valueOf(e)));
                 if (Thread.currentThread().isInterrupted()) {
                     throw e;
                 }
@@ -404,15 +406,16 @@ public class ExactlyOnceCommitter {
     }
 
     /**
-     * Aborts the open transaction (or, when the producer cannot go on, makes a new one) and sends again what it held,
+     * Aborts the open transaction (after a failure: closes the producer and makes a new one) and sends again what it held,
      * but for what is no longer this instance's: each outbox with a record refused for good goes as its fallback.
      *
-     * @param pause after a failure, the backoff before trying again; none for an abort decided here
+     * @param failed after a failure: the backoff before trying again, and a new producer (after a refused batch the
+     *        same one can go on with sequence numbers the broker rejects); none of both for an abort decided here
      */
-    private void abortAndSendAgain(Throwable cause, boolean pause) {
+    private void abortAndSendAgain(boolean failed) {
         aborted.increment();
         mustAbort = false;
-        if (producer != null && !TransactionalProducers.fatal(cause)) {
+        if (producer != null && !failed) {
             try {
                 producer.abortTransaction();
                 producer.beginTransaction();
@@ -424,7 +427,7 @@ public class ExactlyOnceCommitter {
         }
         List<Pending> again = List.copyOf(inTransaction);
         inTransaction.clear();
-        if (pause) {
+        if (failed) {
             pause();
         }
         while (producer == null) {

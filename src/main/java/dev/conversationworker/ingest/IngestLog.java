@@ -64,4 +64,8 @@ interface IngestLog extends BasicLogger {
     @LogMessage(level = WARN)
     @Message(id = 112, value = "Could not read the committed offsets of %s (%s), attempt %d of 3: without their maps, records finished before would run again")
     void committedUnreadable(String partitions, String failure, int attempt);
+
+    @LogMessage(level = WARN)
+    @Message(id = 113, value = "Commit of transaction %s timed out (%s): called again, as the broker may already hold it")
+    void commitTimedOut(String transactionalId, String failure);
 }

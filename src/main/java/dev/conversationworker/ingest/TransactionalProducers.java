@@ -12,18 +12,14 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The transactional producer of {@link ExactlyOnceCommitter}: how it is made (the connection settings of every other
- * Kafka client of the worker, plus what transactions need), and which of its failures it cannot go on from.
+ * Kafka client of the worker, plus what transactions need), and which refusals of a record are for good.
  */
 final class TransactionalProducers {
 
@@ -65,12 +61,6 @@ final class TransactionalProducers {
             producer.close(Duration.ZERO);
             throw e;
         }
-    }
-
-    /** The producer cannot go on after these: a new one is made (its {@code initTransactions} fences the old). */
-    static boolean fatal(Throwable failure) {
-        return failure instanceof ProducerFencedException || failure instanceof OutOfOrderSequenceException
-                || failure instanceof AuthorizationException || failure instanceof UnsupportedVersionException;
     }
 
     /** Sending the same record again would meet the same refusal. */
