@@ -82,7 +82,25 @@ public class DeadLetterWriter {
      * large, it is replaced by the next smaller copy, and by nothing after the smallest.
      */
     Outbox outbox(IncomingKafkaRecordMetadata<?, ?> source, byte[] value, Throwable reason, Context trace) {
-        return outbox(source, value, reason, -1, trace);
+        // Cut before sending to what a topic of Kafka's default max.message.bytes takes: a refusal fails the whole
+        // transaction, and costs an abort and a new producer.
+        int step = -1;
+        while (step < LAST_STEP && bytes(letter(source, value, reason, step)) > SURELY_ACCEPTED_BYTES) {
+            step++;
+        }
+        return outbox(source, value, reason, step, trace);
+    }
+
+    /** Below Kafka's default {@code max.message.bytes} (1,048,588), with room for the batch's own overhead. */
+    private static final int SURELY_ACCEPTED_BYTES = 1_000_000;
+
+    private static long bytes(ProducerRecord<byte[], byte[]> letter) {
+        long bytes = (letter.key() == null ? 0 : letter.key().length)
+                + (letter.value() == null ? 0 : letter.value().length);
+        for (org.apache.kafka.common.header.Header header : letter.headers()) {
+            bytes += header.key().length() + (header.value() == null ? 0 : header.value().length);
+        }
+        return bytes;
     }
 
     private Outbox outbox(IncomingKafkaRecordMetadata<?, ?> source, byte[] value, Throwable reason, int step,
