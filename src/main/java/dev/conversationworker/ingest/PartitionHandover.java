@@ -170,14 +170,8 @@ final class PartitionHandover {
 
     /**
      * Exactly-once mode: the offset and the map of finished records to commit for each partition that moved since
-     * the last call; the caller commits them, or hands them back ({@link #notCommitted}).
-     */
-    synchronized Map<TopicPartition, FinishedOffsets> toCommit() {
-        return toCommit(List.of());
-    }
-
-    /**
-     * Likewise, checking in the same step that every ticket whose outputs the transaction holds is still this
+     * the last call; the caller commits them, or hands them back ({@link #notCommitted}). Checked in the same step:
+     * every ticket whose outputs the transaction holds is still this
      * instance's: null when one is not (its partition was released meanwhile), as those outputs must not commit
      * without their offset.
      */

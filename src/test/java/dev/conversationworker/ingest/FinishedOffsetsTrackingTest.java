@@ -28,15 +28,15 @@ class FinishedOffsetsTrackingTest {
         handover.acknowledged(fast);
         handover.acknowledged(faster);
 
-        Map<TopicPartition, FinishedOffsets> commit = handover.toCommit();
+        Map<TopicPartition, FinishedOffsets> commit = handover.toCommit(List.of());
 
         assertThat(commit).containsOnlyKeys(P0);
         assertThat(commit.get(P0).committed()).isEqualTo(10);
         assertThat(commit.get(P0).beyond()).containsExactly(11L, 13L);
-        assertThat(handover.toCommit()).as("nothing moved since").isEmpty();
+        assertThat(handover.toCommit(List.of())).as("nothing moved since").isEmpty();
 
         handover.acknowledged(slow);
-        FinishedOffsets next = handover.toCommit().get(P0);
+        FinishedOffsets next = handover.toCommit(List.of()).get(P0);
         assertThat(next.committed()).as("12 still runs").isEqualTo(12);
         assertThat(next.beyond()).containsExactly(13L);
     }
@@ -44,10 +44,10 @@ class FinishedOffsetsTrackingTest {
     @Test
     void offsetsOfATransactionThatDidNotCommitAreTakenAgain() {
         handover.acknowledged(started(0));
-        Map<TopicPartition, FinishedOffsets> taken = handover.toCommit();
+        Map<TopicPartition, FinishedOffsets> taken = handover.toCommit(List.of());
         handover.notCommitted(taken.keySet());
 
-        assertThat(handover.toCommit().get(P0).committed()).isEqualTo(1);
+        assertThat(handover.toCommit(List.of()).get(P0).committed()).isEqualTo(1);
     }
 
     @Test
@@ -60,7 +60,7 @@ class FinishedOffsetsTrackingTest {
         handover.start(first);
         handover.acknowledged(first);
 
-        FinishedOffsets commit = handover.toCommit().get(P0);
+        FinishedOffsets commit = handover.toCommit(List.of()).get(P0);
         assertThat(commit.committed()).isEqualTo(102);
         assertThat(commit.beyond()).as("103 is not read yet, and still finished").containsExactly(103L);
         assertThat(handover.received("in", 0, 102).finished()).isFalse();
@@ -72,7 +72,7 @@ class FinishedOffsetsTrackingTest {
         handover.seed(P0, new FinishedOffsets(10, new TreeSet<>(List.of(11L, 12L, 14L))));
         handover.acknowledged(started(10));
 
-        FinishedOffsets commit = handover.toCommit().get(P0);
+        FinishedOffsets commit = handover.toCommit(List.of()).get(P0);
 
         assertThat(commit.committed()).as("11 and 12 finished before: passed").isEqualTo(13);
         assertThat(commit.beyond()).containsExactly(14L);
