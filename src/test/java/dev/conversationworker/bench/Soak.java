@@ -16,6 +16,7 @@ import dev.conversationworker.bench.SoakReport.Backlog;
 import dev.conversationworker.testsupport.GoogleChatSimulator;
 import dev.conversationworker.testsupport.Infrastructure;
 import dev.conversationworker.testsupport.LlmSimulator;
+import dev.conversationworker.testsupport.WorkerHeap;
 import dev.conversationworker.testsupport.WorkerProcess;
 
 /**

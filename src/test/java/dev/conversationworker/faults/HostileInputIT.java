@@ -25,6 +25,7 @@ import dev.conversationworker.testsupport.Events;
 import dev.conversationworker.testsupport.Infrastructure;
 import dev.conversationworker.testsupport.IsolatedRun;
 import dev.conversationworker.testsupport.KafkaTestClient;
+import dev.conversationworker.testsupport.WorkerHeap;
 import dev.conversationworker.testsupport.WorkerProcess;
 
 /**
@@ -98,6 +99,7 @@ class HostileInputIT {
             try {
                 double peakHeapMib = 0;
                 double peakLiveMib = 0;
+                Instant nextLiveSample = Instant.now();
                 Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
                 int expectedDeadLetters = invalid;
                 List<String> analysedAtLast = new ArrayList<>(large);
@@ -108,7 +110,10 @@ class HostileInputIT {
                         && allAnalysed(kafka, run, validTriggers))) {
                     assertThat(worker.alive()).as("the worker is alive; see " + worker.log()).isTrue();
                     peakHeapMib = Math.max(peakHeapMib, sampleMib(worker, "jvm_memory_used_bytes{area=\"heap\""));
-                    peakLiveMib = Math.max(peakLiveMib, sampleMib(worker, "jvm_gc_live_data_size_bytes "));
+                    if (Instant.now().isAfter(nextLiveSample)) {
+                        peakLiveMib = Math.max(peakLiveMib, liveMib(worker));
+                        nextLiveSample = Instant.now().plusSeconds(2);
+                    }
                     Thread.sleep(250);
                 }
                 assertThat(done(kafka, run, sentinel)).as("the sentinel was analysed: nothing stalled").isTrue();
@@ -136,13 +141,14 @@ class HostileInputIT {
                         .isLessThanOrEqualTo(IN_FLIGHT_BYTES / MIB);
                 // At most 100 queued records (≈ 90 MiB of these), 16 MiB in flight and their parsed copies, and the
                 // worker's own ≈ 40 MiB: well below the heap, however much more input waits in Kafka.
-                assertThat(peakLiveMib).as("heap still in use after a collection, MiB").isLessThan(200);
+                assertThat(peakLiveMib).as("heap still in use after a full collection, MiB").isPositive()
+                        .isLessThan(200);
                 assertThat(worker.alive()).isTrue();
                 assertThat(Files.readString(worker.log())).doesNotContain("OutOfMemoryError")
                         .doesNotContain("has been blocked for");
                 double rss = worker.peakRssMib();
                 System.out.printf("[fuzz] %d mutated records: %d dead-lettered, %d valid triggers analysed; %d large "
-                        + "records (%.0f MiB) in a %s heap: heap used at most %.0f MiB (live after a collection at most "
+                        + "records (%.0f MiB) in a %s heap: heap used at most %.0f MiB (live after a full collection at most "
                         + "%.0f MiB), record bytes in flight at most %.1f MiB, peak RSS %.0f MiB%n", CASES, invalid,
                         validTriggers.size(), LARGE_CONVERSATIONS * LARGE_MESSAGES, largeBytes / MIB, HEAP, peakHeapMib,
                         peakLiveMib, peakInFlightMib, rss);
@@ -169,6 +175,16 @@ class HostileInputIT {
         } catch (IOException | InterruptedException | RuntimeException e) {
             return 0; // busy or between samples: the next one counts
         }
+    }
+
+    /**
+     * What the heap holds right after a full collection, by jcmd. Not {@code jvm_gc_live_data_size_bytes}: with G1 it
+     * is the old regions after any collection, garbage and humongous records included, and it moved from 108 to 246
+     * MiB between runs of one build while a full collection found at most ≈ 110 MiB reachable.
+     */
+    private static double liveMib(WorkerProcess worker) throws InterruptedException {
+        double mib = WorkerHeap.afterFullGc(worker.pid()).heapMib();
+        return Double.isNaN(mib) ? 0 : mib; // the worker was busy attaching: the next sample counts
     }
 
     private static byte[] bytes(JsonObject event) {

@@ -1,4 +1,4 @@
-package dev.conversationworker.bench;
+package dev.conversationworker.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package dev.conversationworker.bench;
+package dev.conversationworker.testsupport;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,20 +15,20 @@ import java.util.regex.Pattern;
  * collected, and {@code jvm_gc_live_data_size_bytes} moves only on old-generation collections, which G1 may not run
  * for an hour).
  */
-final class WorkerHeap {
+public final class WorkerHeap {
 
     private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
     private static final Pattern METASPACE_USED = Pattern.compile("Metaspace\\s+used (\\d+)K");
     private static final Path JCMD = Path.of(System.getProperty("java.home"), "bin", "jcmd");
 
     /** Heap and metaspace in use (MiB) right after a full collection; NaN each where jcmd could not tell. */
-    record AfterGc(double heapMib, double metaspaceMib) {
+    public record AfterGc(double heapMib, double metaspaceMib) {
     }
 
     private WorkerHeap() {
     }
 
-    static AfterGc afterFullGc(long pid) throws InterruptedException {
+    public static AfterGc afterFullGc(long pid) throws InterruptedException {
         try {
             Path commands = Files.createTempFile("soak-jcmd", ".txt");
             try {
@@ -49,7 +49,7 @@ final class WorkerHeap {
     }
 
     /** Reads {@code GC.heap_info}'s lines (G1: {@code garbage-first heap   total 262144K, used 23416K [...]}). */
-    static AfterGc parse(String heapInfo) {
+    public static AfterGc parse(String heapInfo) {
         return new AfterGc(kib(HEAP_USED.matcher(heapInfo)), kib(METASPACE_USED.matcher(heapInfo)));
     }
 
