@@ -2,31 +2,21 @@ package dev.conversationworker.ingest;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 
@@ -64,48 +54,22 @@ public class ExactlyOnceCommitter {
     MeterRegistry registry;
 
     private final LinkedBlockingQueue<Request> requests = new LinkedBlockingQueue<>();
-    // The committer thread's own.
-    private final List<Pending> inTransaction = new ArrayList<>();
-    /** Handed over while the transaction holds {@link #maxUncommitted} already: told sent once one commits. */
-    private final List<Pending> heldBack = new ArrayList<>();
-    private int maxUncommitted;
-    private Producer<byte[], byte[]> producer;
-    private boolean mustAbort;
-    private Duration backoff;
-
     private volatile ConsumerGroupMetadata group;
-    private volatile PartitionHandover handover;
     private volatile Thread thread;
     private String transactionalId;
-    private Counter committed;
-    private Counter aborted;
-    private Timer commitTime;
+    /** The committer thread's own. */
+    private OpenTransaction transaction;
 
-    private sealed interface Request {
-    }
-
-    /**
-     * An outbox handed over, or the fallback that replaced it ({@code committed} stays the first one's);
-     * {@code ticket} is null for work of no event (an idle or a resumed analysis).
-     */
-    private record Pending(PartitionHandover.Ticket ticket, Outbox outbox, CompletableFuture<Void> sent,
-            CompletableFuture<Outbox> committed, AtomicReference<RuntimeException> refused) implements Request {
-
-        Pending(PartitionHandover.Ticket ticket, Outbox outbox) {
-            this(ticket, outbox, new CompletableFuture<>(), outbox.committed(), new AtomicReference<>());
-        }
-
-        Pending replacedBy(Outbox replacement) {
-            return new Pending(ticket, replacement, sent, committed, new AtomicReference<>());
-        }
+    /** What the committer's thread is asked to do, in order. */
+    sealed interface Request permits PendingOutbox, CommitNow, AbortNow {
     }
 
     /** Commit now (a partition is being revoked, or the worker stops); {@code stop}: then close the producer. */
-    private record CommitNow(CompletableFuture<Void> done, boolean stop) implements Request {
+    record CommitNow(CompletableFuture<Void> done, boolean stop) implements Request {
     }
 
     /** This instance lost its partitions: what the open transaction holds of them must never commit. */
-    private record AbortNow(CompletableFuture<Void> done) implements Request {
+    record AbortNow(CompletableFuture<Void> done) implements Request {
     }
 
     public boolean enabled() {
@@ -117,18 +81,9 @@ public class ExactlyOnceCommitter {
         if (thread != null) {
             return;
         }
-        handover = partitions;
         transactionalId = config.transactionalId().filter(id -> !id.isBlank())
                 .orElseGet(TransactionalProducers::uniqueId);
-        committed = Counter.builder("cw.transactions").tag("outcome", "committed")
-                .description("Kafka transactions of exactly-once mode, by outcome").register(registry);
-        aborted = Counter.builder("cw.transactions").tag("outcome", "aborted")
-                .description("Kafka transactions of exactly-once mode, by outcome").register(registry);
-        commitTime = Timer.builder("cw.transactions.commit.time")
-                .description("Time to add the offsets to a transaction and commit it").publishPercentileHistogram()
-                .register(registry);
-        backoff = config.retryInitialBackoff();
-        maxUncommitted = 4 * config.maxInFlight();
+        transaction = new OpenTransaction(kafkaConfig, transactionalId, config, partitions, () -> group, registry);
         thread = new Thread(this::run, "cw-transactions");
         thread.setDaemon(true);
         thread.start();
@@ -145,7 +100,7 @@ public class ExactlyOnceCommitter {
      * {@link Outbox#whenCommitted} then tells when it is committed.
      */
     Uni<Void> send(PartitionHandover.Ticket ticket, Outbox outbox) {
-        Pending pending = new Pending(ticket, outbox);
+        PendingOutbox pending = new PendingOutbox(ticket, outbox);
         Executor caller = Outbox.callersThread();
         requests.add(pending);
         return Uni.createFrom().completionStage(pending.sent()).emitOn(caller);
@@ -156,7 +111,7 @@ public class ExactlyOnceCommitter {
      * once committed, fails when refused for good.
      */
     public Uni<Void> commit(Outbox outbox) {
-        requests.add(new Pending(null, outbox));
+        requests.add(new PendingOutbox(null, outbox));
         return outbox.whenCommitted();
     }
 
@@ -202,24 +157,25 @@ public class ExactlyOnceCommitter {
         long nextCommit = System.nanoTime() + interval;
         while (true) {
             try {
-                if (producer == null && !open()) {
+                if (!transaction.ready() && !transaction.open()) {
                     continue;
                 }
                 long wait = nextCommit - System.nanoTime();
                 Request request = wait > 0 ? requests.poll(wait, TimeUnit.NANOSECONDS) : null;
                 if (request == null) {
-                    commit();
+                    // Counted from the commit's start: what is handed over waits at most one interval for a commit.
                     nextCommit = System.nanoTime() + interval;
-                } else if (request instanceof Pending pending) {
-                    send(pending);
+                    transaction.commit();
+                } else if (request instanceof PendingOutbox pending) {
+                    transaction.send(pending);
                 } else if (request instanceof AbortNow abort) {
-                    abortAndSendAgain(false);
+                    transaction.abortAndSendAgain(false);
                     abort.done().complete(null);
                 } else if (request instanceof CommitNow now) {
                     drainPending();
-                    boolean done = commit();
+                    boolean done = transaction.commit();
                     if (now.stop()) {
-                        close();
+                        transaction.close();
                         refuseWhatIsLeft();
                         now.done().complete(null);
                         return;
@@ -233,15 +189,15 @@ public class ExactlyOnceCommitter {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                close();
+                transaction.close();
                 return;
             } catch (RuntimeException e) {
                 // A bug here must not end the thread that holds every event's commit: said, and carried on.
                 IngestLog.LOG.transactionFailed(transactionalId, LogSafe.oneLine(String.valueOf(e)));
                 try {
-                    abortAndSendAgain(true);
+                    transaction.abortAndSendAgain(true);
                 } catch (RuntimeException again) {
-                    close();
+                    transaction.close();
                 }
             }
         }
@@ -250,12 +206,9 @@ public class ExactlyOnceCommitter {
     /** The worker stops: what was not committed is not waited for (it runs again at the partitions' next owner). */
     private void refuseWhatIsLeft() {
         IllegalStateException stopped = new IllegalStateException("the worker stopped before it was committed");
-        inTransaction.forEach(pending -> pending.committed().completeExceptionally(stopped));
-        inTransaction.clear();
-        heldBack.forEach(pending -> pending.sent().completeExceptionally(stopped));
-        heldBack.clear();
+        transaction.refuseAll(stopped);
         for (Request request = requests.poll(); request != null; request = requests.poll()) {
-            if (request instanceof Pending pending) {
+            if (request instanceof PendingOutbox pending) {
                 pending.sent().completeExceptionally(stopped);
                 pending.committed().completeExceptionally(stopped);
             } else if (request instanceof CommitNow now) {
@@ -270,213 +223,12 @@ public class ExactlyOnceCommitter {
     private void drainPending() {
         List<Request> others = new ArrayList<>();
         for (Request request = requests.poll(); request != null; request = requests.poll()) {
-            if (request instanceof Pending pending) {
-                send(pending);
+            if (request instanceof PendingOutbox pending) {
+                transaction.send(pending);
             } else {
                 others.add(request);
             }
         }
         requests.addAll(others);
-    }
-
-    private boolean open() throws InterruptedException {
-        try {
-            producer = TransactionalProducers.open(kafkaConfig, transactionalId);
-            backoff = config.retryInitialBackoff();
-            return true;
-        } catch (KafkaException e) {
-            IngestLog.LOG.transactionFailed(transactionalId, LogSafe.oneLine(String.valueOf(e)));
-            pause();
-            return false;
-        }
-    }
-
-    private void send(Pending pending) {
-        if (pending.ticket() != null && !handover.owned(pending.ticket())) {
-            pending.sent().complete(null); // its partition moved: the new owner runs the event again
-            pending.committed().complete(null);
-            return;
-        }
-        try {
-            for (ProducerRecord<byte[], byte[]> record : pending.outbox().records()) {
-                producer.send(record, (metadata, failure) -> {
-                    if (failure instanceof RuntimeException refusal) {
-                        pending.refused().compareAndSet(null, refusal);
-                    }
-                });
-            }
-        } catch (KafkaException e) {
-            // The transaction is failing already (a send before this one was refused): it is aborted at the commit.
-            pending.refused().compareAndSet(null, e);
-            mustAbort = true;
-        }
-        if (pending.ticket() != null) {
-            handover.acknowledged(pending.ticket());
-        }
-        inTransaction.add(pending);
-        if (inTransaction.size() <= maxUncommitted) {
-            pending.sent().complete(null);
-        } else {
-            heldBack.add(pending); // commits keep failing: the consumer waits instead of piling up outputs
-        }
-    }
-
-    /** True when committed (or nothing to commit); false when aborted, its work sent again into the next one. */
-    private boolean commit() {
-        if (mustAbort) {
-            abortAndSendAgain(true); // a record of the transaction was refused
-            return false;
-        }
-        Map<TopicPartition, FinishedOffsets> taken = handover.toCommit(
-                inTransaction.stream().map(Pending::ticket).filter(Objects::nonNull).toList());
-        if (taken == null) {
-            // A partition was released without its commit (the hand-over's commit timed out): its records' outputs
-            // must not commit without their offsets, as its new owner runs them again.
-            abortAndSendAgain(false);
-            return false;
-        }
-        if (taken.isEmpty() && inTransaction.isEmpty()) {
-            return true;
-        }
-        long start = System.nanoTime();
-        try {
-            if (!taken.isEmpty()) {
-                ConsumerGroupMetadata metadata = group;
-                if (metadata == null) {
-                    throw new KafkaException("no consumer group metadata yet");
-                }
-                Map<TopicPartition, OffsetAndMetadata> offsets = offsets(taken);
-                untilNotTimedOut(() -> producer.sendOffsetsToTransaction(offsets, metadata));
-            }
-            untilNotTimedOut(producer::commitTransaction);
-        } catch (KafkaException | IllegalStateException e) {
-            handover.notCommitted(taken.keySet());
-            IngestLog.LOG.transactionFailed(transactionalId, LogSafe.oneLine(String.valueOf(e)));
-            abortAndSendAgain(true);
-            return false;
-        }
-        commitTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        committed.increment();
-        backoff = config.retryInitialBackoff();
-        List<Pending> done = List.copyOf(inTransaction);
-        inTransaction.clear();
-        heldBack.forEach(pending -> pending.sent().complete(null));
-        heldBack.clear();
-        for (Pending pending : done) {
-            pending.committed().complete(pending.outbox());
-        }
-        try {
-            producer.beginTransaction();
-        } catch (KafkaException | IllegalStateException e) {
-            IngestLog.LOG.transactionFailed(transactionalId, LogSafe.oneLine(String.valueOf(e)));
-            close(); // made again before anything more is sent
-        }
-        return true;
-    }
-
-    /**
-     * Runs a step of the commit again while it times out: after a timeout Kafka's producer only accepts the same
-     * call again, and the broker may already hold the commit, so aborting then could publish what it held twice.
-     */
-    private void untilNotTimedOut(Runnable step) {
-        while (true) {
-            try {
-                step.run();
-                return;
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                // Bounded by the producer's delivery.timeout.ms: then the batches holding it fail, and so does this.
-                IngestLog.LOG.commitTimedOut(transactionalId, LogSafe.oneLine(String.valueOf(e)));
-                if (Thread.currentThread().isInterrupted()) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private Map<TopicPartition, OffsetAndMetadata> offsets(Map<TopicPartition, FinishedOffsets> taken) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        taken.forEach((partition, finished) -> {
-            FinishedOffsets.Encoded map = finished.toMetadata(config.offsetMetadataMaxBytes());
-            if (!map.complete()) {
-                IngestLog.LOG.finishedMapCut(partition.toString(), map.kept(), map.leftOut());
-            }
-            offsets.put(partition, new OffsetAndMetadata(finished.committed(), map.metadata()));
-        });
-        return offsets;
-    }
-
-    /**
-     * Aborts the open transaction (after a failure: closes the producer and makes a new one) and sends again what it held,
-     * but for what is no longer this instance's: each outbox with a record refused for good goes as its fallback.
-     *
-     * @param failed after a failure: the backoff before trying again, and a new producer (after a refused batch the
-     *        same one can go on with sequence numbers the broker rejects); none of both for an abort decided here
-     */
-    private void abortAndSendAgain(boolean failed) {
-        aborted.increment();
-        mustAbort = false;
-        if (producer != null && !failed) {
-            try {
-                producer.abortTransaction();
-                producer.beginTransaction();
-            } catch (RuntimeException e) {
-                close();
-            }
-        } else {
-            close();
-        }
-        List<Pending> again = List.copyOf(inTransaction);
-        inTransaction.clear();
-        if (failed) {
-            pause();
-        }
-        while (producer == null) {
-            try {
-                open();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                again.forEach(pending -> pending.committed().completeExceptionally(e));
-                return;
-            }
-        }
-        for (Pending pending : again) {
-            RuntimeException refusal = pending.refused().get();
-            if (refusal == null || !TransactionalProducers.refusedForGood(refusal)) {
-                send(pending.replacedBy(pending.outbox()));
-                continue;
-            }
-            Outbox instead = pending.outbox().instead(refusal);
-            if (instead != null) {
-                send(pending.replacedBy(instead));
-            } else {
-                if (pending.ticket() != null) {
-                    // As at least once: said loudly, and the record finished (a rerun would meet the same refusal).
-                    IngestLog.LOG.deadLetterUnwritable(pending.ticket().partition() + "@" + pending.ticket().offset(),
-                            LogSafe.oneLine(String.valueOf(refusal)));
-                }
-                pending.committed().completeExceptionally(refusal);
-            }
-        }
-    }
-
-    private void pause() {
-        try {
-            Thread.sleep(backoff.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        Duration doubled = backoff.multipliedBy(2);
-        backoff = doubled.compareTo(config.retryMaxBackoff()) > 0 ? config.retryMaxBackoff() : doubled;
-    }
-
-    private void close() {
-        if (producer != null) {
-            try {
-                producer.close(Duration.ofSeconds(5));
-            } catch (KafkaException e) {
-                // closing anyway
-            }
-            producer = null;
-        }
     }
 }

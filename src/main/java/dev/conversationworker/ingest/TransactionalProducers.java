@@ -18,7 +18,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The transactional producer of {@link ExactlyOnceCommitter}: how it is made (the connection settings of every other
+ * The transactional producer of {@link OpenTransaction}: how it is made (the connection settings of every other
  * Kafka client of the worker, plus what transactions need), and which refusals of a record are for good.
  */
 final class TransactionalProducers {

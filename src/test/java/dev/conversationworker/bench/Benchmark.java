@@ -49,15 +49,16 @@ public final class Benchmark {
     /**
      * @param warmUp conversations sent (and awaited) before measuring, to get JIT and first-use costs away
      * @param llmProcess the LLM simulator in a process of its own (1 s ± 10 %) rather than in the benchmark's JVM
+     * @param perSecond conversations sent a second; 0: all at once
      */
     record Run(String scenario, String variant, int partitions, int conversations, int messages,
             Map<String, String> env, List<String> jvm, boolean backlogFirst, int warmUp, Duration patience,
-            boolean llmProcess) {
+            boolean llmProcess, int perSecond) {
 
         Run(String scenario, String variant, int partitions, int conversations, int messages,
                 Map<String, String> env, List<String> jvm, boolean backlogFirst, int warmUp, Duration patience) {
             this(scenario, variant, partitions, conversations, messages, env, jvm, backlogFirst, warmUp, patience,
-                    false);
+                    false, 0);
         }
 
         /** The same run under another name, with {@code moreEnv} on top of its own. */
@@ -65,7 +66,7 @@ public final class Benchmark {
             Map<String, String> allEnv = new HashMap<>(env);
             allEnv.putAll(moreEnv);
             return new Run(scenario, otherVariant, partitions, conversations, messages, Map.copyOf(allEnv), jvm,
-                    backlogFirst, warmUp, patience, llmProcess);
+                    backlogFirst, warmUp, patience, llmProcess, perSecond);
         }
     }
 
@@ -75,13 +76,16 @@ public final class Benchmark {
      *        full the worker kept its {@code max-concurrency} of 512
      * @param llmMeanMs how long the simulator held a call, on average over the run: the ceiling is
      *        {@code max-concurrency} divided by it, and a simulator short of CPU holds calls longer than asked
+     * @param p50Seen the median latency until the benchmark's reader, read committed, received the analysis (p50 and
+     *        the others: until the analysis record's timestamp, when the worker sent it)
+     * @param p99Seen likewise, the 99th percentile
      * @param usage the run's analyses' {@code usage}, summed
      * @param withUsage the run's analyses that carried one (none from a build before issue 22)
      * @param ledgerErrorPercent the usage of every analysis of the worker (warm-up included) against what the
      *        simulator billed it, priced at {@link Benchmark#EXAMPLE_PRICES}, in % of the bill; NaN if unknown
      */
     record Result(Run run, long events, int analyses, double seconds, double steadyRate, double llmInFlight,
-            double llmMeanMs, long p50, long p95, long p99,
+            double llmMeanMs, long p50, long p95, long p99, long p50Seen, long p99Seen,
             double llmCallsPerAnalysis, String maxLagMs, double maxLagSinceStartMs, double heapMaxMib, double rssMib,
             double cpuPercent, double cpuSeconds, double jitSeconds, MachineCpu others, double wallSeconds,
             int failed, int deadLetters, long blockedWarnings, LlmUsage usage, int withUsage,
@@ -180,7 +184,7 @@ public final class Benchmark {
 
     private static void run() throws Exception {
         // S5 (the soak, an hour by default) runs only when named.
-        Set<String> scenarios = Set.of(System.getProperty("bench.scenarios", "S1,S2,S3,S4").split(","));
+        Set<String> scenarios = Set.of(System.getProperty("bench.scenarios", "S1,S2,S3,S4,S6").split(","));
         Benchmark bench = new Benchmark();
         bench.llm.recordCalls(false);
         if (scenarios.contains("S1")) {
@@ -197,6 +201,9 @@ public final class Benchmark {
         }
         if (scenarios.contains("S5")) {
             bench.soak();
+        }
+        if (scenarios.contains("S6")) {
+            bench.steadyRate();
         }
         String table = bench.table() + String.join("", bench.reports);
         System.out.println(table);
@@ -223,7 +230,7 @@ public final class Benchmark {
         measure(new Run("S1 slow LLM", "key", 1, scaled(5000), 4, Map.of(), List.of(), false, 200,
                 Duration.ofMinutes(5)));
         measure(new Run("S1 slow LLM", "key, LLM in own process", 1, scaled(5000), 4, Map.of(), List.of(), false,
-                200, Duration.ofMinutes(5), true));
+                200, Duration.ofMinutes(5), true, 0));
         // One analysis a second: a small sample is enough to know the rate.
         measure(new Run("S1 slow LLM", "partition", 1, 20, 4, Map.of("WORKER_ORDERING", "partition"), List.of(),
                 false, 2, Duration.ofMinutes(5)));
@@ -255,6 +262,17 @@ public final class Benchmark {
                 Duration.ofMinutes(5)));
         measure(new Run("S3 tail", "hedge off", 4, scaled(2000), 1, common, List.of(), false, 200,
                 Duration.ofMinutes(5)));
+    }
+
+    /**
+     * S6: a steady 100 conversations a second for a minute, LLM 200 ms ± 10 %, well below what the worker can do:
+     * the latency of an analysis when nothing queues, the cost a commit adds to it in exactly-once mode included
+     * (-Dbench.exactly-once=true), which a flood's p99, the time to drain it, hides.
+     */
+    private void steadyRate() throws Exception {
+        llm.defaultLatency(jitter(200, 0.10));
+        measure(new Run("S6 steady rate", "key", 4, scaled(6000), 4, Map.of(), List.of(), false, 200,
+                Duration.ofMinutes(5), false, 100));
     }
 
     /** S4: a backlog of a million events, slow LLM, the worker's heap capped at 256 MB. */
@@ -329,7 +347,7 @@ public final class Benchmark {
                         run.conversations())) {
             long events = 0;
             if (run.backlogFirst()) {
-                events = workload.produce(run.conversations(), run.messages());
+                events = workload.produce(run.conversations(), run.messages(), run.perSecond());
                 System.out.printf("[bench]   backlog of %d events waiting%n", events);
             }
             Path log = Path.of("target", id + "-worker.log");
@@ -352,7 +370,7 @@ public final class Benchmark {
                 Sampler sampler = new Sampler(worker, llmInFlight);
                 sampler.start();
                 if (!run.backlogFirst()) {
-                    events = workload.produce(run.conversations(), run.messages());
+                    events = workload.produce(run.conversations(), run.messages(), run.perSecond());
                 }
                 boolean complete = workload.awaitAnalyses(run.conversations(), run.patience());
                 Instant end = complete ? workload.lastAnalysisAt() : Instant.now();
@@ -375,7 +393,8 @@ public final class Benchmark {
                 double ledgerError = ledgerErrorPercent(workload, billedBefore, llmBilled);
                 Result result = new Result(run, events, workload.analyses(), seconds, workload.steadyRate(),
                         sampler.meanLlmInFlight(workload.steadyWindowMs()), llmMeanMs, workload.percentileMs(50),
-                        workload.percentileMs(95), workload.percentileMs(99),
+                        workload.percentileMs(95), workload.percentileMs(99), workload.seenPercentileMs(50),
+                        workload.seenPercentileMs(99),
                         workload.analyses() == 0 ? 0 : (double) calls / workload.analyses(),
                         lag.worstMillis(), WorkerProcess.metric(metrics, "cw_event_loop_lag_max_seconds ") * 1000,
                         sampler.maxHeapMib(), worker.peakRssMib(),
@@ -483,21 +502,21 @@ public final class Benchmark {
             return out.toString();
         }
         out.append(
-                "| scenario | variant | events | analyses | s | events/s | analyses/s | steady analyses/s | LLM calls in flight (steady) | LLM ms (mean) | p50 ms | p95 ms | p99 ms "
+                "| scenario | variant | events | analyses | s | events/s | analyses/s | steady analyses/s | LLM calls in flight (steady) | LLM ms (mean) | p50 ms | p95 ms | p99 ms | p50 seen ms | p99 seen ms "
                         + "| LLM calls/analysis | tokens/analysis (cached %) | $ per 1,000 analyses | ledger error % | max loop lag ms (run) | (since start) | max heap MiB | peak RSS MiB | CPU % | CPU s/1000 analyses "
                         + "| CPU ms/event | of it JIT % | Redis CPU % | broker, load, simulator CPU % | machine busy % "
                         + "| failed | DLQ | blocked warnings |\n");
         out.append(
-                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
             out.append(String.format(
-                    "| %s | %s | %d | %d | %.1f | %.0f | %.1f | %.1f | %.0f | %.0f | %d | %d | %d | %.3f | %s | %s | %s "
+                    "| %s | %s | %d | %d | %.1f | %.0f | %.1f | %.1f | %.0f | %.0f | %d | %d | %d | %d | %d | %.3f | %s | %s | %s "
                             + "| %s | %.0f | %.0f "
                             + "| %.0f | %.0f | %.2f | %.3f | %.0f | %s | %s | %s | %d | %d | %d |%n",
                     r.run().scenario(), r.run().variant(), r.events(),
                     r.analyses(), r.seconds(), r.eventsPerSecond(), r.analysesPerSecond(), r.steadyRate(),
                     r.llmInFlight(), r.llmMeanMs(), r.p50(),
-                    r.p95(), r.p99(),
+                    r.p95(), r.p99(), r.p50Seen(), r.p99Seen(),
                     r.llmCallsPerAnalysis(), r.tokensPerAnalysis(), r.costPerThousandAnalyses(), r.ledgerError(),
                     r.maxLagMs(), r.maxLagSinceStartMs(), r.heapMaxMib(), r.rssMib(),
                     r.cpuPercent(), r.cpuPerThousandAnalyses(), r.cpuMsPerEvent(),

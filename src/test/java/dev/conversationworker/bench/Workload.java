@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -23,9 +24,11 @@ import dev.conversationworker.model.LlmUsage;
 import dev.conversationworker.testsupport.Infrastructure;
 
 /**
- * Synthetic conversations through Kafka: produces them (messages then a close, conversations interleaved) and
- * reads the analyses back, keeping end-to-end latencies (trigger produced → analysis record, both broker
- * timestamps of this machine's clock) and what their LLM calls cost ({@code usage}, summed over every record).
+ * Synthetic conversations through Kafka: produces them (messages then a close, conversations interleaved, all at once
+ * or at a steady rate) and reads the analyses back, keeping end-to-end latencies and what their LLM calls cost
+ * ({@code usage}, summed over every record). A latency is kept twice, both from the trigger's produce timestamp: to
+ * the analysis record's timestamp (when the worker sent it) and to when this reader, read committed, received it
+ * (when a consumer could see it: in exactly-once mode, after its transaction committed). All on this machine's clock.
  */
 final class Workload implements AutoCloseable {
 
@@ -33,6 +36,7 @@ final class Workload implements AutoCloseable {
     private final String inputTopic;
     private final Map<String, Long> triggerProducedAt = new ConcurrentHashMap<>();
     private final long[] latenciesMs;
+    private final long[] seenLatenciesMs;
     private final long[] publishedAtMs;
     private final AtomicInteger analyses = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
@@ -64,19 +68,28 @@ final class Workload implements AutoCloseable {
         this.runId = runId;
         this.inputTopic = inputTopic;
         this.latenciesMs = new long[expected];
+        this.seenLatenciesMs = new long[expected];
         this.publishedAtMs = new long[expected];
         this.reader = new Thread(() -> read(analysesTopic, dlqTopic), "bench-reader");
         reader.setDaemon(true);
         reader.start();
     }
 
-    /** Produces {@code conversations} × ({@code messages} messages and a close); returns the events sent. */
-    long produce(int conversations, int messages) {
-        return produce(runId, conversations, messages);
+    /**
+     * Produces {@code conversations} × ({@code messages} messages and a close), all at once, or, with
+     * {@code perSecond} above 0, that many conversations a second, a tenth of them every 100 ms; returns the events
+     * sent.
+     */
+    long produce(int conversations, int messages, int perSecond) throws InterruptedException {
+        return produce(runId, conversations, messages, perSecond);
     }
 
-    /** The same under another id prefix (a warm-up, whose analyses this workload does not count). */
-    long produce(String runId, int conversations, int messages) {
+    /** All at once, under another id prefix (a warm-up, whose analyses this workload does not count). */
+    long produce(String runId, int conversations, int messages) throws InterruptedException {
+        return produce(runId, conversations, messages, 0);
+    }
+
+    private long produce(String runId, int conversations, int messages, int perSecond) throws InterruptedException {
         Properties props = infra.kafkaClientProperties();
         props.put("acks", "all");
         props.put("linger.ms", "10");
@@ -86,9 +99,16 @@ final class Workload implements AutoCloseable {
         String now = Instant.now().toString();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new StringSerializer())) {
-            // Interleaved in rounds of 1,000 conversations, as many chats are live at once.
-            for (int base = 0; base < conversations; base += 1000) {
-                int end = Math.min(conversations, base + 1000);
+            // Interleaved in rounds of 1,000 conversations, as many chats are live at once; at a rate, a round every
+            // 100 ms.
+            int round = perSecond > 0 ? Math.max(1, perSecond / 10) : 1000;
+            long started = System.nanoTime();
+            for (int base = 0; base < conversations; base += round) {
+                if (perSecond > 0) {
+                    long due = started + TimeUnit.MILLISECONDS.toNanos(100L * (base / round));
+                    TimeUnit.NANOSECONDS.sleep(due - System.nanoTime());
+                }
+                int end = Math.min(conversations, base + round);
                 for (int step = 0; step <= messages; step++) {
                     for (int c = base; c < end; c++) {
                         String conversation = runId + "-c" + c;
@@ -111,6 +131,9 @@ final class Workload implements AutoCloseable {
                         }
                         sent++;
                     }
+                }
+                if (perSecond > 0) {
+                    producer.flush(); // sent now, not when the batch fills
                 }
             }
             producer.flush();
@@ -162,13 +185,22 @@ final class Workload implements AutoCloseable {
         return lastAnalysisAt.get();
     }
 
-    /** p-th percentile (0–100) of end-to-end latency in ms over the analyses received. */
+    /** p-th percentile (0–100) of end-to-end latency in ms over the analyses received: to the record's timestamp. */
     long percentileMs(double p) {
-        int n = Math.min(analyses.get(), latenciesMs.length);
+        return percentileMs(latenciesMs, p);
+    }
+
+    /** p-th percentile (0–100) of end-to-end latency in ms over the analyses received: until this reader saw them. */
+    long seenPercentileMs(double p) {
+        return percentileMs(seenLatenciesMs, p);
+    }
+
+    private long percentileMs(long[] latencies, double p) {
+        int n = Math.min(analyses.get(), latencies.length);
         if (n == 0) {
             return -1;
         }
-        long[] sorted = Arrays.copyOf(latenciesMs, n);
+        long[] sorted = Arrays.copyOf(latencies, n);
         Arrays.sort(sorted);
         return sorted[Math.min(n - 1, (int) Math.ceil(p / 100.0 * n) - 1)];
     }
@@ -242,6 +274,7 @@ final class Workload implements AutoCloseable {
                     int i = analyses.getAndIncrement();
                     if (i < latenciesMs.length) {
                         latenciesMs[i] = producedAt == null ? 0 : record.timestamp() - producedAt;
+                        seenLatenciesMs[i] = producedAt == null ? 0 : System.currentTimeMillis() - producedAt;
                         publishedAtMs[i] = record.timestamp();
                     }
                     lastAnalysisAt.set(Instant.now());
